@@ -1,0 +1,161 @@
+"""Character- and line-level clean-up of PDF-extracted text, each step a list of offset-keeping edits.
+
+The steps run in the order of ``normalize_steps``; fragment joining (``fragments.py``) runs between the
+character folding and the header removal because it needs the extractor's original line structure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from pipeline.offsets import Edit
+
+# Characters PDF extractors emit for spacing: NBSP, en/em/thin/hair/narrow spaces, ideographic space,
+# and U+FFFD, which replaces the tab leader of glossary lines ("CAR\t\ufffd Chimeric ...").
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufffd"
+_DROP = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+# Ligatures and presentation forms NFKC folds to plain letters (ﬁ -> fi); other NFKC changes
+# (× , µ, ≥) carry meaning and are kept.
+_LIGATURES = re.compile("[\ufb00-\ufb06]")
+
+
+def line_endings(text: str) -> list[Edit]:
+    """CRLF and CR to LF; form feeds (page breaks of pdftotext) become a newline too."""
+    return [Edit(m.start(), m.end(), "\n" * (m.end() - m.start()) if m.group() != "\r\n" else "\n")
+            for m in re.finditer(r"\r\n|\r|\f", text)]
+
+
+def fold_characters(text: str) -> list[Edit]:
+    """Exotic spaces to a space, invisible characters dropped, ligatures split, superscripts marked.
+
+    A superscript digit run becomes ``^digits`` so that "10⁸" reads as 10^8 downstream, which is the
+    one thing a lost superscript ("108") cannot tell us.
+    """
+    edits: list[Edit] = []
+    for m in re.finditer(f"[{_SPACES}]", text):
+        edits.append(Edit(m.start(), m.end(), " "))
+    for m in re.finditer(f"[{_DROP}]", text):
+        edits.append(Edit(m.start(), m.end(), ""))
+    for m in _LIGATURES.finditer(text):
+        edits.append(Edit(m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
+    for m in _SUPERSCRIPT_RUN.finditer(text):
+        edits.append(Edit(m.start(), m.end(), "^" + m.group().translate(_SUPERSCRIPTS)))
+    return edits
+
+
+_PAGE_LINE = re.compile(r"^[^\n]*\bPage\s+\d+\s+of\s+\d+(?!\d)[^\n]*\n?", re.MULTILINE)
+
+
+def page_header_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of running header/footer lines ("Page 3 of 4 Huang et al. J Hematol Oncol ...").
+
+    Besides "Page N of M" lines, a line that recurs at least three times and differs between its
+    occurrences only in its numbers (a journal running head with the page number) counts too.
+    """
+    spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)]
+    shapes: Counter[str] = Counter()
+    lines = list(re.finditer(r"^[^\n]*\n?", text, re.MULTILINE))
+    for m in lines:
+        line = m.group().strip()
+        if 20 <= len(line) <= 160 and re.search(r"\d", line):
+            shapes[re.sub(r"\d+", "#", line)] += 1
+    for m in lines:
+        line = m.group().strip()
+        if line and shapes.get(re.sub(r"\d+", "#", line), 0) >= 3 and (m.start(), m.end()) not in spans:
+            spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+def remove_lines(spans: list[tuple[int, int]]) -> list[Edit]:
+    """Delete whole lines, leaving a line break so neighbouring paragraphs do not run together."""
+    return [Edit(start, end, "\n") for start, end in spans]
+
+
+_HYPHEN_BREAK = re.compile(r"(?P<left>[^\s\-/]*[A-Za-z0-9)\]])-[ \t]*\n[ \t]*(?P<right>[A-Za-z0-9][^\s]*)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Za-z]")
+
+
+def document_vocabulary(text: str) -> tuple[Counter[str], set[str]]:
+    """Words (lower-cased) as the document spells them within a line, and its hyphenated compounds.
+
+    The halves of a line-end break are left out: they are what is being decided.
+    """
+    words: Counter[str] = Counter()
+    compounds: set[str] = set()
+    for line in _HYPHEN_BREAK.sub(" ", text).split("\n"):
+        for m in _WORD.finditer(line):
+            word = m.group().lower()
+            if "-" in word:
+                compounds.add(word)
+                words.update(part for part in word.split("-") if part)
+            else:
+                words[word] += 1
+    return words, compounds
+
+
+def _holds_digit_or_closes_bracket(left: str) -> bool:
+    token = re.split(r"[(\[]", left)[-1]
+    return token.endswith((")", "]")) or any(ch.isdigit() for ch in token)
+
+
+def dehyphenate(text: str) -> list[Edit]:
+    """Undo line-end hyphenation where the hyphen was only the typesetter's.
+
+    The break "left-\\nright" keeps its hyphen when the right part starts with a capital or digit
+    (CAR-\\nNK, anti-\\nCD38, Senti-\\n202), when the left part holds a capital after its first
+    letter, a digit or a bracket ((iPSC)-\\nderived, Bcl11b-\\nedited), or when the document itself
+    writes the pair as a hyphenated compound elsewhere, or writes both halves as words but never
+    the joined word (receptor-\\nengineered). Otherwise the hyphen and the line break go
+    (syn-\\ndrome, capac-\\nity).
+    """
+    words, compounds = document_vocabulary(text)
+    edits: list[Edit] = []
+    for m in _HYPHEN_BREAK.finditer(text):
+        left, right = m.group("left"), m.group("right")
+        hyphen = m.start() + len(left)
+        right_word = re.match(r"[A-Za-z]+", right)
+        left_word = re.search(r"[A-Za-z]+$", left)
+        if not right_word or not left_word:
+            edits.append(Edit(hyphen, m.start("right"), "-"))
+            continue
+        joined = (left_word.group() + right_word.group()).lower()
+        pair = f"{left_word.group()}-{right_word.group()}".lower()
+        keep = (
+            right[0].isupper()
+            or _holds_digit_or_closes_bracket(left)
+            or any(ch.isupper() for ch in left_word.group()[1:])
+            or (pair in compounds and words[joined] == 0)
+            or (
+                words[joined] == 0
+                and len(left_word.group()) > 2
+                and words[left_word.group().lower()] > 0
+                and words[right_word.group().lower()] > 0
+            )
+        )
+        end_of_break = m.start("right")
+        edits.append(Edit(hyphen, end_of_break, "-" if keep else ""))
+    return edits
+
+
+def fold_whitespace(text: str) -> list[Edit]:
+    """Collapse runs of spaces, trim line ends, keep at most one blank line between blocks.
+
+    Tabs survive (glossary lines use them as the separator) but lose the spaces around them.
+    """
+    edits: list[Edit] = []
+    for m in re.finditer(r"[ ]*\t[ \t]*|[ ]{2,}|[ \t]+(?=\n)|(?<=\n)[ ]+|\n{3,}", text):
+        s = m.group()
+        if s.startswith("\n"):
+            edits.append(Edit(m.start(), m.end(), "\n\n"))
+        elif "\t" in s and not text[m.end():m.end() + 1] == "\n":
+            if s != "\t":
+                edits.append(Edit(m.start(), m.end(), "\t"))
+        elif m.end() == len(text) or text[m.end()] == "\n" or (m.start() > 0 and text[m.start() - 1] == "\n"):
+            edits.append(Edit(m.start(), m.end(), ""))
+        else:
+            edits.append(Edit(m.start(), m.end(), " "))
+    return edits

@@ -1,0 +1,73 @@
+"""Find the headed parts of a normalised text so later stages can skip back matter and adverts."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.lexicons import load_rows
+from pipeline.models import Section
+
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
+_CAPTION = re.compile(r"^(?:Table|TABLE)\s+\d+\b")
+_INLINE = re.compile(r"^([A-Z][A-Za-z ]{2,30}):\s")
+
+
+def _heading_kinds() -> dict[str, str]:
+    return {row["heading"].lower(): row["kind"] for row in load_rows("section_headings")}
+
+
+def _boilerplate_phrases() -> list[str]:
+    return [row["phrase"].lower() for row in load_rows("boilerplate")]
+
+
+def _is_generic_heading(lines: list[str], i: int) -> bool:
+    """A short unpunctuated line between a blank line and a line of prose is a heading."""
+    line = lines[i].strip()
+    words = line.split()
+    if not 1 <= len(words) <= 7 or line[-1] in ".,;:" or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if i > 0 and lines[i - 1].strip():
+        return False
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    return len(following.split()) >= 6
+
+
+def find_sections(text: str) -> list[Section]:
+    """Sections in order, covering the whole text; the part before the first heading is ``front``."""
+    kinds = _heading_kinds()
+    boilerplate = _boilerplate_phrases()
+    starts: list[tuple[int, str, str]] = [(0, "", "front")]
+    seen: set[str] = set()
+    in_back = False
+    in_boilerplate = False
+    offset = 0
+    lines = text.split("\n")
+    for i, raw_line in enumerate(lines):
+        line = raw_line.strip()
+        bare = _NUMBERED.sub("", line).rstrip(":").strip()
+        key = bare.lower()
+        inline = _INLINE.match(line)
+        kind: str | None = None
+        if any(phrase in line.lower() for phrase in boilerplate):
+            if not in_boilerplate:
+                kind = "boilerplate"
+            in_boilerplate = True
+        elif key in kinds or (inline and inline.group(1).lower() in kinds):
+            key = key if key in kinds else inline.group(1).lower()  # type: ignore[union-attr]
+            kind = "back" if (key in seen and in_back) else kinds[key]
+            seen.add(key)
+        elif _CAPTION.match(line):
+            kind = "back" if in_back else "table"
+        elif line and _is_generic_heading(lines, i):
+            kind = "back" if in_back else "body"
+        if kind is not None and (kind != "boilerplate" or starts[-1][2] != "boilerplate"):
+            if kind != "boilerplate":
+                in_boilerplate = False
+            starts.append((offset + len(raw_line) - len(raw_line.lstrip()), bare or line, kind))
+            in_back = in_back or kind == "back"
+        offset += len(raw_line) + 1
+    sections: list[Section] = []
+    for (start, title, kind), nxt in zip(starts, starts[1:] + [(len(text), "", "")], strict=True):
+        if nxt[0] > start or (start == 0 and nxt[0] > 0):
+            sections.append(Section(title=title, kind=kind, start=start, end=nxt[0]))  # type: ignore[arg-type]
+    return sections
