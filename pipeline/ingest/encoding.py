@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.ingest.errors import IngestError
 
-class BinaryInputError(ValueError):
+
+class BinaryInputError(IngestError):
     """The bytes are not text (NUL bytes or mostly control characters)."""
 
 

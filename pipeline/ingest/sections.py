@@ -63,7 +63,8 @@ def find_sections(text: str) -> list[Section]:
         if kind is not None and (kind != "boilerplate" or starts[-1][2] != "boilerplate"):
             if kind != "boilerplate":
                 in_boilerplate = False
-            starts.append((offset + len(raw_line) - len(raw_line.lstrip()), bare or line, kind))
+            title = inline.group(1) if inline and kind not in ("table", "boilerplate") else (bare or line)
+            starts.append((offset + len(raw_line) - len(raw_line.lstrip()), title, kind))
             in_back = in_back or kind == "back"
         offset += len(raw_line) + 1
     sections: list[Section] = []

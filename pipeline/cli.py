@@ -1,0 +1,113 @@
+"""The ``confmine`` command: run, text, score, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table as RichTable
+
+from pipeline.extract import DEFAULT_MAX_BYTES
+
+app = typer.Typer(
+    help="Turn hematology/oncology conference summaries (.pdf, or .txt extracted from a PDF) into CSVs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+@app.command()
+def run(
+    inputs: list[Path] = typer.Argument(..., help="Files (.txt, .pdf) or folders to process."),
+    out: Path = typer.Option(Path("extracted"), "--out", "-o", help="Folder for the CSVs (created if missing)."),
+    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, help="Reject input files larger than this many bytes."),
+) -> None:
+    """Extract trials, preclinical studies, tables, abbreviations and entities from INPUTS into OUT.
+
+    Exit code 0: every document ok; 1: some documents failed (the others are written); 2: usage error.
+    """
+    from pipeline.batch import run_batch
+
+    progress = Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+    with progress:
+        task = progress.add_task("documents", total=None, rate="")
+
+        def started(total: int) -> None:
+            progress.update(task, total=total)
+
+        def finished(result) -> None:
+            progress.advance(task)
+            elapsed = progress.tasks[0].elapsed or 0
+            done = progress.tasks[0].completed
+            progress.update(task, rate=f"{done / elapsed:.1f} docs/s" if elapsed else "")
+            if result.info.status == "failed":
+                progress.console.print(f"[red]failed[/red] {result.info.source_path}: {result.info.error}")
+
+        summary = run_batch(inputs, out, max_bytes=max_bytes, on_document=finished, on_start=started)
+    console.print(
+        f"{summary.documents} documents ({summary.documents - summary.failed} ok, {summary.failed} failed), "
+        f"{summary.trials} trial arms, {summary.preclinical} preclinical studies, {summary.entities} entities "
+        f"-> {out}/"
+    )
+    if summary.input_problems:
+        console.print(f"[yellow]{summary.input_problems} input problem(s): see {out}/errors.csv[/yellow]")
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+@app.command()
+def text(doc: Path = typer.Argument(..., help="A .txt or .pdf file.")) -> None:
+    """Print the normalised text of DOC (the text every offset in the CSVs refers to)."""
+    from pipeline.ingest import read_document
+
+    try:
+        ingested = read_document(doc)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {doc}: {exc}")
+        raise typer.Exit(1) from exc
+    sys.stdout.write(ingested.text)
+    if not ingested.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+@app.command()
+def score(
+    pred: Path = typer.Option(..., "--pred", help="Folder written by `confmine run`."),
+    gold: Path = typer.Option(..., "--gold", help="Gold folder: one sub-folder per document."),
+) -> None:
+    """Compare PRED with GOLD field by field; print P/R/F1 and write PRED/scores.csv."""
+    from pipeline.score import score_folders
+
+    if not gold.is_dir() or not pred.is_dir():
+        console.print("[red]error:[/red] --pred and --gold must be folders")
+        raise typer.Exit(2)
+    scores = score_folders(pred, gold)
+    table = RichTable(title=f"confmine scores ({pred} vs {gold})")
+    for column in ("file", "field", "tp", "fp", "fn", "precision", "recall", "f1"):
+        table.add_column(column, justify="right" if column not in ("file", "field") else "left")
+    totals = scores[scores["doc_id"] == "ALL"]
+    for row in totals.itertuples():
+        table.add_row(row.file, row.field, str(row.tp), str(row.fp), str(row.fn),
+                      f"{row.precision:.3f}", f"{row.recall:.3f}", f"{row.f1:.3f}")
+    Console().print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of the trial and preclinical records."""
+    from pipeline.models import PreclinicalStudy, TrialArm
+
+    print(json.dumps({"TrialArm": TrialArm.model_json_schema(),
+                      "PreclinicalStudy": PreclinicalStudy.model_json_schema()}, indent=2))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,100 @@
+"""One document through every stage: read, abbreviations, tables, entities, records.
+
+Each stage after reading is guarded: a stage that fails records an ``ErrorRecord`` and marks the
+document failed, but what the earlier stages produced is kept, so one bad table never loses the
+document's other results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from spacy.language import Language
+
+from pipeline.abbreviations import find_abbreviations
+from pipeline.ingest import read_document
+from pipeline.ingest.errors import IngestError
+from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
+from pipeline.ner import build_nlp, find_entities
+from pipeline.records import build_records
+from pipeline.tables import find_tables
+
+T = TypeVar("T")
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kind(path: Path) -> str:
+    return "pdf" if path.suffix.lower() == ".pdf" else "txt"
+
+
+def _fail(result: DocumentResult, stage: str, exc: BaseException) -> None:
+    message = " ".join(str(exc).split()) or exc.__class__.__name__
+    result.errors.append(
+        ErrorRecord(
+            doc_id=result.info.doc_id,
+            source_path=result.info.source_path,
+            stage=stage,
+            error_type=exc.__class__.__name__,
+            message=message,
+        )
+    )
+    result.info.status = "failed"
+    result.info.error = result.info.error or f"{stage}: {message}"
+
+
+def _stage(result: DocumentResult, stage: str, run: Callable[[], T], default: T) -> T:
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 - a stage's failure is data, recorded in errors.csv
+        _fail(result, stage, exc)
+        return default
+
+
+def extract_document(
+    path: str | Path, nlp: Language | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DocumentResult:
+    """Run the whole pipeline on one ``.txt`` or ``.pdf`` file and return everything it found.
+
+    ``nlp`` is the spaCy pipeline from ``pipeline.ner.build_nlp()``; pass one in when processing
+    many documents so it is built once.
+    """
+    path = Path(path)
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256="", kind=_kind(path))  # type: ignore[arg-type]
+    result = DocumentResult(info=info)
+    try:
+        info.sha256 = sha256_of(path)
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
+        doc = read_document(path)
+    except (OSError, ValueError) as exc:
+        _fail(result, "ingest", exc)
+        return result
+    result.ingested = doc
+    result.text = doc.text
+    result.warnings.extend(doc.warnings)
+    info.encoding = doc.encoding
+    info.chars = len(doc.text)
+    info.pages = max((page.number for page in doc.pages), default=0) if doc.kind == "pdf" else len(doc.pages)
+
+    result.abbreviations = _stage(result, "abbreviations", lambda: find_abbreviations(doc.text), [])
+    result.tables = _stage(result, "tables", lambda: find_tables(doc), [])
+    language = nlp if nlp is not None else build_nlp()
+    result.entities = _stage(
+        result, "entities", lambda: find_entities(doc, result.abbreviations, result.tables, language), []
+    )
+    records = _stage(result, "records", lambda: build_records(doc, result), ([], []))
+    result.trials, result.preclinical = records
+    return result

@@ -1,0 +1,79 @@
+"""Named tolerances of the PDF reader, in one place.
+
+Lengths are in *em*, fractions of the font size of the glyphs they compare, so that one setting works
+for 6-point table cells and 12-point titles alike. The defaults were tuned on the public rotated-table
+PDFs in ``../shared/pdfs`` and on the generator in ``tests/pdfgen.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Every threshold the reader uses; pass a modified copy (``dataclasses.replace``) to experiment."""
+
+    # --- glyphs -> lines -> words -------------------------------------------------------------
+    line_overlap: float = 0.5
+    """Two glyphs share a line when their vertical extents overlap by this fraction of the smaller."""
+    word_gap_em: float = 0.25
+    """A horizontal gap wider than this starts a new word even without a space glyph."""
+    phrase_gap_em: float = 0.6
+    """Words closer than this belong to one phrase (a table cell or a line of prose)."""
+    segment_gap_em: float = 1.2
+    """A gap wider than this splits a line into segments (columns of a layout or of a table)."""
+    paragraph_gap_em: float = 0.7
+    """Extra vertical space above a line, beyond the usual leading, that marks a new paragraph."""
+
+    # --- superscripts -------------------------------------------------------------------------
+    superscript_size_ratio: float = 0.85
+    """A glyph at most this fraction of its line's body size may be a superscript..."""
+    superscript_rise_em: float = 0.18
+    """...if its bottom sits at least this far (in body em) above the body glyphs' bottom."""
+
+    # --- multi-column prose ---------------------------------------------------------------------
+    column_gutter_em: float = 1.0
+    """Narrowest white gutter between two columns of prose."""
+    column_min_lines: int = 3
+    """Lines a column needs on each side of a gutter before the band is read column by column."""
+    column_min_width: float = 0.2
+    """Each column must be at least this fraction of the band's width."""
+
+    # --- tables found by word alignment -----------------------------------------------------
+    table_min_cells: int = 3
+    """A line with at least this many segments may be a table row."""
+    table_max_cell_words: float = 4.0
+    """...when its segments hold at most this many words (median); prose columns hold more."""
+    table_min_rows: int = 3
+    """Table-like lines needed (caption excluded) before a block is read as a table."""
+    table_max_gap_lines: int = 2
+    """Non-table lines (wrapped cells, group headings) tolerated inside a table."""
+    table_gutter_em: float = 0.5
+    """Narrowest white gap, across the rows of a table, that separates two of its columns."""
+    table_gutter_crossings: float = 0.12
+    """Fraction of a table's lines allowed to cross a column gutter (spanning headings)."""
+    table_footnote_words: int = 12
+    """A single-segment line with this many words ends a table (a footnote or prose)."""
+
+    # --- tables found by ruling lines (pdfplumber's table finder) -------------------------------
+    ruled_min_rows: int = 2
+    ruled_min_cols: int = 2
+    ruled_max_cell_words: float = 15.0
+    """Boxed paragraphs are not tables: mean words per filled cell must stay below this."""
+    grid_snap: float = 2.0
+    """Cell borders closer than this (points) are the same grid line."""
+
+    # --- first pass and triage ------------------------------------------------------------------
+    rule_max_thickness: float = 3.0
+    """A path object thinner than this (points) in one direction is a ruling line."""
+    rule_min_length: float = 10.0
+    """...and at least this long in the other."""
+    min_ruling_lines: int = 3
+    """Ruling lines on a page before its tables are looked for with pdfplumber."""
+    orientation_snap_degrees: float = 10.0
+    """Glyphs within this angle of an axis count as written along it."""
+    pdfplumber_for_superscripts: bool = True
+    """Send pages with superscripts to pdfplumber (its glyph boxes), as for rotated glyphs and tables."""
+    pdfplumber_for_tables: bool = True
+    """Send pages with a table caption or aligned table rows to pdfplumber."""

@@ -1,0 +1,180 @@
+"""Named-entity recognition as registered spaCy components over ``spacy.blank("en")``.
+
+Users can add any component to their own pipeline (``nlp.add_pipe("confmine_targets")``) once
+``pipeline`` is imported. Every component appends plain dicts (label, start, end, normalized, value,
+unit) to ``doc._.confmine_entities`` — picklable, so ``nlp.pipe(n_process=2)`` works — and the last
+one, ``confmine_entities``, resolves overlaps and sets ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.models import Abbreviation, Entity, IngestedText, Table
+from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, lookup
+from pipeline.ner.patterns import dose_entities, grade_near, identifier_entities, percent_near
+from pipeline.ner.table_cells import table_cell_entities
+
+if not Doc.has_extension("confmine_entities"):
+    Doc.set_extension("confmine_entities", default=None)
+
+# Which label wins when two candidates cover exactly the same characters.
+PRIORITY = ["TRIAL_ID", "ABSTRACT_ID", "DOSE", "PRODUCT", "CELL_LINE", "TARGET", "DISEASE", "CELL_SOURCE",
+            "AGENT", "OUTCOME", "ADVERSE_EVENT"]
+SKIPPED_SECTIONS = {"back", "boilerplate", "abbreviations"}
+
+
+def _found(doc: Doc) -> list[dict]:
+    if doc._.confmine_entities is None:
+        doc._.confmine_entities = []
+    return doc._.confmine_entities
+
+
+@Language.factory("confmine_targets")
+def make_targets(nlp: Language, name: str) -> LexiconMatcher:
+    """CAR/antibody targets normalised to HGNC symbols, with one-edit spelling correction."""
+    return _Collecting(LexiconMatcher(nlp, ("TARGET",)))
+
+
+@Language.factory("confmine_lexicons")
+def make_lexicons(nlp: Language, name: str) -> LexiconMatcher:
+    """Diseases, agents, products, cell sources, cell lines, outcome and adverse-event terms."""
+    return _Collecting(LexiconMatcher(nlp, tuple(label for label in LEXICONS if label != "TARGET")))
+
+
+class _Collecting:
+    """Make sure the entity list exists before a matcher appends to it."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __call__(self, doc: Doc) -> Doc:
+        _found(doc)
+        return self.inner(doc)
+
+
+@Language.component("confmine_identifiers")
+def identifiers(doc: Doc) -> Doc:
+    """Registry ids (NCT, ChiCTR, ...) and conference abstract numbers."""
+    _found(doc).extend(identifier_entities(doc.text))
+    return doc
+
+
+@Language.component("confmine_doses")
+def doses(doc: Doc) -> Doc:
+    """Cell doses in any notation, converted to a number of cells."""
+    _found(doc).extend(dose_entities(doc.text))
+    return doc
+
+
+@Language.component("confmine_values")
+def values(doc: Doc) -> Doc:
+    """Attach the reported percentage to outcome terms and the grade to adverse events."""
+    for entity in _found(doc):
+        if entity["label"] == "OUTCOME" and "value" not in entity:
+            near = percent_near(doc.text, entity["start"], entity["end"])
+            if near:
+                entity["value"], entity["unit"] = near[0], "%"
+        elif entity["label"] == "ADVERSE_EVENT" and "value" not in entity:
+            grade = grade_near(doc.text, entity["start"], entity["end"])
+            if grade is not None:
+                entity["value"], entity["unit"] = float(grade), "grade"
+    return doc
+
+
+def resolve_overlaps(candidates: list[dict]) -> list[dict]:
+    """Keep the longest candidates that do not overlap; ties go to the label earlier in PRIORITY."""
+    ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), PRIORITY.index(e["label"]), e["start"]))
+    kept: list[dict] = []
+    for candidate in ranked:
+        if all(candidate["end"] <= k["start"] or k["end"] <= candidate["start"] for k in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda e: e["start"])
+
+
+@Language.component("confmine_entities")
+def entities(doc: Doc) -> Doc:
+    """Resolve overlapping candidates and expose the winners as ``doc.ents``."""
+    kept = resolve_overlaps(_found(doc))
+    doc._.confmine_entities = kept
+    spans = [doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="expand") for e in kept]
+    clean, last_end = [], -1
+    for span in spans:
+        if span is not None and span.start >= last_end:
+            clean.append(span)
+            last_end = span.end
+    doc.ents = clean
+    return doc
+
+
+COMPONENTS = ["confmine_targets", "confmine_lexicons", "confmine_identifiers", "confmine_doses",
+              "confmine_values", "confmine_entities"]
+
+
+def build_nlp() -> Language:
+    """The recognition pipeline: a blank English tokenizer, a sentencizer and our components."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for component in COMPONENTS:
+        nlp.add_pipe(component)
+    return nlp
+
+
+def _abbreviation_entities(text: str, abbreviations: list[Abbreviation]) -> list[dict]:
+    """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma)."""
+    found = []
+    for abbreviation in abbreviations:
+        entry = lookup(abbreviation.long_form) or lookup(abbreviation.long_form.rstrip("s"))
+        if entry is None:
+            continue
+        spans = [(abbreviation.start, abbreviation.end), *abbreviation.mentions]
+        for start, end in spans:
+            if text[start:end] == abbreviation.short_form:
+                found.append({"label": entry.label, "start": start, "end": end, "normalized": entry.normalized})
+    return found
+
+
+def find_entities(
+    doc: IngestedText, abbreviations: list[Abbreviation], tables: list[Table], nlp: Language
+) -> list[Entity]:
+    """Entities of the document's body (not references, glossary or adverts), offsets into doc.text.
+
+    Rotated tables are read cell by cell: their joined text runs cells together ("AMLUmbilical"),
+    so entities there come from the cells, with the column header's meaning added.
+    """
+    spacy_doc = nlp(doc.text)
+    candidates = list(spacy_doc._.confmine_entities)
+    extra = _abbreviation_entities(doc.text, abbreviations)
+    grids = [(t.cell_spans, t) for t in tables if t.orientation == "rotated"]
+    grid_regions = []
+    for spans, _table in grids:
+        flat = [s for row in spans for s in row if s]
+        if flat:
+            grid_regions.append((min(s[0] for s in flat), max(s[1] for s in flat)))
+    merged = resolve_overlaps(candidates + extra)
+    merged = [e for e in merged if not any(s <= e["start"] < end for s, end in grid_regions)]
+    for _spans, table in grids:
+        merged.extend(table_cell_entities(doc.text, table, nlp))
+    sentence_starts = [sent.start_char for sent in spacy_doc.sents]
+    result: list[Entity] = []
+    for e in sorted(merged, key=lambda e: (e["start"], e["end"])):
+        section = doc.section_at(e["start"])
+        if section is not None and section.kind in SKIPPED_SECTIONS:
+            continue
+        sentence = sum(1 for s in sentence_starts if s <= e["start"]) - 1
+        result.append(
+            Entity(
+                label=e["label"],
+                text=doc.text[e["start"] : e["end"]],
+                normalized=str(e.get("normalized", "")),
+                value=e.get("value"),
+                unit=e.get("unit", ""),
+                start=e["start"],
+                end=e["end"],
+                page=doc.page_of(e["start"]),
+                sentence=max(sentence, 0),
+            )
+        )
+    return result

@@ -1,0 +1,137 @@
+"""The entity lexicons (``pipeline/data/*.tsv``) as one alias index, and the spaCy matcher over it.
+
+Each label has one TSV with an ``alias`` column and the column that holds its canonical form.
+Short all-capital aliases (MM, ALL, CR) match case-sensitively, since "all" and "cr" are ordinary
+words; every other alias matches regardless of case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz.distance import OSA
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.lexicons import load_rows
+
+# label -> (lexicon file, column holding the canonical form)
+LEXICONS: dict[str, tuple[str, str]] = {
+    "TARGET": ("targets", "symbol"),
+    "DISEASE": ("diseases", "canonical"),
+    "AGENT": ("agents", "canonical"),
+    "PRODUCT": ("products", "canonical"),
+    "CELL_SOURCE": ("cell_sources", "canonical"),
+    "CELL_LINE": ("cell_lines", "canonical"),
+    "OUTCOME": ("outcomes", "canonical"),
+    "ADVERSE_EVENT": ("adverse_events", "canonical"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    normalized: str
+
+
+def _case_sensitive(alias: str) -> bool:
+    return len(alias) <= 5 and alias.upper() == alias
+
+
+@cache
+def alias_index() -> dict[str, tuple[Entry, ...]]:
+    """Alias (as written) -> entries. One alias may name entities of several labels (NK-92 is a
+    cell line and a cell source); the caller decides by label priority."""
+    index: dict[str, list[Entry]] = {}
+    for label, (name, column) in LEXICONS.items():
+        for row in load_rows(name):
+            alias, canonical = row.get("alias", ""), row.get(column, "")
+            if alias and canonical:
+                entries = index.setdefault(alias, [])
+                entry = Entry(label, canonical)
+                if entry not in entries:
+                    entries.append(entry)
+    return {alias: tuple(entries) for alias, entries in index.items()}
+
+
+def lookup(text: str, label: str | None = None) -> Entry | None:
+    """The lexicon entry ``text`` names (exact, then case-insensitive for longer aliases)."""
+    index = alias_index()
+    candidates = index.get(text) or ()
+    if not candidates and not _case_sensitive(text):
+        lowered = text.lower()
+        candidates = next(
+            (entries for alias, entries in index.items() if alias.lower() == lowered and not _case_sensitive(alias)),
+            (),
+        )
+    for entry in candidates:
+        if label is None or entry.label == label:
+            return entry
+    return None
+
+
+@cache
+def target_symbols() -> tuple[str, ...]:
+    return tuple(alias for alias, entries in alias_index().items() if any(e.label == "TARGET" for e in entries))
+
+
+def near_target(token: str) -> Entry | None:
+    """A gene-symbol-like token one edit (or one swap of neighbours) away from a known target alias.
+
+    "GRPC5D" is GPRC5D with two letters swapped; the bound of one optimal-string-alignment edit
+    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree).
+    """
+    if len(token) < 5 or not token.isupper() and not any(c.isdigit() for c in token):
+        return None
+    digits = [c for c in token if c.isdigit()]
+    for alias in target_symbols():
+        if len(alias) >= 5 and [c for c in alias if c.isdigit()] == digits and OSA.distance(token, alias) == 1:
+            return lookup(alias, "TARGET")
+    return None
+
+
+class LexiconMatcher:
+    """Match every lexicon alias in a Doc; results are plain dicts on ``doc._.confmine_entities``."""
+
+    def __init__(self, nlp: Language, labels: tuple[str, ...]):
+        self.labels = labels
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for alias, entries in alias_index().items():
+            if not any(entry.label in labels for entry in entries):
+                continue
+            matcher = self.exact if _case_sensitive(alias) else self.folded
+            matcher.add(alias, [nlp.make_doc(alias)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = doc._.confmine_entities
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                alias = doc.vocab.strings[match_id]
+                span = doc[start:end]
+                for entry in alias_index()[alias]:
+                    if entry.label in self.labels:
+                        found.append(
+                            {
+                                "label": entry.label,
+                                "start": span.start_char,
+                                "end": span.end_char,
+                                "normalized": entry.normalized,
+                            }
+                        )
+        if "TARGET" in self.labels:
+            for token in doc:
+                entry = near_target(token.text)
+                if entry and not any(e["start"] <= token.idx < e["end"] for e in found):
+                    found.append(
+                        {
+                            "label": "TARGET",
+                            "start": token.idx,
+                            "end": token.idx + len(token.text),
+                            "normalized": entry.normalized,
+                            "note": f"spelling corrected from {token.text}",
+                        }
+                    )
+        return doc

@@ -1,0 +1,81 @@
+"""Pattern-found entities: registry ids, abstract numbers, doses, outcome values, graded adverse events.
+
+The regular expressions for identifiers live here and nowhere else; records and tables import them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.ner.quantities import NUMBER, parse_doses, to_float
+
+TRIAL_ID = re.compile(
+    r"\b(?:NCT\s?\d{8}|ChiCTR[-\s]?(?:[A-Z]{3}-)?\d{8,10}|ISRCTN\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|jRCT\d{10})(?!\d)"
+)
+ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
+REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+PERCENT = re.compile(rf"(?P<value>{NUMBER})\s*%")
+FRACTION = re.compile(r"\(\s*(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*\)")
+GRADE = re.compile(r"\b[Gg](?:rade)?\s*(?P<op>≥|>=|>|≤)?\s*(?P<grade>[1-5]|I{1,3}|IV|V)(?:\s*[–-]\s*(?P<to>[1-5]))?\b")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def normalize_trial_id(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def grade_value(text: str) -> int:
+    return int(text) if text.isdigit() else _ROMAN[text]
+
+
+def identifier_entities(text: str) -> list[dict]:
+    found: list[dict] = []
+    for m in TRIAL_ID.finditer(text):
+        found.append({"label": "TRIAL_ID", "start": m.start(), "end": m.end(),
+                      "normalized": normalize_trial_id(m.group())})
+    for m in ABSTRACT_ID.finditer(text):
+        found.append({"label": "ABSTRACT_ID", "start": m.start("number"), "end": m.end("number"),
+                      "normalized": m.group("number")})
+    return found
+
+
+def dose_entities(text: str) -> list[dict]:
+    """Cell doses in prose: a scientific-notation dose must be followed by a mention of cells."""
+    found = []
+    for dose in parse_doses(text, require_cells=True):
+        start = dose.start + (1 if text[dose.start] == "(" and ")" not in text[dose.start : dose.end] else 0)
+        found.append({"label": "DOSE", "start": start, "end": dose.end, "unit": dose.unit,
+                      "value": dose.values[0], "values": list(dose.values)})
+    return found
+
+
+def percent_near(text: str, start: int, end: int, window: int = 60) -> tuple[float, int, int] | None:
+    """The percentage that reports on the outcome mentioned at ``[start, end)``.
+
+    Reading order of summaries: "CR of 60%", "ORR: 92.9%", "ORR was 81%" (value after, close), or
+    "60% (6/10) of the patients achieved a complete response" (value before, same clause).
+    """
+    after = text[end : end + window]
+    m = re.match(rf"[^.;%()]{{0,25}}?(?:of|was|:|=|in|reached|rate of)?\s*(?P<value>{NUMBER})\s*%", after)
+    if m:
+        return to_float(m.group("value")), end + m.start("value"), end + m.end()
+    before = text[max(0, start - window) : start]
+    candidates = list(PERCENT.finditer(before))
+    if candidates:
+        last = candidates[-1]
+        between = before[last.end() :]
+        if not re.search(r"[.;]|%|\band\b|\bwhile\b|\bwhereas\b", between):
+            return to_float(last.group("value")), start - len(before) + last.start(), start - len(before) + last.end()
+    return None
+
+
+def grade_near(text: str, start: int, end: int) -> int | None:
+    """A grade stated right before ("grade 2 CRS", "grade ≥3 CRS") or right after ("CRS grade 2")."""
+    before = text[max(0, start - 20) : start]
+    m = None
+    for m in GRADE.finditer(before):
+        pass
+    if m and before[m.end() :].strip(" -") in ("", "(") :
+        return grade_value(m.group("grade"))
+    after = re.match(r"\s*(?:of\s+)?" + GRADE.pattern, text[end : end + 15])
+    return grade_value(after.group("grade")) if after else None

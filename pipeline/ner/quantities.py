@@ -1,0 +1,139 @@
+"""Parse cell doses, percentages and grades from the notations conference summaries use.
+
+Cell doses come as "6 × 10^8", "1.2x10(9)", "1e9", "300 million", "2 × 10^6 cells/kg", lists
+("6, 12 and 18", "1 or 3") and ranges ("1–3 × 10^8", "0.3–9.0 × 10^6"), and PDF text loses the
+superscript: "6 × 108" is 6 × 10^8. That last reading is only allowed when the context says so — a
+multiplication sign before "10" and an exponent after it — never from the digits alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"\d+(?:[.,]\d+)?"
+_TIMES = r"\s*[×xX*]\s*"
+# 10 followed by an exponent: "10^8", "10(8)", "10⁸" (already "10^8" after ingestion), "10 8",
+# or the flattened "108" whose superscript was lost.
+_POWER = r"10\s*(?:\^\s*|\(\s*)?(?P<exp>-?\d{1,2})\)?"
+_WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9}
+_LIST_SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*[–—-]\s*|\s+to\s+)\s*"
+
+UNIT_PATTERNS = (
+    (re.compile(r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)", re.I), "cells/kg"),
+    (re.compile(r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)", re.I), "cells/m2"),
+)
+
+
+@dataclass(frozen=True)
+class Dose:
+    """Dose levels in cells (per infusion, per kg or per m2), in the order the text gives them."""
+
+    values: tuple[float, ...]
+    unit: str
+    start: int
+    end: int
+
+
+def unit_after(text: str) -> str:
+    """The dose unit a number is followed by (``cells/kg``, ``cells/m2``), else ``cells``."""
+    window = text[:60]
+    for pattern, unit in UNIT_PATTERNS:
+        if pattern.search(window):
+            return unit
+    return "cells"
+
+
+def to_float(number: str) -> float:
+    return float(number.replace(",", "."))
+
+
+def split_levels(text: str) -> list[float]:
+    """"6, 12 and 18" -> [6, 12, 18]; "1 or 3" -> [1, 3]; "0.3–9.0" -> [0.3, 9.0]."""
+    parts = re.split(_LIST_SEP, text.strip())
+    return [to_float(p) for p in parts if re.fullmatch(NUMBER, p)]
+
+
+_LEVELS = rf"(?P<levels>\(?{NUMBER}(?:{_LIST_SEP}{NUMBER})*\)?)"
+_SCIENTIFIC = re.compile(rf"{_LEVELS}{_TIMES}\(?{_POWER}(?:\s*[–—-]\s*10\s*\^?\s*(?P<exp2>\d{{1,2}}))?\)?")
+_BRACKET_POWERS = re.compile(rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)")
+_E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
+_WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
+# Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after.
+_BARE_POWERS = re.compile(r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)(?=\s*(?:cells|/\s*kg|per\s+kg))")
+_CELLS_AFTER = re.compile(r"^\s*(?:\)|\s)*(?:[A-Za-z0-9/+\-]+\s+){0,4}?cells?\b|^\s*(?:/|per)\s*(?:kg|kilogram)", re.I)
+
+
+def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
+    """Every cell-dose expression in ``text``.
+
+    With ``require_cells`` a match must be followed by a mention of cells (or per kg), which is how
+    prose doses are told apart from other large numbers ("≤ 8 × 10^7 nucleated red cells" still
+    passes; the caller decides by context).
+    """
+    doses: list[Dose] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(values: list[float], start: int, end: int) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        after = text[end:]
+        if require_cells and not _CELLS_AFTER.match(after):
+            return
+        taken.append((start, end))
+        doses.append(Dose(tuple(values), unit_after(after), start, end))
+
+    for m in _BRACKET_POWERS.finditer(text):
+        coef = to_float(m.group("coef"))
+        add([coef * 10 ** int(m.group("e1")), coef * 10 ** int(m.group("e2"))], m.start(), m.end())
+    for m in _SCIENTIFIC.finditer(text):
+        exp = int(m.group("exp"))
+        levels = split_levels(m.group("levels").strip("()"))
+        values = [level * 10**exp for level in levels]
+        if m.group("exp2") and len(levels) == 1:
+            values = [levels[0] * 10**exp, levels[0] * 10 ** int(m.group("exp2"))]
+        add(values, m.start(), m.end())
+    for m in _BARE_POWERS.finditer(text):
+        exps = re.findall(r"10\^?(\d)", m.group("levels"))
+        add([10.0 ** int(e) for e in exps], m.start(), m.end())
+    for m in _E_NOTATION.finditer(text):
+        add([to_float(m.group("levels")) * 10 ** int(m.group("exp"))], m.start(), m.end())
+    for m in _WORDS.finditer(text):
+        scale = _WORD_SCALES[m.group("word").lower()]
+        add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
+    return _merge_lists(text, sorted(doses, key=lambda d: d.start))
+
+
+_JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+
+
+def _merge_lists(text: str, doses: list[Dose]) -> list[Dose]:
+    """"6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9 cells" is one dose list; its unit is the last one's."""
+    merged: list[Dose] = []
+    for dose in doses:
+        last = merged[-1] if merged else None
+        if last and _JOINER.fullmatch(text[last.end : dose.start]):
+            merged[-1] = Dose(last.values + dose.values, dose.unit, last.start, dose.end)
+        else:
+            merged.append(dose)
+    return merged
+
+
+def header_scale(header: str) -> float | None:
+    """The scale a column header puts on its cells: "Cell dose (108 )" or "(×10^6/kg)" -> 1e8 / 1e6.
+
+    A header's parenthesised "10N" can only be a power of ten: a unit in a header is never the
+    number 108.
+    """
+    m = re.search(r"\(\s*(?:[×x]\s*)?10\s*\^?\s*(\d{1,2})\s*(?:cells)?\s*(?:/\s*kg)?\s*\)", header)
+    return float(10 ** int(m.group(1))) if m else None
+
+
+def format_cells(value: float) -> str:
+    """A cell number as SCHEMA.md writes it, readable by ``float()``: 6e+08, 1.2e+09."""
+    return f"{value:g}"
+
+
+def parse_percent(text: str) -> float | None:
+    m = re.search(rf"({NUMBER})\s*%", text)
+    return to_float(m.group(1)) if m else None

@@ -1,0 +1,42 @@
+"""Write the CSVs of SCHEMA.md atomically: a reader sees the old file or the new one, never half."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def frame(rows: Iterable[BaseModel | dict], columns: Sequence[str]) -> pd.DataFrame:
+    """Rows as a DataFrame with exactly ``columns`` first (extra fields follow, unknown ones dropped)."""
+    records = [row.model_dump() if isinstance(row, BaseModel) else dict(row) for row in rows]
+    df = pd.DataFrame.from_records(records)
+    if df.empty:
+        return pd.DataFrame(columns=list(columns))
+    for column in columns:
+        if column not in df.columns:
+            df[column] = ""
+    return df[list(columns)]
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> None:
+    write_atomic(path, df.to_csv(index=False, lineterminator="\n"))

@@ -1,0 +1,149 @@
+"""Assemble trial arms and preclinical studies from tables and prose.
+
+A table row gives most fields; the paragraph that cites the same study (same abstract number,
+reference or registry id) adds what only the prose says, and any disagreement is kept in the
+``conflicts`` column instead of being silently resolved. Registry ids mentioned only in prose still
+yield records.
+"""
+
+from __future__ import annotations
+
+from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
+from pipeline.ner.quantities import format_cells, parse_doses
+from pipeline.records import prose
+from pipeline.records.normalize import Glossary
+from pipeline.records.references import cited_products
+from pipeline.records.table_rows import Partial, clinical_rows, column_roles, is_clinical, preclinical_rows
+
+ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product")
+PER_ARM = ("orr_pct", "cr_pct")
+
+
+def _linked(p: Partial, seg: prose.Segment) -> bool:
+    f = p.fields
+    if seg.abstract_number and f.get("abstract_number") == seg.abstract_number:
+        return True
+    if seg.reference and f.get("reference") == seg.reference and not seg.abstract_number:
+        return True
+    ids = set(str(f.get("trial_id", "")).split(";")) - {""}
+    return bool(ids & set(seg.trial_ids))
+
+
+def _merge(p: Partial, key: str, value: object, conflicts: list[str]) -> None:
+    current = p.fields.get(key)
+    if current in (None, ""):
+        p.fields[key] = value
+    elif value not in (None, "") and str(current) != str(value):
+        conflicts.append(f"{key}: table {current} vs prose {value}")
+
+
+def _footnote_doses(table: Table, p: Partial, conflicts: list[str]) -> None:
+    """A footnote marker in a row pulls the footnote's cell doses into the row's dose check."""
+    for mark in dict.fromkeys(p.footnote_marks):
+        note = next((n for n in table.footnotes if n.lstrip().startswith(mark)), "")
+        doses = parse_doses(note, require_cells=True)
+        values = list(dict.fromkeys(v for d in doses for v in d.values))
+        if not values:
+            continue
+        p.evidence.append(note.strip())
+        listed = [float(v) for v in str(p.fields.get("doses_cells", "")).split(";") if v]
+        if not listed:
+            p.fields["doses_cells"] = ";".join(format_cells(v) for v in values)
+            p.fields["dose_unit"] = doses[0].unit
+        elif {round(v) for v in values} != {round(v) for v in listed}:
+            conflicts.append(f"doses_cells: table {p.fields['doses_cells']} vs footnote "
+                             f"{';'.join(format_cells(v) for v in values)}")
+
+
+def _apply_prose(arms: list[tuple[Partial, list[str]]], facts: prose.ProseFacts) -> None:
+    single = len(arms) == 1
+    for p, conflicts in arms:
+        for key, value in facts.fields.items():
+            if key == "n_patients_prose":
+                if single:
+                    _merge(p, "n_patients", value, conflicts)
+                else:
+                    total = sum(int(q.fields.get("n_patients") or 0) for q, _ in arms)
+                    if total and total != value:
+                        conflicts.append(f"n_patients: arms sum to {total} vs prose {value}")
+            elif key in ARM_WIDE or (key in PER_ARM and single):
+                _merge(p, key, value, conflicts)
+        p.evidence.extend(facts.evidence)
+        _prose_doses(p, facts, conflicts, single)
+
+
+def _prose_doses(p: Partial, facts: prose.ProseFacts, conflicts: list[str], single: bool) -> None:
+    """A prose dose belongs to the arm its sentence names (monotherapy / the combination agent)."""
+    listed = [float(v) for v in str(p.fields.get("doses_cells", "")).split(";") if v]
+    combination = str(p.fields.get("combination", ""))
+    for values, unit, sentence in facts.doses:
+        lowered = sentence.lower()
+        for_arm = single or (
+            ("monotherapy" in lowered) == (p.fields.get("arm") == "monotherapy")
+            and (not combination or combination in lowered)
+        )
+        if not for_arm:
+            continue
+        p.evidence.append(sentence)
+        if not listed:
+            p.fields["doses_cells"] = ";".join(format_cells(v) for v in values)
+            p.fields["dose_unit"] = unit
+            listed = values
+        elif not all(any(abs(v - w) <= 1e-6 * w for w in listed) for v in values):
+            conflicts.append(f"doses_cells: table {p.fields['doses_cells']} vs prose "
+                             f"{';'.join(format_cells(v) for v in values)}")
+
+
+def _quotes(items: list[str]) -> str:
+    return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
+
+
+def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[TrialArm], list[PreclinicalStudy]]:
+    glossary = Glossary.from_abbreviations(result.abbreviations)
+    clinical: list[tuple[Partial, list[str]]] = []
+    preclinical: list[Partial] = []
+    for table in result.tables:
+        roles = column_roles(table.header)
+        if is_clinical(table, roles):
+            for p in clinical_rows(table, glossary):
+                conflicts: list[str] = []
+                _footnote_doses(table, p, conflicts)
+                clinical.append((p, conflicts))
+        elif {"abstract_number", "purpose", "method"} & set(roles) or "preclinical" in table.caption.lower():
+            preclinical.extend(preclinical_rows(table, glossary))
+
+    cited = prose.segments(doc)
+    for seg in cited:
+        arms = [(p, c) for p, c in clinical if _linked(p, seg)]
+        if arms:
+            _apply_prose(arms, prose.facts(doc, seg, result.entities))
+        for p in preclinical:
+            if _linked(p, seg):
+                p.evidence.append(doc.text[seg.start : seg.end])
+
+    known_ids = {i for p, _ in clinical for i in str(p.fields.get("trial_id", "")).split(";") if i}
+    for seg in prose.trial_segments(doc):
+        if set(seg.trial_ids) & known_ids:
+            continue
+        facts = prose.facts(doc, seg, result.entities)
+        p = Partial(fields={"arm": "monotherapy"}, start=seg.start)
+        _apply_prose([(p, [])], facts)
+        p.evidence.insert(0, doc.text[seg.start : seg.end])
+        clinical.append((p, []))
+        known_ids.update(seg.trial_ids)
+
+    products = cited_products(doc)
+    trials = []
+    for p, conflicts in clinical:
+        if not p.fields.get("product") and p.fields.get("reference") in products:
+            p.fields["product"] = products[str(p.fields["reference"])]
+        fields = {k: v for k, v in p.fields.items() if k in TrialArm.model_fields}
+        trials.append(TrialArm(doc_id=doc.doc_id, evidence=_quotes(p.evidence), conflicts="; ".join(conflicts),
+                               start=p.start, **fields))
+    studies = [
+        PreclinicalStudy(doc_id=doc.doc_id, evidence=_quotes(p.evidence), start=p.start,
+                         **{k: v for k, v in p.fields.items() if k in PreclinicalStudy.model_fields})
+        for p in preclinical
+    ]
+    return sorted(trials, key=lambda t: t.start), sorted(studies, key=lambda s: s.start)
+

@@ -1,0 +1,152 @@
+"""Turn cell and phrase text into the canonical field values of SCHEMA.md.
+
+Every normaliser reads the document's own abbreviations first (its "FC" is fludarabine and
+cyclophosphamide whatever a lexicon says) and the shipped lexicons second.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.models import Abbreviation
+from pipeline.ner.lexicon import alias_index, lookup, near_target
+from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
+
+_EMPTY = {"", "/", "-", "–", "—", "na", "n/a", "nr", "not available", "not stated", "not reported", "unknown"}
+_NONE = {"none", "no", "nil", "0", "not observed", "none observed"}
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The document's own short form -> long form pairs (not lexicon guesses)."""
+
+    pairs: dict[str, str]
+
+    @classmethod
+    def from_abbreviations(cls, abbreviations: list[Abbreviation]) -> Glossary:
+        pairs: dict[str, str] = {}
+        for a in abbreviations:
+            if a.source != "lexicon":
+                pairs.setdefault(a.short_form, a.long_form)
+                if a.short_form.endswith("s") and len(a.short_form) > 2:
+                    pairs.setdefault(a.short_form[:-1], a.long_form.removesuffix("s"))
+                else:
+                    pairs.setdefault(a.short_form + "s", a.long_form + "s")
+        return cls(pairs)
+
+    def expand(self, text: str) -> str:
+        """Replace whole tokens that are defined short forms by their long forms."""
+        return re.sub(r"(?<![\w-])[\w/-]+(?![\w-])", lambda m: self.pairs.get(m.group(), m.group()), text)
+
+
+def is_empty(cell: str) -> bool:
+    return cell.strip().lower().rstrip("*†‡§ ") in _EMPTY
+
+
+def is_none(cell: str) -> bool:
+    return cell.strip().lower().rstrip(".*") in _NONE
+
+
+def clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip()
+
+
+def canonical(text: str, label: str, glossary: Glossary) -> str:
+    """Lexicon canonical form of a whole phrase (directly, singular, or via the document's
+    abbreviations), else the longest lexicon alias inside it, else the expanded text lower-cased."""
+    text = clean(text)
+    if is_empty(text):
+        return ""
+    for candidate in (text, glossary.expand(text), text.rstrip("s"), glossary.expand(text).rstrip("s")):
+        entry = lookup(candidate, label)
+        if entry:
+            return entry.normalized
+    expanded = glossary.expand(text)
+    inner = _longest_alias(expanded, label)
+    return inner if inner else expanded.lower()
+
+
+def _longest_alias(text: str, label: str) -> str:
+    best, best_len = "", 0
+    lowered = text.lower()
+    for alias, entries in alias_index().items():
+        entry = next((e for e in entries if e.label == label), None)
+        if entry is None or len(alias) <= best_len:
+            continue
+        pattern = rf"(?<![\w-]){re.escape(alias if alias.isupper() else alias.lower())}(?![\w])"
+        if re.search(pattern, text if alias.isupper() else lowered):
+            best, best_len = entry.normalized, len(alias)
+    return best
+
+
+def target_symbols(text: str) -> str:
+    """HGNC symbols of every target named in ``text``, sorted and ``;``-joined."""
+    symbols: set[str] = set()
+    covered: list[tuple[int, int]] = []
+    aliases = sorted((a for a, es in alias_index().items() if any(e.label == "TARGET" for e in es)), key=len,
+                     reverse=True)
+    for alias in aliases:
+        for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", text, flags=0 if alias.isupper() else re.I):
+            if any(s < m.end() and m.start() < e for s, e in covered):
+                continue
+            covered.append((m.start(), m.end()))
+            entry = lookup(alias, "TARGET")
+            if entry:
+                symbols.update(entry.normalized.split(";"))
+    for m in re.finditer(r"[A-Za-z0-9]{5,}", text):
+        if not any(s <= m.start() < e for s, e in covered):
+            entry = near_target(m.group())
+            if entry:
+                symbols.update(entry.normalized.split(";"))
+    return ";".join(sorted(symbols))
+
+
+def trial_ids(text: str) -> str:
+    return ";".join(dict.fromkeys(normalize_trial_id(m.group()) for m in TRIAL_ID.finditer(text)))
+
+
+def reference_number(text: str) -> str:
+    m = REFERENCE.search(text) or re.fullmatch(r"\s*(?P<number>\d{1,3})\s*", text)
+    return m.group("number") if m else ""
+
+
+def abstract_number(text: str) -> str:
+    m = re.search(r"\b\d{1,5}\b", text)
+    return m.group() if m else ""
+
+
+def count(text: str) -> int | None:
+    m = re.match(r"\s*(?:n\s*=\s*)?(\d+)\b", text)
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class EventStatement:
+    """An adverse event as SCHEMA.md wants it: the statement and its integers."""
+
+    statement: str = ""
+    max_grade: int | None = None
+    n: int | None = None
+
+
+def event_from_cell(text: str, event: str) -> EventStatement | None:
+    """Read one event out of a safety cell: "Grade 2 CRS: 1", "None", "CRS grade 1 (n = 2)"."""
+    text = clean(text)
+    if is_none(text):
+        return EventStatement("none", 0, 0)
+    m = re.search(rf"{GRADE.pattern}\s*{event}\s*[:=]?\s*(?P<n>\d+)?", text, flags=re.I)
+    if not m:
+        m = re.search(rf"{event}\s*(?:of\s+)?{GRADE.pattern}\s*[:=(]?\s*(?:n\s*=\s*)?(?P<n>\d+)?", text, flags=re.I)
+    if not m:
+        return None
+    grade = grade_value(m.group("grade"))
+    n = int(m.group("n")) if m.group("n") else None
+    return EventStatement(event_statement(grade, n), grade, n)
+
+
+def event_statement(grade: int | None, n: int | None) -> str:
+    if grade is None:
+        return "none" if n == 0 else ""
+    who = f" in {n} patient{'s' if n != 1 else ''}" if n is not None else ""
+    return f"grade {grade}{who}"

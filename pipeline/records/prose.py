@@ -1,0 +1,178 @@
+"""Facts a summary's prose gives about one study.
+
+A summary reports study after study, each closed by its citation ("... (Abstract 3317) [11]."). The
+text from the previous citation to this one is the study's segment; the facts in it (phase, response
+rates, adverse events, patient numbers, doses) belong to the study the citation names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.models import Entity, IngestedText
+from pipeline.ner.patterns import ABSTRACT_ID, REFERENCE, TRIAL_ID, normalize_trial_id
+from pipeline.records.normalize import event_statement
+
+PROSE_SECTIONS = {"front", "body"}
+_CITATION = re.compile(
+    rf"\(\s*{ABSTRACT_ID.pattern}\s*\)(?:\s*{REFERENCE.pattern})?|(?<![\w(])(?:{REFERENCE.pattern})"
+)
+_NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
+_QUALIFIED = re.compile(r"(?:higher|high|severe|grade\s*(?:≥|>=|>)\s*\d)[\s-]*(?:grade)?\s*$", re.I)
+_PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+_PATIENTS = re.compile(
+    r"\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)?\s*patients\b"
+    r"|\b(?P<n2>\d+)\s+patients\s+(?:were|had been)\s+(?:treated|infused|enrolled|evaluated)\b"
+    r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b",
+    re.I,
+)
+
+
+@dataclass
+class Segment:
+    """The prose about one study: where it lies and how it is cited."""
+
+    start: int
+    end: int
+    abstract_number: str = ""
+    reference: str = ""
+    trial_ids: list[str] = field(default_factory=list)
+
+
+def segments(doc: IngestedText) -> list[Segment]:
+    """Split body prose at study citations; a segment never crosses a section boundary."""
+    out: list[Segment] = []
+    for section in doc.sections:
+        if section.kind not in PROSE_SECTIONS:
+            continue
+        text = doc.text[section.start : section.end]
+        start = 0
+        for m in _CITATION.finditer(text):
+            number = m.group("number") or ""
+            refs = [g for g in m.groups()[1:] if g]
+            seg = Segment(section.start + start, section.start + m.end(), abstract_number=number,
+                          reference=refs[-1] if refs and refs[-1] != number else "")
+            if not number and not seg.reference:
+                continue
+            body = doc.text[seg.start : seg.end]
+            seg.trial_ids = list(dict.fromkeys(normalize_trial_id(t.group()) for t in TRIAL_ID.finditer(body)))
+            out.append(seg)
+            start = m.end()
+    return out
+
+
+def trial_segments(doc: IngestedText) -> list[Segment]:
+    """Segments for registry ids mentioned in prose without a citation: the sentence with the id and
+    those after it up to the next id or paragraph end."""
+    out: list[Segment] = []
+    for section in doc.sections:
+        if section.kind not in PROSE_SECTIONS:
+            continue
+        text = doc.text[section.start : section.end]
+        ids = list(TRIAL_ID.finditer(text))
+        for i, m in enumerate(ids):
+            sentence_start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
+            nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
+            para_end = text.find("\n\n", m.end())
+            end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
+            if i + 1 < len(ids):
+                end = min(end, max(text.rfind(". ", m.end(), nxt) + 1, m.end()))
+            out.append(Segment(section.start + sentence_start, section.start + end,
+                               trial_ids=[normalize_trial_id(m.group())]))
+    return out
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, s = [], start
+    for m in re.finditer(r"(?<=[.;])\s+(?=[A-Z(])", text[start:end]):
+        spans.append((s, start + m.start()))
+        s = start + m.end()
+    spans.append((s, end))
+    return spans
+
+
+def _number(text: str) -> int | None:
+    text = text.lower()
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
+
+
+@dataclass
+class ProseFacts:
+    fields: dict[str, object] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    doses: list[tuple[list[float], str, str]] = field(default_factory=list)
+
+
+def facts(doc: IngestedText, seg: Segment, entities: list[Entity]) -> ProseFacts:
+    """Phase, outcome percentages, adverse events and patient numbers stated in ``seg``."""
+    text = doc.text
+    out = ProseFacts()
+    f = out.fields
+    inside = [e for e in entities if seg.start <= e.start < seg.end]
+    m = _PHASE.search(text, seg.start, seg.end)
+    if m:
+        f["phase"] = m.group("phase").upper()
+        out.evidence.append(_sentence_of(text, seg, m.start()))
+    for e in inside:
+        if e.label == "OUTCOME" and e.value is not None and e.normalized in ("ORR", "CR"):
+            f.setdefault(f"{e.normalized.lower()}_pct", e.value)
+            out.evidence.append(_sentence_of(text, seg, e.start))
+        elif e.label == "PRODUCT":
+            f.setdefault("product", e.normalized or e.text)
+        elif e.label == "DOSE" and e.value is not None:
+            sentence = _sentence_of(text, seg, e.start)
+            out.doses.append(([e.value], e.unit, sentence))
+    _adverse_events(text, seg, inside, out)
+    m = _PATIENTS.search(text, seg.start, seg.end)
+    if m:
+        n = next(g for g in (m.group("n"), m.group("n2"), m.group("n3"), m.group("n4")) if g)
+        f["n_patients_prose"] = int(n)
+    if seg.trial_ids:
+        f["trial_id"] = ";".join(seg.trial_ids)
+    return out
+
+
+def _sentence_of(text: str, seg: Segment, at: int) -> str:
+    for s, e in _sentences(text, seg.start, seg.end):
+        if s <= at < e:
+            return " ".join(text[s:e].split())
+    return ""
+
+
+def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
+    """"only one patient developed grade 2 CRS" -> grade 2 in 1 patient; "Neither CRS nor ICANS was
+    observed" -> none. A negation qualified by a grade ("no higher-grade CRS") does not erase a
+    graded event stated beside it."""
+    for s, e in _sentences(text, seg.start, seg.end):
+        sentence = text[s:e]
+        for event in ("CRS", "ICANS", "GVHD"):
+            mentions = [x for x in inside if x.label == "ADVERSE_EVENT" and x.normalized == event and s <= x.start < e]
+            if not mentions:
+                continue
+            key = event.lower()
+            graded = [x for x in mentions if x.value is not None and not _QUALIFIED.search(text[s : x.start])]
+            if graded:
+                grade = int(graded[0].value)  # type: ignore[arg-type]
+                before = text[s : graded[0].start]
+                who = re.search(r"\b(\w+)\s+patients?\s+(?:\w+\s+){0,2}(?:developed|had|experienced)\b", before, re.I)
+                n = _number(who.group(1)) if who else None
+                out.fields[key] = event_statement(grade, n)
+                if key == "crs":
+                    out.fields["crs_max_grade"] = grade
+                out.fields[f"{key}_n"] = n
+                out.evidence.append(" ".join(sentence.split()))
+            elif any(_negated(text, s, x.start) for x in mentions):
+                out.fields[key] = "none"
+                if key == "crs":
+                    out.fields["crs_max_grade"] = 0
+                if key != "gvhd":
+                    out.fields[f"{key}_n"] = 0
+                out.evidence.append(" ".join(sentence.split()))
+
+
+def _negated(text: str, sentence_start: int, at: int) -> bool:
+    before = text[sentence_start:at]
+    return bool(_NEGATION.search(before)) and not _QUALIFIED.search(before)

@@ -1,0 +1,141 @@
+"""Records from table rows: the header says what each column holds, the cell gives the value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.lexicons import load_rows
+from pipeline.models import Table
+from pipeline.ner.quantities import format_cells, header_scale, split_levels, unit_after
+from pipeline.ner.table_cells import header_outcomes
+from pipeline.records import normalize as norm
+from pipeline.records.normalize import Glossary
+
+
+@dataclass
+class Partial:
+    """Field values found for one study, with their quotes; merged later with what the prose says."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)
+    start: int = 0
+    footnote_marks: list[str] = field(default_factory=list)
+
+
+def column_roles(header: list[str]) -> list[str]:
+    """The role of each column ("trial_id", "doses", ...) from ``table_headers.tsv``; "" if unknown."""
+    rules = [(re.compile(row["pattern"], re.I), row["role"]) for row in load_rows("table_headers")]
+    roles = []
+    for cell in header:
+        text = re.sub(r"\s*\(.*?\)\s*", " ", cell).strip()
+        roles.append(next((role for pattern, role in rules if pattern.search(text) or pattern.search(cell)), ""))
+    return roles
+
+
+def is_clinical(table: Table, roles: list[str]) -> bool:
+    clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
+    return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
+
+
+def _row_text(table: Table, i: int) -> str:
+    return " ".join(c for c in table.rows[i] if c)
+
+
+def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
+    roles = column_roles(table.header)
+    partials = []
+    for i, row in enumerate(table.rows):
+        p = Partial(start=_row_start(table, i), evidence=[_row_text(table, i)])
+        f = p.fields
+        for header, role, cell in zip(table.header, roles, row, strict=False):
+            if norm.is_empty(cell) and role not in ("gvhd",):
+                continue
+            p.footnote_marks.extend(re.findall(r"[*†‡§]", cell))
+            _fill_clinical(f, role, header, cell, table, glossary)
+        f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
+        partials.append(p)
+    return partials
+
+
+def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glossary: Glossary) -> None:
+    if not cell.strip():
+        return
+    if role == "trial_id":
+        f["trial_id"] = norm.trial_ids(cell)
+    elif role == "disease":
+        f["disease"] = norm.canonical(cell, "DISEASE", glossary)
+    elif role == "cell_source":
+        f["cell_source"] = norm.canonical(cell, "CELL_SOURCE", glossary)
+    elif role == "target":
+        f["target_symbols"] = norm.target_symbols(cell)
+    elif role == "n_patients":
+        f["n_patients"] = norm.count(cell)
+    elif role == "preconditioning":
+        f["preconditioning"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
+    elif role == "doses":
+        scale = table.column_scales.get(header) or header_scale(header) or 1.0
+        levels = split_levels(re.sub(r"[*†‡§]", "", cell))
+        if levels:
+            f["doses_cells"] = ";".join(format_cells(v * scale) for v in levels)
+            f["dose_unit"] = unit_after(header.split("(")[-1] + " " + cell)
+    elif role == "combination":
+        f["combination"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
+    elif role == "outcomes":
+        names = header_outcomes(header)
+        parts = re.split(r"\s*/\s*", norm.clean(cell))
+        for name, part in zip(names, parts, strict=False):
+            value = re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
+            if value and name in ("ORR", "CR"):
+                f[f"{name.lower()}_pct"] = float(value.group(1))
+    elif role == "gvhd":
+        f["gvhd"] = "none" if norm.is_none(cell) else norm.clean(cell).lower()
+    elif role in ("adverse_events", "icans"):
+        events = ("CRS", "ICANS") if role == "adverse_events" else ("ICANS",)
+        named = [e for e in events if e.lower() in header.lower()] or list(events)
+        for event in named:
+            statement = norm.event_from_cell(cell, event)
+            if statement:
+                key = event.lower()
+                f[key] = statement.statement
+                if key == "crs":
+                    f["crs_max_grade"] = statement.max_grade
+                f[f"{key}_n"] = statement.n
+    elif role == "abstract_number":
+        f["abstract_number"] = norm.abstract_number(cell)
+    elif role == "reference":
+        f["reference"] = norm.reference_number(cell)
+    elif role == "phase":
+        f["phase"] = norm.clean(cell)
+    elif role == "product":
+        f["product"] = norm.clean(cell)
+
+
+def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
+    roles = column_roles(table.header)
+    partials = []
+    for i, row in enumerate(table.rows):
+        p = Partial(start=_row_start(table, i), evidence=[_row_text(table, i)])
+        f = p.fields
+        for role, cell in zip(roles, row, strict=False):
+            if norm.is_empty(cell):
+                continue
+            if role == "cell_source":
+                f["cell_source"] = norm.canonical(cell, "CELL_SOURCE", glossary)
+            elif role == "disease":
+                f["disease"] = norm.canonical(cell, "DISEASE", glossary)
+            elif role == "target":
+                f["target_symbols"] = norm.target_symbols(cell)
+            elif role in ("method", "combination", "purpose"):
+                f[role] = glossary.expand(norm.clean(cell)).lower()
+            elif role == "abstract_number":
+                f["abstract_number"] = norm.abstract_number(cell)
+            elif role == "reference":
+                f["reference"] = norm.reference_number(cell)
+        partials.append(p)
+    return partials
+
+
+def _row_start(table: Table, i: int) -> int:
+    spans = [s for s in (table.cell_spans[i] if i < len(table.cell_spans) else []) if s]
+    return min((s[0] for s in spans), default=table.start)
