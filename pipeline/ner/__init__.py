@@ -6,10 +6,10 @@ unit) to ``doc._.confmine_entities`` — picklable, so ``nlp.pipe(n_process=2)``
 one, ``confmine_entities``, resolves overlaps and sets ``doc.ents``.
 """
 
-from __future__ import annotations
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 from spacy.tokens import Doc
 
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
@@ -33,13 +33,13 @@ def _found(doc: Doc) -> list[dict]:
 
 
 @Language.factory("confmine_targets")
-def make_targets(nlp: Language, name: str) -> LexiconMatcher:
+def make_targets(nlp: Language, name: str) -> "_Collecting":
     """CAR/antibody targets normalised to HGNC symbols, with one-edit spelling correction."""
     return _Collecting(LexiconMatcher(nlp, ("TARGET",)))
 
 
 @Language.factory("confmine_lexicons")
-def make_lexicons(nlp: Language, name: str) -> LexiconMatcher:
+def make_lexicons(nlp: Language, name: str) -> "_Collecting":
     """Diseases, agents, products, cell sources, cell lines, outcome and adverse-event terms."""
     return _Collecting(LexiconMatcher(nlp, tuple(label for label in LEXICONS if label != "TARGET")))
 
@@ -116,6 +116,9 @@ COMPONENTS = ["confmine_targets", "confmine_lexicons", "confmine_identifiers", "
 def build_nlp() -> Language:
     """The recognition pipeline: a blank English tokenizer, a sentencizer and our components."""
     nlp = spacy.blank("en")
+    # "GPRC5D×CD3", "CD33/FLT3": multiplication signs and slashes join names in this field.
+    infixes = [*nlp.Defaults.infixes, r"[×/]"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("sentencizer")
     for component in COMPONENTS:
         nlp.add_pipe(component)

@@ -7,6 +7,7 @@ words; every other alias matches regardless of case.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -37,7 +38,8 @@ class Entry:
 
 
 def _case_sensitive(alias: str) -> bool:
-    return len(alias) <= 5 and alias.upper() == alias
+    """"CRs" must not match "CRS", nor "MM" match "mm"; "Daratumumab" may match "daratumumab"."""
+    return any(c.isupper() for c in alias[1:]) or (len(alias) <= 5 and alias[:1].isupper())
 
 
 @cache
@@ -92,6 +94,19 @@ def near_target(token: str) -> Entry | None:
     return None
 
 
+_CONSTRUCT_LINK = re.compile(r"[A-Za-z0-9ζ]-$")
+_DOMAIN_AFTER = re.compile(r"^[\s-]*(?:co-?stimulatory|signal(?:l)?ing|transmembrane|hinge|endo-?domain|domain)", re.I)
+
+
+def _inside_construct(text: str, start: int, end: int) -> bool:
+    """A name that is a link of a CAR construct ("NKG2D-2B4-CD3ζ") or a domain ("4-1BB
+    costimulatory domain") is a building block, not a target; "anti-CD38" still is one."""
+    before = text[max(0, start - 12) : start]
+    if _CONSTRUCT_LINK.search(before) and not re.search(r"\banti-$", before, re.I):
+        return True
+    return bool(_DOMAIN_AFTER.match(text[end : end + 30]))
+
+
 class LexiconMatcher:
     """Match every lexicon alias in a Doc; results are plain dicts on ``doc._.confmine_entities``."""
 
@@ -111,6 +126,8 @@ class LexiconMatcher:
             for match_id, start, end in matcher(doc):
                 alias = doc.vocab.strings[match_id]
                 span = doc[start:end]
+                if _inside_construct(doc.text, span.start_char, span.end_char):
+                    continue
                 for entry in alias_index()[alias]:
                     if entry.label in self.labels:
                         found.append(

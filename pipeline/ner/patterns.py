@@ -34,7 +34,7 @@ def identifier_entities(text: str) -> list[dict]:
         found.append({"label": "TRIAL_ID", "start": m.start(), "end": m.end(),
                       "normalized": normalize_trial_id(m.group())})
     for m in ABSTRACT_ID.finditer(text):
-        found.append({"label": "ABSTRACT_ID", "start": m.start("number"), "end": m.end("number"),
+        found.append({"label": "ABSTRACT_ID", "start": m.start(), "end": m.end(),
                       "normalized": m.group("number")})
     return found
 

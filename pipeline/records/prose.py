@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.models import Entity, IngestedText
+from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import ABSTRACT_ID, REFERENCE, TRIAL_ID, normalize_trial_id
 from pipeline.records.normalize import event_statement
 
@@ -18,6 +19,8 @@ PROSE_SECTIONS = {"front", "body"}
 _CITATION = re.compile(
     rf"\(\s*{ABSTRACT_ID.pattern}\s*\)(?:\s*{REFERENCE.pattern})?|(?<![\w(])(?:{REFERENCE.pattern})"
 )
+# Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
+_EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
 _NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
@@ -148,11 +151,12 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
     graded event stated beside it."""
     for s, e in _sentences(text, seg.start, seg.end):
         sentence = text[s:e]
-        for event in ("CRS", "ICANS", "GVHD"):
-            mentions = [x for x in inside if x.label == "ADVERSE_EVENT" and x.normalized == event and s <= x.start < e]
+        for key, event in _EVENTS.items():
+            canonical = lookup(event, "ADVERSE_EVENT")
+            names = {event, canonical.normalized if canonical else event}
+            mentions = [x for x in inside if x.label == "ADVERSE_EVENT" and x.normalized in names and s <= x.start < e]
             if not mentions:
                 continue
-            key = event.lower()
             graded = [x for x in mentions if x.value is not None and not _QUALIFIED.search(text[s : x.start])]
             if graded:
                 grade = int(graded[0].value)  # type: ignore[arg-type]

@@ -1,0 +1,106 @@
+"""Entity recognition on sentences written here (not from any corpus document), and the components."""
+
+from __future__ import annotations
+
+import spacy
+
+import pipeline  # noqa: F401 - registers the factories
+from pipeline.lexicons import load_rows
+from pipeline.models import Abbreviation
+from pipeline.ner import build_nlp, find_entities
+from pipeline.ner.lexicon import LEXICONS
+from pipeline.ingest.text import ingest_text
+
+NLP = build_nlp()
+
+
+def ents(text: str, abbreviations: list[Abbreviation] | None = None):
+    doc = ingest_text(text, "t")
+    return [(e.label, e.text, e.normalized, e.value, e.unit) for e in find_entities(doc, abbreviations or [], [], NLP)]
+
+
+def labelled(found, label):
+    return [e for e in found if e[0] == label]
+
+
+def test_cart_for_all_with_cd19_and_cd22():
+    found = ents("Bicistronic CD19/CD22 CAR T cells were given to 28 adults with B-ALL in NCT03233854; "
+                 "the complete remission rate was 82% and CRS grade 3 occurred in two patients.")
+    assert {e[2] for e in labelled(found, "TARGET")} == {"CD19", "CD22"}
+    assert labelled(found, "TRIAL_ID")[0][2] == "NCT03233854"
+    assert any(e[2] == "CR" and e[3] == 82 for e in labelled(found, "OUTCOME"))
+    assert any(e[3] == 3 and e[4] == "grade" for e in labelled(found, "ADVERSE_EVENT"))
+    assert labelled(found, "DISEASE")
+
+
+def test_bispecifics_for_myeloma_targets_and_agents():
+    found = ents("Talquetamab, a GPRC5D×CD3 bispecific, and teclistamab (BCMA) produced an ORR of 73% "
+                 "in relapsed multiple myeloma; FcRH5-directed cevostamab is in phase 1.")
+    symbols = {e[2] for e in labelled(found, "TARGET")}
+    assert {"GPRC5D", "TNFRSF17", "FCRL5"} <= symbols
+    drugs = {e[2].lower() for e in found if e[0] in ("AGENT", "PRODUCT")}
+    assert {"talquetamab", "teclistamab", "cevostamab"} <= drugs
+    assert any(e[2] == "ORR" and e[3] == 73 for e in labelled(found, "OUTCOME"))
+    assert ("DISEASE", "multiple myeloma") in {(e[0], e[2]) for e in found}
+
+
+def test_per_kg_doses_and_survival_in_months():
+    found = ents("Patients received 2 × 10^6 CAR T cells/kg after lymphodepletion; median PFS was 11.3 months "
+                 "and 1-year OS 68%.")
+    (dose,) = labelled(found, "DOSE")
+    assert dose[3] == 2e6 and dose[4] == "cells/kg"
+    outcomes = {e[2]: e for e in labelled(found, "OUTCOME")}
+    assert "PFS" in outcomes and outcomes["OS"][3] == 68
+
+
+def test_multi_target_expressions_give_every_target():
+    found = ents("FLT3 or CD33 CAR NK cells, α3 MICA/B CAR-NK cells and CD20, HER-2 et al constructs.")
+    symbols = [e[2] for e in labelled(found, "TARGET")]
+    assert symbols == ["FLT3", "CD33", "MICA;MICB", "MS4A1", "ERBB2"]
+
+
+def test_near_miss_spelling_is_corrected_and_flagged():
+    doc = NLP("A GPCR5D-directed product and a CD3ζ signalling domain.")
+    corrected = [e for e in doc._.confmine_entities if e.get("note")]
+    assert corrected and corrected[0]["normalized"] == "GPRC5D"
+    assert "corrected" in corrected[0]["note"]
+    # a construct's signalling domain is not a target
+    assert not any(e["normalized"] == "CD247" for e in doc._.confmine_entities)
+
+
+def test_document_abbreviation_gives_the_label_of_its_long_form():
+    text = "Patients with multiple myeloma (MM) were treated. In MM the ORR was 50%."
+    start = text.index("MM")
+    second = text.index("MM", start + 2)
+    abbr = Abbreviation(short_form="MM", long_form="multiple myeloma", source="inline", start=start, end=start + 2,
+                        mentions=[(second, second + 2)])
+    found = ents(text, [abbr])
+    assert [e[1] for e in labelled(found, "DISEASE")] == ["multiple myeloma", "MM", "MM"]
+
+
+def test_identifiers_and_cell_lines():
+    found = ents("Raji and MOLT-4 cells were killed (Abstract 4521); see ChiCTR2000033946 and NCT 05182073.")
+    assert {e[1] for e in labelled(found, "CELL_LINE")} == {"Raji", "MOLT-4"}
+    assert [e[2] for e in labelled(found, "TRIAL_ID")] == ["ChiCTR2000033946", "NCT05182073"]
+    assert labelled(found, "ABSTRACT_ID")[0][2] == "4521"
+
+
+def test_components_can_be_added_to_a_users_pipeline():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("confmine_targets")
+    nlp.add_pipe("confmine_entities")
+    doc = nlp("CD123 and CLL-1 are AML targets.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("CD123", "TARGET"), ("CLL-1", "TARGET")]
+
+
+def test_pipeline_runs_with_two_processes():
+    texts = ["CD19 CAR T cells at 1 × 10^6 cells/kg.", "BCMA bispecific, ORR 63%."] * 3
+    docs = list(NLP.pipe(texts, n_process=2))
+    assert [len(d._.confmine_entities) for d in docs] == [len(NLP(t)._.confmine_entities) for t in texts]
+
+
+def test_every_lexicon_row_names_its_source():
+    for name, _column in LEXICONS.values():
+        rows = load_rows(name)
+        assert rows, name
+        assert all(row.get("source") for row in rows), name

@@ -1,0 +1,107 @@
+"""The cell-dose parser: every notation summaries use, and a round trip under hypothesis."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.ner.quantities import format_cells, header_scale, parse_doses, split_levels
+
+
+def values(text: str, **kw) -> list[tuple[tuple[float, ...], str]]:
+    return [(d.values, d.unit) for d in parse_doses(text, **kw)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "unit"),
+    [
+        ("three rounds (6 × 108 , 1.2 × 109 and 1.8 × 109 cells)", (6e8, 1.2e9, 1.8e9), "cells"),
+        ("1.2 × 10^9 cells", (1.2e9,), "cells"),
+        ("1.2x10(9) cells", (1.2e9,), "cells"),
+        ("1e9 cells", (1e9,), "cells"),
+        ("300 million BCMA CAR-NK cells", (3e8,), "cells"),
+        ("2 × 10^6 cells/kg", (2e6,), "cells/kg"),
+        ("1–3 × 10^8 cells", (1e8, 3e8), "cells"),
+        ("0.3–9.0 × 106 CAR T cells/kg", (3e5, 9e6), "cells/kg"),
+        ("2 x (105-106) cells/kg", (2e5, 2e6), "cells/kg"),
+        ("(0.3 or 10 or 30) x 105 per kg", (3e4, 1e6, 3e6), "cells/kg"),
+        ("15, 30 and 45 × 107 cells", (1.5e8, 3e8, 4.5e8), "cells"),
+        ("106, 107 and 108 cells/kg", (1e6, 1e7, 1e8), "cells/kg"),
+        ("2.5×106, 5×106 or 7.5×106 CAR-positive T cells/kg", (2.5e6, 5e6, 7.5e6), "cells/kg"),
+        ("5 × (107-108) cells per kilogram", (5e7, 5e8), "cells/kg"),
+        ("1 × 10^8 cells/m2", (1e8,), "cells/m2"),
+    ],
+)
+def test_notations(text, expected, unit):
+    (dose,) = parse_doses(text)
+    assert dose.unit == unit
+    assert len(dose.values) == len(expected)
+    assert all(math.isclose(a, b) for a, b in zip(dose.values, expected, strict=True))
+
+
+def test_lost_superscript_needs_a_multiplication_sign():
+    # "108" alone is a number, not 10^8: no dose without the "×" context.
+    assert values("Of 108 patients, 60 responded (Abstract 108).") == []
+    assert values("6 × 108 cells") == [((6e8,), "cells")]
+
+
+def test_prose_doses_need_cells_when_asked():
+    text = "the upper limit ≤ 8 × 107 of nucleated red blood cells; 1 × 10^6 cells/kg was given"
+    assert [d.values for d in parse_doses(text, require_cells=True)] == [(8e7,), (1e6,)]
+    assert values("a median of 5 × 106", require_cells=True) == []
+
+
+def test_header_scale():
+    assert header_scale("Cell dose (108 )") == 1e8
+    assert header_scale("Dose (×10^6/kg)") == 1e6
+    assert header_scale("Dose (x 10 7 cells)") == 1e7
+    assert header_scale("Patient number") is None
+
+
+def test_split_levels():
+    assert split_levels("6, 12 and 18") == [6, 12, 18]
+    assert split_levels("1 or 3") == [1, 3]
+
+
+def _scientific(mantissa: float, exponent: int, style: int) -> str:
+    m = f"{mantissa:g}"
+    return [
+        f"{m} × 10^{exponent}",
+        f"{m} × 10{exponent}",
+        f"{m}x10({exponent})",
+        f"{m} x 10^{exponent}",
+        f"{m}e{exponent}",
+    ][style]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    mantissa=st.decimals(min_value="1", max_value="9.9", places=1).map(float),
+    exponent=st.integers(min_value=5, max_value=10),
+    style=st.integers(min_value=0, max_value=4),
+    per_kg=st.booleans(),
+)
+def test_round_trip_any_supported_style(mantissa, exponent, style, per_kg):
+    cells = mantissa * 10**exponent
+    text = f"patients received {_scientific(mantissa, exponent, style)} {'cells/kg' if per_kg else 'CAR T cells'}"
+    (dose,) = parse_doses(text, require_cells=True)
+    assert math.isclose(dose.values[0], cells, rel_tol=1e-9)
+    assert dose.unit == ("cells/kg" if per_kg else "cells")
+    assert math.isclose(float(format_cells(cells)), cells, rel_tol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(millions=st.integers(min_value=1, max_value=999))
+def test_round_trip_million_words(millions):
+    (dose,) = parse_doses(f"{millions} million cells")
+    assert dose.values == (millions * 1e6,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_parser_never_raises(text):
+    for dose in parse_doses(text):
+        assert 0 <= dose.start < dose.end <= len(text)
