@@ -1,25 +1,34 @@
 """Run many documents and write the CSVs of SCHEMA.md.
 
-Inputs are collected (folders walked, duplicates by content processed once), each document goes
-through ``extract_document`` with one spaCy pipeline, and every output file is written atomically at
-the end, so an interrupted run leaves the previous outputs intact.
+Each document's result is saved, as soon as it is done, in ``OUT/.confmine/results/<sha256>.json``
+(atomically), keyed by the content hash and the pipeline version: a re-run skips unchanged documents,
+and a run killed half-way resumes where it stopped. The CSVs are then written, each atomically, by
+streaming the saved results in ``doc_id`` order, so memory does not grow with the corpus.
+Documents are processed by a pool of worker processes (each builds the spaCy pipeline once and is
+recycled after a number of documents, so a leaky PDF cannot grow memory for ever) or on Dask.
 """
 
 from __future__ import annotations
 
+import csv
 import os
+import tempfile
+import signal
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-import pandas as pd
 
 from pipeline import columns
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentResult, ErrorRecord
-from pipeline.ner import build_nlp
-from pipeline.output import frame, write_atomic, write_csv
+from pipeline.output import write_atomic
+
+PIPELINE_VERSION = "0.1.0"
+TASKS_PER_WORKER = 200
+STATE_DIR = ".confmine"
 
 
 @dataclass
@@ -35,7 +44,7 @@ class Collected:
 
 
 def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
-    """Supported files named or found under the given folders, in sorted order, each once.
+    """Supported files named or found under the given folders, sorted, each once.
 
     Symlink loops and unreadable folders are reported instead of stopping the walk.
     """
@@ -44,11 +53,14 @@ def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path, followlinks=False, onerror=lambda e: collected.problems.append(
-                    InputProblem(str(e.filename), f"cannot read folder: {e.strerror}"))):
-                dirs.sort()
-                found.extend(Path(root) / name for name in files if Path(name).suffix.lower() in SUPPORTED_SUFFIXES)
+            found: list[Path] = []
+
+            def report(error: OSError) -> None:
+                collected.problems.append(InputProblem(str(error.filename), f"cannot read folder: {error.strerror}"))
+
+            for root, dirs, files in os.walk(path, followlinks=False, onerror=report):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / n for n in files if Path(n).suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
                 collected.problems.append(InputProblem(str(path), "no .txt or .pdf files in this folder"))
             candidates = sorted(found)
@@ -61,7 +73,7 @@ def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
             try:
                 key = candidate.resolve(strict=True)
             except (OSError, RuntimeError) as exc:
-                collected.problems.append(InputProblem(str(candidate), f"cannot resolve path: {exc}"))
+                collected.problems.append(InputProblem(str(candidate), f"cannot resolve path (symlink loop?): {exc}"))
                 continue
             if key not in seen:
                 seen.add(key)
@@ -69,10 +81,58 @@ def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
     return collected
 
 
+class DocumentTimeout(Exception):
+    """The document took longer than ``--doc-timeout`` seconds."""
+
+
+@cache
+def _worker_nlp():
+    from pipeline.ner import build_nlp
+
+    return build_nlp()
+
+
+def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
+    raise DocumentTimeout
+
+
+def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 0) -> dict:
+    """Process one document (in whichever process this runs) and return its result as plain data.
+
+    A time limit is enforced with SIGALRM, so a pathological document fails alone.
+    """
+    use_alarm = timeout > 0 and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        result = extract_document(path, nlp=_worker_nlp(), max_bytes=max_bytes)
+    except DocumentTimeout:
+        result = _timed_out(Path(path), timeout)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    result.ingested = None
+    return result.model_dump(mode="json")
+
+
+def _timed_out(path: Path, timeout: float) -> DocumentResult:
+    from pipeline.models import DocumentInfo
+
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256_of(path),
+                        kind="pdf" if path.suffix.lower() == ".pdf" else "txt", status="failed",
+                        error=f"timeout: over {timeout:g} s (--doc-timeout)")
+    error = ErrorRecord(doc_id=path.stem, source_path=str(path), stage="timeout", error_type="DocumentTimeout",
+                        message=f"processing took longer than {timeout:g} s (--doc-timeout)")
+    return DocumentResult(info=info, errors=[error])
+
+
 @dataclass
 class RunSummary:
     documents: int = 0
     failed: int = 0
+    skipped: int = 0
     trials: int = 0
     preclinical: int = 0
     entities: int = 0
@@ -83,58 +143,225 @@ class RunSummary:
         return self.failed == 0 and self.input_problems == 0
 
 
-def process(files: list[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[DocumentResult]:
-    """Results in input order; a document identical (by sha256) to an earlier one is not re-run."""
-    nlp = build_nlp()
-    done: dict[str, DocumentResult] = {}
-    for path in files:
+class ResultStore:
+    """Finished documents on disk, by content hash and pipeline version."""
+
+    def __init__(self, out: Path):
+        self.root = out / STATE_DIR / "results"
+
+    def path(self, sha256: str) -> Path:
+        return self.root / f"{sha256}-{PIPELINE_VERSION}.json"
+
+    def load(self, sha256: str) -> DocumentResult | None:
+        path = self.path(sha256)
+        if not sha256 or not path.exists():
+            return None
         try:
-            digest = sha256_of(path)
+            return DocumentResult.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return None
+
+    def save(self, result: DocumentResult) -> None:
+        if result.info.sha256 and result.info.status == "ok":
+            write_atomic(self.path(result.info.sha256), result.model_dump_json())
+
+
+def _executor(workers: int):
+    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER)
+
+
+def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float) -> Iterator[DocumentResult]:
+    """Results as documents finish; with one worker, in this process."""
+    if workers <= 1:
+        for path in paths:
+            yield DocumentResult.model_validate(process_path(str(path), max_bytes, timeout))
+        return
+    with _executor(workers) as pool:
+        pending: set[Future] = set()
+        queue = iter(paths)
+        for path in queue:
+            pending.add(pool.submit(process_path, str(path), max_bytes, timeout))
+            if len(pending) >= workers * 4:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield DocumentResult.model_validate(future.result())
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(process_path, str(nxt), max_bytes, timeout))
+
+
+def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout: float) -> Iterator[DocumentResult]:
+    """Documents as Dask tasks on a cluster (a LocalCluster when no scheduler address is given)."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(processes=True, n_workers=os.cpu_count() or 1,
+                                                  threads_per_worker=1, dashboard_address=None)
+    client = Client(scheduler) if scheduler else Client(cluster)
+    try:
+        futures = client.map(process_path, [str(p) for p in paths], max_bytes=max_bytes, timeout=0, pure=False)
+        for future in as_completed(futures):
+            yield DocumentResult.model_validate(future.result())
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_batch(
+    inputs: Iterable[str | Path],
+    out: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
+    force: bool = False,
+    doc_timeout: float = 0,
+    backend: str = "local",
+    scheduler: str | None = None,
+    on_document: Callable[[DocumentResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Process ``inputs`` into ``out``; the callbacks drive a progress display."""
+    collected = collect_inputs(inputs)
+    store = ResultStore(out)
+    summary = RunSummary(input_problems=len(collected.problems))
+    if on_start:
+        on_start(len(collected.files))
+
+    digests: dict[Path, str] = {}
+    todo: list[Path] = []
+    first_by_digest: dict[str, Path] = {}
+    for path in collected.files:
+        try:
+            digests[path] = sha256_of(path)
         except OSError:
-            digest = ""
-        if digest and digest in done:
-            first = done[digest]
-            info = first.info.model_copy(update={"doc_id": path.stem, "source_path": str(path)})
-            info.error = info.error or f"duplicate of {first.info.source_path}; processed once"
-            yield DocumentResult(info=info, text=first.text)
+            digests[path] = ""
+        digest = digests[path]
+        if digest and digest in first_by_digest:
             continue
-        result = extract_document(path, nlp=nlp, max_bytes=max_bytes)
         if digest:
-            done[digest] = result
-        yield result
+            first_by_digest[digest] = path
+        if force or store.load(digest) is None:
+            todo.append(path)
+        else:
+            summary.skipped += 1
+
+    failed: dict[Path, DocumentResult] = {}
+    runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout) if backend == "dask"
+              else _run_local(todo, workers, max_bytes, doc_timeout))
+    for result in runner:
+        store.save(result)
+        if result.info.status != "ok" or not result.info.sha256:
+            failed[Path(result.info.source_path)] = result
+        if on_document:
+            on_document(result)
+    if on_document:
+        for path in collected.files:
+            if path not in todo and digests[path] and first_by_digest.get(digests[path]) == path:
+                on_document(store.load(digests[path]))  # type: ignore[arg-type]
+
+    def results() -> Iterator[DocumentResult]:
+        for path in sorted(collected.files, key=lambda p: (p.stem, str(p))):
+            digest = digests[path]
+            if path in failed:
+                yield failed[path]
+                continue
+            result = store.load(digest)
+            if result is None:
+                continue
+            first = first_by_digest.get(digest)
+            if first is not None and first != path:
+                info = result.info.model_copy(update={"doc_id": path.stem, "source_path": str(path),
+                                                      "error": f"duplicate of {first}; processed once"})
+                yield DocumentResult(info=info)
+                continue
+            yield result.model_copy(update={"info": result.info.model_copy(
+                update={"doc_id": path.stem, "source_path": str(path)})})
+
+    write_outputs(results(), collected.problems, out, summary)
+    return summary
 
 
-def write_outputs(results: list[DocumentResult], problems: list[InputProblem], out: Path) -> None:
+class _CsvSink:
+    """A CSV written row by row to a temporary file beside its target, renamed into place on close."""
+
+    def __init__(self, path: Path, header: list[str]):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.handle, lineterminator="\n")
+        self.writer.writerow(header)
+        self.header = header
+
+    def write(self, row: dict) -> None:
+        self.writer.writerow(["" if row.get(c) is None else row.get(c) for c in self.header])
+
+    def abort(self) -> None:
+        self.handle.close()
+        Path(self.tmp).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+
+def write_outputs(results: Iterable[DocumentResult], problems: list[InputProblem], out: Path,
+                  summary: RunSummary | None = None) -> None:
     """Every CSV of SCHEMA.md plus ``texts/<doc_id>.txt`` (the normalised text offsets refer to)."""
-    results = sorted(results, key=lambda r: r.info.doc_id)
-    docs = [r.info for r in results]
-    errors: list[ErrorRecord] = [e for r in results for e in r.errors]
-    errors += [ErrorRecord(doc_id=Path(p.path).stem, source_path=p.path, stage="input", error_type="InputError",
-                           message=p.message) for p in problems]
+    summary = summary if summary is not None else RunSummary()
+    sinks = {
+        "documents": _CsvSink(out / "documents.csv", columns.DOCUMENTS),
+        "errors": _CsvSink(out / "errors.csv", columns.ERRORS),
+        "abbreviations": _CsvSink(out / "abbreviations.csv", columns.ABBREVIATIONS),
+        "entities": _CsvSink(out / "entities.csv", columns.ENTITIES),
+        "tables": _CsvSink(out / "tables.csv", columns.TABLES),
+        "trials": _CsvSink(out / "trials.csv", columns.TRIALS),
+        "preclinical": _CsvSink(out / "preclinical.csv", columns.PRECLINICAL),
+    }
+    try:
+        _write_rows(results, problems, out, summary, sinks)
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
+    for sink in sinks.values():
+        sink.close()
 
-    def rows(attr: str) -> list[dict]:
-        return [{"doc_id": r.info.doc_id, **item.model_dump(exclude={"doc_id"})}
-                for r in results for item in getattr(r, attr)]
 
-    write_csv(out / "documents.csv", frame(docs, columns.DOCUMENTS))
-    write_csv(out / "errors.csv", frame(errors, columns.ERRORS))
-    write_csv(out / "abbreviations.csv", frame(rows("abbreviations"), columns.ABBREVIATIONS))
-    write_csv(out / "entities.csv", frame(rows("entities"), columns.ENTITIES))
-    write_csv(out / "trials.csv", frame(rows("trials"), columns.TRIALS))
-    write_csv(out / "preclinical.csv", frame(rows("preclinical"), columns.PRECLINICAL))
-    table_rows = []
+def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem], out: Path,
+                summary: RunSummary, sinks: dict[str, _CsvSink]) -> None:
     for result in results:
+        doc_id = result.info.doc_id
+        summary.documents += 1
+        summary.failed += result.info.status == "failed"
+        summary.trials += len(result.trials)
+        summary.preclinical += len(result.preclinical)
+        summary.entities += len(result.entities)
+        sinks["documents"].write(result.info.model_dump())
+        for error in result.errors:
+            sinks["errors"].write(error.model_dump())
+        for name in ("abbreviations", "entities", "trials", "preclinical"):
+            for item in getattr(result, name):
+                sinks[name].write({**item.model_dump(), "doc_id": doc_id})
         for table in result.tables:
-            table_rows.append({
-                "doc_id": result.info.doc_id, "table": table.number, "caption": table.caption,
-                "n_rows": len(table.rows), "n_cols": len(table.header), "orientation": table.orientation,
+            sinks["tables"].write({
+                "doc_id": doc_id, "table": table.number, "caption": table.caption, "n_rows": len(table.rows),
+                "n_cols": len(table.header), "orientation": table.orientation,
                 "footnotes": " | ".join(table.footnotes), "page": table.page,
             })
-            grid = pd.DataFrame(table.rows, columns=_unique(table.header))
-            write_csv(out / "tables" / f"{result.info.doc_id}__table{table.number}.csv", grid)
+            grid = _CsvSink(out / "tables" / f"{doc_id}__table{table.number}.csv", _unique(table.header))
+            for row in table.rows:
+                grid.write(dict(zip(grid.header, row, strict=False)))
+            grid.close()
         if result.text:
-            write_atomic(out / "texts" / f"{result.info.doc_id}.txt", result.text)
-    write_csv(out / "tables.csv", frame(table_rows, columns.TABLES))
+            write_atomic(out / "texts" / f"{doc_id}.txt", result.text)
+    for problem in problems:
+        sinks["errors"].write({"doc_id": Path(problem.path).stem, "source_path": problem.path, "stage": "input",
+                               "error_type": "InputError", "message": problem.message})
 
 
 def _unique(header: list[str]) -> list[str]:
@@ -144,31 +371,3 @@ def _unique(header: list[str]) -> list[str]:
         name = name or f"column{i + 1}"
         names.append(name if name not in names else f"{name} ({i + 1})")
     return names
-
-
-def run_batch(
-    inputs: Iterable[str | Path],
-    out: Path,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    on_document: Callable[[DocumentResult], None] | None = None,
-    on_start: Callable[[int], None] | None = None,
-) -> RunSummary:
-    """Process ``inputs`` into ``out``; the callbacks drive a progress display."""
-    collected = collect_inputs(inputs)
-    if on_start:
-        on_start(len(collected.files))
-    results: list[DocumentResult] = []
-    for result in process(collected.files, max_bytes=max_bytes):
-        results.append(result)
-        if on_document:
-            on_document(result)
-    write_outputs(results, collected.problems, out)
-    return RunSummary(
-        documents=len(results),
-        failed=sum(1 for r in results if r.info.status == "failed"),
-        trials=sum(len(r.trials) for r in results),
-        preclinical=sum(len(r.preclinical) for r in results),
-        entities=sum(len(r.entities) for r in results),
-        input_problems=len(collected.problems),
-    )
-

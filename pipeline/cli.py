@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def run(
     inputs: list[Path] = typer.Argument(..., help="Files (.txt, .pdf) or folders to process."),
     out: Path = typer.Option(Path("extracted"), "--out", "-o", help="Folder for the CSVs (created if missing)."),
     max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, help="Reject input files larger than this many bytes."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
+                                help="Worker processes (default: all cores). Output is identical for any number."),
+    force: bool = typer.Option(False, "--force", help="Redo documents already processed (same content and version)."),
+    doc_timeout: float = typer.Option(300, help="Give up on one document after this many seconds (0: no limit)."),
+    backend: str = typer.Option("local", help="'local' (process pool) or 'dask' (dask.distributed)."),
+    scheduler: str = typer.Option(None, help="Dask scheduler address (default: a LocalCluster on this machine)."),
 ) -> None:
     """Extract trials, preclinical studies, tables, abbreviations and entities from INPUTS into OUT.
 
@@ -52,11 +59,15 @@ def run(
             if result.info.status == "failed":
                 progress.console.print(f"[red]failed[/red] {result.info.source_path}: {result.info.error}")
 
-        summary = run_batch(inputs, out, max_bytes=max_bytes, on_document=finished, on_start=started)
+        if backend not in ("local", "dask"):
+            raise typer.BadParameter("--backend must be 'local' or 'dask'")
+        summary = run_batch(inputs, out, max_bytes=max_bytes, workers=workers, force=force,
+                            doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
+                            on_document=finished, on_start=started)
     console.print(
         f"{summary.documents} documents ({summary.documents - summary.failed} ok, {summary.failed} failed), "
         f"{summary.trials} trial arms, {summary.preclinical} preclinical studies, {summary.entities} entities "
-        f"-> {out}/"
+        f"-> {out}/" + (f" ({summary.skipped} unchanged, reused)" if summary.skipped else "")
     )
     if summary.input_problems:
         console.print(f"[yellow]{summary.input_problems} input problem(s): see {out}/errors.csv[/yellow]")
