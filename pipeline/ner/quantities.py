@@ -77,11 +77,8 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
     def add(values: list[float], start: int, end: int) -> None:
         if any(s < end and start < e for s, e in taken):
             return
-        after = text[end:]
-        if require_cells and not _CELLS_AFTER.match(after):
-            return
         taken.append((start, end))
-        doses.append(Dose(tuple(values), unit_after(after), start, end))
+        doses.append(Dose(tuple(values), unit_after(text[end:]), start, end))
 
     for m in _BRACKET_POWERS.finditer(text):
         coef = to_float(m.group("coef"))
@@ -101,7 +98,10 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
     for m in _WORDS.finditer(text):
         scale = _WORD_SCALES[m.group("word").lower()]
         add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
-    return _merge_lists(text, sorted(doses, key=lambda d: d.start))
+    merged = _merge_lists(text, sorted(doses, key=lambda d: d.start))
+    if require_cells:
+        merged = [d for d in merged if _CELLS_AFTER.match(text[d.end :])]
+    return merged
 
 
 _JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
@@ -127,6 +127,15 @@ def header_scale(header: str) -> float | None:
     """
     m = re.search(r"\(\s*(?:[×x]\s*)?10\s*\^?\s*(\d{1,2})\s*(?:cells)?\s*(?:/\s*kg)?\s*\)", header)
     return float(10 ** int(m.group(1))) if m else None
+
+
+def header_unit(header: str) -> str:
+    """The unit a dose column's header states anywhere in it: "Dose (×10^6/kg)" -> cells/kg."""
+    if re.search(r"/\s*kg\b|\bper\s+(?:kg|kilogram)\b", header, re.I):
+        return "cells/kg"
+    if re.search(r"/\s*m\s*(?:2|\^2|²)|\bper\s+m\s*(?:2|\^2|²)", header, re.I):
+        return "cells/m2"
+    return "cells"
 
 
 def format_cells(value: float) -> str:

@@ -13,7 +13,7 @@ from spacy.language import Language
 from pipeline.models import Table
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import PERCENT
-from pipeline.ner.quantities import header_scale, split_levels, unit_after
+from pipeline.ner.quantities import header_scale, header_unit, split_levels
 
 _DOSE_HEADER = re.compile(r"\bdoses?\b", re.I)
 
@@ -50,7 +50,7 @@ def _cell_doses(text: str, start: int, scale: float, header: str) -> list[dict]:
         return []
     stripped = text.rstrip("*†‡§ ")
     return [{"label": "DOSE", "start": start, "end": start + len(stripped), "value": levels[0] * scale,
-             "values": [level * scale for level in levels], "unit": unit_after(header.split("(")[-1])}]
+             "values": [level * scale for level in levels], "unit": header_unit(header)}]
 
 
 def table_cell_entities(text: str, table: Table, nlp: Language) -> list[dict]:

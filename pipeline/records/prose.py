@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 from pipeline.models import Entity, IngestedText
 from pipeline.ner.lexicon import lookup
-from pipeline.ner.patterns import ABSTRACT_ID, REFERENCE, TRIAL_ID, normalize_trial_id
+from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
+from pipeline.ner.quantities import parse_doses
 from pipeline.records.normalize import event_statement
 
 PROSE_SECTIONS = {"front", "body"}
 _CITATION = re.compile(
-    rf"\(\s*{ABSTRACT_ID.pattern}\s*\)(?:\s*{REFERENCE.pattern})?|(?<![\w(])(?:{REFERENCE.pattern})"
+    r"\(\s*(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<abstract>\d{1,5})\s*\)"
+    r"(?:\s*\[(?P<ref>\d{1,3})\])?|(?<![\w(])\[(?P<ref2>\d{1,3})\]"
 )
 # Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
 _EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
@@ -29,7 +31,9 @@ _PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)
 _PATIENTS = re.compile(
     r"\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)?\s*patients\b"
     r"|\b(?P<n2>\d+)\s+patients\s+(?:were|had been)\s+(?:treated|infused|enrolled|evaluated)\b"
-    r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b",
+    r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
+    r"|\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+with\s+[^.;]{0,60}?)?"
+    r"\s+(?:received|were\s+(?:treated|infused|enrolled)|had\s+been\s+(?:treated|infused)|underwent)\b",
     re.I,
 )
 
@@ -54,10 +58,9 @@ def segments(doc: IngestedText) -> list[Segment]:
         text = doc.text[section.start : section.end]
         start = 0
         for m in _CITATION.finditer(text):
-            number = m.group("number") or ""
-            refs = [g for g in m.groups()[1:] if g]
-            seg = Segment(section.start + start, section.start + m.end(), abstract_number=number,
-                          reference=refs[-1] if refs and refs[-1] != number else "")
+            seg = Segment(section.start + start, section.start + m.end(), abstract_number=m.group("abstract") or "",
+                          reference=m.group("ref") or m.group("ref2") or "")
+            number = seg.abstract_number
             if not number and not seg.reference:
                 continue
             body = doc.text[seg.start : seg.end]
@@ -127,11 +130,12 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity]) -> ProseFacts
             f.setdefault("product", e.normalized or e.text)
         elif e.label == "DOSE" and e.value is not None:
             sentence = _sentence_of(text, seg, e.start)
-            out.doses.append(([e.value], e.unit, sentence))
+            parsed = parse_doses(e.text)
+            out.doses.append((list(parsed[0].values) if parsed else [e.value], e.unit, sentence))
     _adverse_events(text, seg, inside, out)
     m = _PATIENTS.search(text, seg.start, seg.end)
     if m:
-        n = next(g for g in (m.group("n"), m.group("n2"), m.group("n3"), m.group("n4")) if g)
+        n = next(g for g in m.group("n", "n2", "n3", "n4", "n5") if g)
         f["n_patients_prose"] = int(n)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
@@ -161,7 +165,10 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
             if graded:
                 grade = int(graded[0].value)  # type: ignore[arg-type]
                 before = text[s : graded[0].start]
-                who = re.search(r"\b(\w+)\s+patients?\s+(?:\w+\s+){0,2}(?:developed|had|experienced)\b", before, re.I)
+                after = text[graded[0].end : e]
+                who = (re.search(r"\b(\w+)\s+patients?\s+(?:\w+\s+){0,2}(?:developed|had|experienced)\b", before, re.I)
+                       or re.match(r"[^.;,]{0,30}?\b(?:occurred|was\s+(?:observed|seen|reported))\s+in\s+(\w+)\s+"
+                                   r"(?:of\s+the\s+)?patients?\b", after, re.I))
                 n = _number(who.group(1)) if who else None
                 out.fields[key] = event_statement(grade, n)
                 if key == "crs":

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.lexicons import load_rows
 from pipeline.models import Table
-from pipeline.ner.quantities import format_cells, header_scale, split_levels, unit_after
+from pipeline.ner.quantities import format_cells, header_scale, header_unit, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
 from pipeline.records.normalize import Glossary
@@ -78,7 +78,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         levels = split_levels(re.sub(r"[*†‡§]", "", cell))
         if levels:
             f["doses_cells"] = ";".join(format_cells(v * scale) for v in levels)
-            f["dose_unit"] = unit_after(header.split("(")[-1] + " " + cell)
+            f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else unit_after(cell)
     elif role == "combination":
         f["combination"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
     elif role == "outcomes":

@@ -1,0 +1,115 @@
+"""Batch runs: bad inputs fail alone, outputs are identical for any worker count, runs resume."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.batch import run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "raw" / "huang2023_carnk_ash2022.txt"
+OUTPUTS = ["documents.csv", "errors.csv", "abbreviations.csv", "entities.csv", "tables.csv", "trials.csv",
+           "preclinical.csv"]
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(EXAMPLE, folder / EXAMPLE.name)
+    (folder / "second.txt").write_text(
+        "Clinical update\n\nIn the phase II study NCT04567890, 24 patients with relapsed large B-cell "
+        "lymphoma received CD19 CAR T cells at 2 × 10^6 cells/kg; the ORR was 75% and CR 50%. "
+        "Grade 3 CRS occurred in two patients (Abstract 812) [3].\n", encoding="utf-8")
+    return folder
+
+
+def _read_all(out: Path) -> dict[str, str]:
+    found = {name: (out / name).read_text(encoding="utf-8") for name in OUTPUTS}
+    for table in sorted((out / "tables").glob("*.csv")):
+        found[table.name] = table.read_text(encoding="utf-8")
+    return found
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("ref")
+    corpus = _corpus(base / "in")
+    summary = run_batch([corpus], base / "out", workers=1)
+    return corpus, base / "out", summary
+
+
+def test_every_output_is_written(reference_run):
+    _corpus_dir, out, summary = reference_run
+    assert summary.ok and summary.documents == 2
+    for name in OUTPUTS:
+        assert (out / name).exists(), name
+    docs = pd.read_csv(out / "documents.csv")
+    assert list(docs.columns[:8]) == ["doc_id", "source_path", "sha256", "kind", "pages", "chars", "status", "error"]
+    assert set(docs.status) == {"ok"}
+    trials = pd.read_csv(out / "trials.csv", dtype=str)
+    assert "NCT04567890" in set(trials.trial_id)
+
+
+def test_two_workers_give_identical_outputs(reference_run, tmp_path):
+    corpus, out, _ = reference_run
+    run_batch([corpus], tmp_path / "out2", workers=2)
+    assert _read_all(tmp_path / "out2") == _read_all(out)
+
+
+def test_rerun_skips_unchanged_documents_and_force_redoes_them(reference_run, tmp_path):
+    corpus, out, _ = reference_run
+    target = tmp_path / "out"
+    first = run_batch([corpus], target)
+    again = run_batch([corpus], target)
+    assert first.skipped == 0 and again.skipped == 2
+    assert _read_all(target) == _read_all(out)
+    forced = run_batch([corpus], target, force=True)
+    assert forced.skipped == 0
+
+
+def test_bad_inputs_fail_alone(reference_run, tmp_path):
+    _corpus_dir, out, _ = reference_run
+    folder = tmp_path / "mixed"
+    shutil.copytree(reference_run[0], folder)
+    (folder / "empty.txt").write_text("")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (folder / "copy_of_example.txt").write_bytes(EXAMPLE.read_bytes())
+    summary = run_batch([folder, tmp_path / "missing.txt"], tmp_path / "out")
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str)
+    assert set(errors.doc_id) >= {"empty", "binary", "missing"}
+    assert errors.groupby("doc_id").size().max() == 1
+    docs = pd.read_csv(tmp_path / "out" / "documents.csv", dtype=str, keep_default_na=False)
+    assert docs.set_index("doc_id").loc["copy_of_example", "error"].startswith("duplicate of")
+    assert not summary.ok
+    example = "huang2023_carnk_ash2022"
+    for name in ("trials.csv", "preclinical.csv", "entities.csv"):
+        mine = pd.read_csv(tmp_path / "out" / name, dtype=str)
+        ref = pd.read_csv(out / name, dtype=str)
+        pd.testing.assert_frame_equal(mine[mine.doc_id == example].reset_index(drop=True),
+                                      ref[ref.doc_id == example].reset_index(drop=True))
+
+
+def test_max_bytes_rejects_large_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "big.txt").write_text("CD19 CAR T cells. " * 500)
+    run_batch([folder], tmp_path / "out", max_bytes=1000)
+    errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str)
+    assert "over the limit" in errors.message[0]
+
+
+def test_cli_exit_codes(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    cmd = [sys.executable, "-m", "pipeline.cli"]
+    bad = subprocess.run([*cmd, "run", str(folder), "--out", str(tmp_path / "o"), "--workers", "1"],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "empty" in bad.stderr
+    usage = subprocess.run([*cmd, "run", "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2

@@ -1,0 +1,96 @@
+"""Record assembly: field normalisers, table rows, prose facts and their merge."""
+
+from __future__ import annotations
+
+from pipeline.ingest.text import ingest_text
+from pipeline.models import Abbreviation, DocumentInfo, DocumentResult, Table
+from pipeline.ner import build_nlp, find_entities
+from pipeline.records import build_records
+from pipeline.records import normalize as norm
+from pipeline.records.normalize import Glossary
+
+GLOSSARY = Glossary({"FC": "fludarabine and cyclophosphamide", "MM": "multiple myeloma",
+                     "TriKE": "trispecific killer engager", "HSC": "hematopoietic stem cell"})
+
+
+def test_canonical_forms():
+    assert norm.canonical("FC", "AGENT", GLOSSARY) == "fludarabine and cyclophosphamide"
+    assert norm.canonical("MM", "DISEASE", GLOSSARY) == "multiple myeloma"
+    assert norm.canonical("AML", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
+    assert norm.canonical("acute myeloid leukaemia", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
+    assert norm.canonical("Umbilical cord-derived", "CELL_SOURCE", GLOSSARY) == "umbilical cord"
+    assert norm.canonical("iPSCs", "CELL_SOURCE", GLOSSARY) == "induced pluripotent stem cell"
+    assert norm.canonical("Healthy adult peripheral blood", "CELL_SOURCE", GLOSSARY) == "peripheral blood"
+    assert norm.canonical("/", "DISEASE", GLOSSARY) == ""
+
+
+def test_glossary_expands_whole_tokens_only():
+    assert GLOSSARY.expand("CD33 TriKE") == "CD33 trispecific killer engager"
+    assert GLOSSARY.expand("SLNK12-FC structure") == "SLNK12-FC structure"
+
+
+def test_target_symbols():
+    assert norm.target_symbols("CD20, HER-2 et al") == "ERBB2;MS4A1"
+    assert norm.target_symbols("Dual GRPC5D/BCMA CAR") == "GPRC5D;TNFRSF17"
+    assert norm.target_symbols("α3 MICA/B") == "MICA;MICB"
+    assert norm.target_symbols("FLT3 or CD33") == "CD33;FLT3"
+    assert norm.target_symbols("CD123") == "IL3RA"
+
+
+def test_event_cells():
+    crs = norm.event_from_cell("Grade 2 CRS: 1", "CRS")
+    assert (crs.statement, crs.max_grade, crs.n) == ("grade 2 in 1 patient", 2, 1)
+    assert norm.event_from_cell("None", "ICANS").statement == "none"
+    assert norm.event_from_cell("Grade 2 CRS: 1", "ICANS") is None
+    assert norm.event_from_cell("CRS grade 3 (n = 2)", "CRS").statement == "grade 3 in 2 patients"
+
+
+def _result(text: str, tables: list[Table], abbreviations: list[Abbreviation]):
+    doc = ingest_text(text, "mine")
+    result = DocumentResult(info=DocumentInfo(doc_id="mine", source_path="", sha256="", kind="txt"), text=doc.text,
+                            tables=tables, abbreviations=abbreviations)
+    result.entities = find_entities(doc, abbreviations, tables, build_nlp())
+    return doc, result
+
+
+def test_table_rows_merge_with_prose_of_the_same_abstract():
+    text = ("Clinical trials\nA phase II trial of cord blood-derived CD19 CAR-NK cells enrolled patients with "
+            "CLL. Grade 1 CRS occurred in two patients and no ICANS was observed. The CR rate was 40% "
+            "(Abstract 555) [7].\n\nTable 1 Results\n")
+    table = Table(number=1, caption="Results", orientation="upright", start=len(text) - 16, end=len(text),
+                  header=["Trial", "Disease", "Target", "Patients", "Dose (×10^6/kg)", "ORR/CR", "Abstract"],
+                  rows=[["NCT01234567", "CLL", "CD19", "10", "1 or 2", "60%/40%", "555"]])
+    table.header[0] = "NCT number"
+    doc, result = _result(text, [table], [])
+    trials, preclinical = build_records(doc, result)
+    (arm,) = trials
+    assert preclinical == []
+    assert arm.trial_id == "NCT01234567" and arm.arm == "monotherapy"
+    assert arm.doses_cells == "1e+06;2e+06" and arm.dose_unit == "cells/kg"
+    assert (arm.orr_pct, arm.cr_pct, arm.n_patients) == (60, 40, 10)
+    assert arm.phase == "II" and arm.crs == "grade 1 in 2 patients" and arm.crs_max_grade == 1
+    assert arm.icans == "none" and arm.icans_n == 0
+    assert arm.disease == "chronic lymphocytic leukemia" and arm.target_symbols == "CD19"
+    assert arm.conflicts == ""
+
+
+def test_disagreement_between_table_and_prose_is_kept_as_a_conflict():
+    text = "The ORR of this phase I study was 50% and CR 30% (Abstract 901) [2].\n"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "ORR/CR", "Abstract number"],
+                  rows=[["NCT07654321", "8", "60%/30%", "901"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.orr_pct == 60
+    assert "orr_pct: table 60.0 vs prose 50.0" in arm.conflicts
+
+
+def test_trials_reported_only_in_prose_still_give_records():
+    text = ("Results\nIn the phase 1 study NCT05346198, 15 patients with relapsed multiple myeloma received "
+            "BCMA CAR T cells at 2.5 × 106, 5 × 106 or 7.5 × 106 CAR-positive T cells/kg. "
+            "The ORR was 80%.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.trial_id == "NCT05346198" and arm.phase == "1" and arm.n_patients == 15
+    assert arm.doses_cells == "2.5e+06;5e+06;7.5e+06" and arm.dose_unit == "cells/kg"
+    assert arm.orr_pct == 80
