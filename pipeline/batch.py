@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
 import signal
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field

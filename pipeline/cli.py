@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -20,19 +21,27 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+DEFAULT_WORKERS = os.cpu_count() or 1
 
 
 @app.command()
 def run(
-    inputs: list[Path] = typer.Argument(..., help="Files (.txt, .pdf) or folders to process."),
-    out: Path = typer.Option(Path("extracted"), "--out", "-o", help="Folder for the CSVs (created if missing)."),
-    max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, help="Reject input files larger than this many bytes."),
-    workers: int = typer.Option(os.cpu_count() or 1, "--workers", "-w", min=1,
-                                help="Worker processes (default: all cores). Output is identical for any number."),
-    force: bool = typer.Option(False, "--force", help="Redo documents already processed (same content and version)."),
-    doc_timeout: float = typer.Option(300, help="Give up on one document after this many seconds (0: no limit)."),
-    backend: str = typer.Option("local", help="'local' (process pool) or 'dask' (dask.distributed)."),
-    scheduler: str = typer.Option(None, help="Dask scheduler address (default: a LocalCluster on this machine)."),
+    inputs: Annotated[list[Path], typer.Argument(help="Files (.txt, .pdf) or folders to process.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the CSVs (created if missing).")] = Path(
+        "extracted"
+    ),
+    max_bytes: Annotated[int, typer.Option(help="Reject input files larger than this many bytes.")] = (
+        DEFAULT_MAX_BYTES
+    ),
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores); same output.")
+    ] = DEFAULT_WORKERS,
+    force: Annotated[bool, typer.Option("--force", help="Redo documents already processed.")] = False,
+    doc_timeout: Annotated[float, typer.Option(help="Give up on one document after this many seconds (0: off).")] = 300,
+    backend: Annotated[str, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed).")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster on this machine).")
+    ] = None,
 ) -> None:
     """Extract trials, preclinical studies, tables, abbreviations and entities from INPUTS into OUT.
 
@@ -75,7 +84,7 @@ def run(
 
 
 @app.command()
-def text(doc: Path = typer.Argument(..., help="A .txt or .pdf file.")) -> None:
+def text(doc: Annotated[Path, typer.Argument(help="A .txt or .pdf file.")]) -> None:
     """Print the normalised text of DOC (the text every offset in the CSVs refers to)."""
     from pipeline.ingest import read_document
 
@@ -91,8 +100,8 @@ def text(doc: Path = typer.Argument(..., help="A .txt or .pdf file.")) -> None:
 
 @app.command()
 def score(
-    pred: Path = typer.Option(..., "--pred", help="Folder written by `confmine run`."),
-    gold: Path = typer.Option(..., "--gold", help="Gold folder: one sub-folder per document."),
+    pred: Annotated[Path, typer.Option("--pred", help="Folder written by `confmine run`.")],
+    gold: Annotated[Path, typer.Option("--gold", help="Gold folder: one sub-folder per document.")],
 ) -> None:
     """Compare PRED with GOLD field by field; print P/R/F1 and write PRED/scores.csv."""
     from pipeline.score import score_folders

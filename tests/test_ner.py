@@ -5,11 +5,11 @@ from __future__ import annotations
 import spacy
 
 import pipeline  # noqa: F401 - registers the factories
+from pipeline.ingest.text import ingest_text
 from pipeline.lexicons import load_rows
 from pipeline.models import Abbreviation
 from pipeline.ner import build_nlp, find_entities
 from pipeline.ner.lexicon import LEXICONS
-from pipeline.ingest.text import ingest_text
 
 NLP = build_nlp()
 

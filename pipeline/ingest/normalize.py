@@ -50,23 +50,24 @@ def fold_characters(text: str) -> list[Edit]:
 _PAGE_LINE = re.compile(r"^[^\n]*\bPage\s+\d+\s+of\s+\d+(?!\d)[^\n]*\n?", re.MULTILINE)
 
 
-def page_header_lines(text: str) -> list[tuple[int, int]]:
+def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
     """Spans of running header/footer lines ("Page 3 of 4 Huang et al. J Hematol Oncol ...").
 
-    Besides "Page N of M" lines, a line that recurs at least three times and differs between its
-    occurrences only in its numbers (a journal running head with the page number) counts too.
+    Besides "Page N of M" lines, a line that recurs at least three times, a page's worth of text
+    apart, and differs between its occurrences only in its numbers (a journal running head with the
+    page number) counts too. The spacing keeps out lists whose lines share a shape, such as the
+    "Blood. 2023;142(Suppl 1):3385." lines of a reference list.
     """
     spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)]
-    shapes: Counter[str] = Counter()
-    lines = list(re.finditer(r"^[^\n]*\n?", text, re.MULTILINE))
-    for m in lines:
+    by_shape: dict[str, list[tuple[int, int]]] = {}
+    for m in re.finditer(r"^[^\n]*\n?", text, re.MULTILINE):
         line = m.group().strip()
         if 20 <= len(line) <= 160 and re.search(r"\d", line):
-            shapes[re.sub(r"\d+", "#", line)] += 1
-    for m in lines:
-        line = m.group().strip()
-        if line and shapes.get(re.sub(r"\d+", "#", line), 0) >= 3 and (m.start(), m.end()) not in spans:
-            spans.append((m.start(), m.end()))
+            by_shape.setdefault(re.sub(r"\d+", "#", line), []).append((m.start(), m.end()))
+    for places in by_shape.values():
+        gaps = [b[0] - a[1] for a, b in zip(places, places[1:], strict=False)]
+        if len(places) >= 3 and min(gaps) >= min_gap:
+            spans.extend(p for p in places if p not in spans)
     return sorted(spans)
 
 
@@ -151,7 +152,7 @@ def fold_whitespace(text: str) -> list[Edit]:
         s = m.group()
         if s.startswith("\n"):
             edits.append(Edit(m.start(), m.end(), "\n\n"))
-        elif "\t" in s and not text[m.end():m.end() + 1] == "\n":
+        elif "\t" in s and text[m.end() : m.end() + 1] != "\n":
             if s != "\t":
                 edits.append(Edit(m.start(), m.end(), "\t"))
         elif m.end() == len(text) or text[m.end()] == "\n" or (m.start() > 0 and text[m.start() - 1] == "\n"):

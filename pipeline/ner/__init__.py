@@ -9,8 +9,8 @@ one, ``confmine_entities``, resolves overlaps and sets ``doc.ents``.
 
 import spacy
 from spacy.language import Language
-from spacy.util import compile_infix_regex
 from spacy.tokens import Doc
+from spacy.util import compile_infix_regex
 
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
 from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, lookup

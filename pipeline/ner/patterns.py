@@ -72,10 +72,8 @@ def percent_near(text: str, start: int, end: int, window: int = 60) -> tuple[flo
 def grade_near(text: str, start: int, end: int) -> int | None:
     """A grade stated right before ("grade 2 CRS", "grade ≥3 CRS") or right after ("CRS grade 2")."""
     before = text[max(0, start - 20) : start]
-    m = None
-    for m in GRADE.finditer(before):
-        pass
-    if m and before[m.end() :].strip(" -") in ("", "(") :
+    m = next(reversed(list(GRADE.finditer(before))), None)
+    if m and before[m.end() :].strip(" -") in ("", "("):
         return grade_value(m.group("grade"))
     after = re.match(r"\s*(?:of\s+)?" + GRADE.pattern, text[end : end + 15])
     return grade_value(after.group("grade")) if after else None

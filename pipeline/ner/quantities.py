@@ -19,10 +19,12 @@ _POWER = r"10\s*(?:\^\s*|\(\s*)?(?P<exp>-?\d{1,2})\)?"
 _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9}
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*[–—-]\s*|\s+to\s+)\s*"
 
-UNIT_PATTERNS = (
-    (re.compile(r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)", re.I), "cells/kg"),
-    (re.compile(r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)", re.I), "cells/m2"),
+_PER_KG = (
+    r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)"
 )
+_PER_M2 = r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)"
+UNIT_PATTERNS = ((re.compile(_PER_KG, re.I), "cells/kg"), (re.compile(_PER_M2, re.I), "cells/m2"))
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,19 @@ def split_levels(text: str) -> list[float]:
 
 
 _LEVELS = rf"(?P<levels>\(?{NUMBER}(?:{_LIST_SEP}{NUMBER})*\)?)"
-_SCIENTIFIC = re.compile(rf"{_LEVELS}{_TIMES}\(?{_POWER}(?:\s*[–—-]\s*10\s*\^?\s*(?P<exp2>\d{{1,2}}))?\)?")
-_BRACKET_POWERS = re.compile(rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)")
+_SCIENTIFIC = re.compile(
+    rf"{_LEVELS}{_TIMES}\(?{_POWER}(?:\s*[–—-]\s*10\s*\^?\s*(?P<exp2>\d{{1,2}}))?\)?"
+)
+_BRACKET_POWERS = re.compile(
+    rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)"
+)
 _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
 # Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after.
-_BARE_POWERS = re.compile(r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)(?=\s*(?:cells|/\s*kg|per\s+kg))")
+_BARE_POWERS = re.compile(
+    r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
+    r"(?=\s*(?:cells|/\s*kg|per\s+kg))"
+)
 _CELLS_AFTER = re.compile(r"^\s*(?:\)|\s)*(?:[A-Za-z0-9/+\-]+\s+){0,4}?cells?\b|^\s*(?:/|per)\s*(?:kg|kilogram)", re.I)
 
 
