@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/confmine run raw/ --out extracted/
-	@if [ -d gold ] && ls gold/*/ >/dev/null 2>&1; then $(BIN)/confmine score --pred extracted/ --gold gold/; fi
+	$(BIN)/confmine run raw/ --out extracted/ ; status=$$?; \
+	if ls gold/*/ >/dev/null 2>&1; then $(BIN)/confmine score --pred extracted/ --gold gold/ || exit $$?; fi; \
+	$(BIN)/confmine report extracted/ --gold gold/ || exit $$?; \
+	exit $$status
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -24,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/abbreviations.py
 	$(BIN)/python -m pytest -q -m slow bench
 
 clean:

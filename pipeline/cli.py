@@ -121,6 +121,21 @@ def score(
 
 
 @app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="Folder written by `confmine run`.")] = Path("extracted"),
+    gold: Annotated[Path | None, typer.Option("--gold", help="Gold folder, to chart scores and list disagreements.")] = None,
+) -> None:
+    """Write OUT/report/index.html: every value next to its evidence, scores and errors, one static page."""
+    from pipeline.report import write_report
+
+    if not out.is_dir():
+        console.print(f"[red]error:[/red] {out} is not a folder written by `confmine run`")
+        raise typer.Exit(2)
+    path = write_report(out, gold if gold is not None and gold.is_dir() else None)
+    console.print(f"report -> {path}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON schema of the trial and preclinical records."""
     from pipeline.models import PreclinicalStudy, TrialArm

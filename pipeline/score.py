@@ -115,7 +115,8 @@ def score_records(pred: list[dict], gold: list[dict], key: tuple[str, ...], fiel
 
 
 def score_abbreviations(pred: list[dict], gold: list[dict]) -> dict[str, Counts]:
-    ps = {(str(r["short_form"]), _fold(str(r["long_form"]))) for r in pred}
+    """Pairs the document defines; lexicon fallbacks are not definitions and are not scored."""
+    ps = {(str(r["short_form"]), _fold(str(r["long_form"]))) for r in pred if r.get("source") != "lexicon"}
     gs = {(str(r["short_form"]), _fold(str(r["long_form"]))) for r in gold}
     return {"pair": Counts(len(ps & gs), len(ps - gs), len(gs - ps))}
 
@@ -184,12 +185,19 @@ def _prf(c: Counts) -> tuple[float, float, float]:
 
 
 def score_folders(pred_dir: Path, gold_dir: Path) -> pd.DataFrame:
-    """Scores per document and micro-averaged over documents (doc_id ``ALL``); written to scores.csv."""
+    """Scores per document and micro-averaged over documents (doc_id ``ALL``); written to scores.csv.
+
+    Only documents the run processed (listed in its documents.csv) are scored, so scoring a run over
+    part of a corpus does not count the rest of the gold as missed.
+    """
     pred = {name: _read(pred_dir / f"{name}.csv") for name in ("trials", "preclinical", "abbreviations", "entities")}
     rows: list[dict] = []
     totals: dict[tuple[str, str], Counts] = {}
+    processed = set(_read(pred_dir / "documents.csv").get("doc_id", pd.Series(dtype=str)))
     for doc_dir in sorted(p for p in gold_dir.iterdir() if p.is_dir()):
         doc_id = doc_dir.name
+        if processed and doc_id not in processed:
+            continue
         results: dict[str, dict[str, Counts]] = {}
         gold_trials = _read(doc_dir / "trials.csv")
         if not gold_trials.empty or (doc_dir / "trials.csv").exists():

@@ -63,8 +63,14 @@ def canonical(text: str, label: str, glossary: Glossary) -> str:
         if entry:
             return entry.normalized
     expanded = glossary.expand(text)
-    inner = _longest_alias(expanded, label)
-    return inner if inner else expanded.lower()
+    # "Healthy adult peripheral blood" is peripheral blood. A coordination ("R/R AML and MDS") is
+    # canonical part by part, but only when every part is known: "Hematological and solid tumors"
+    # stays as written.
+    parts = [p for p in re.split(r"\s+(?:and|or|&)\s+|\s*[,;+]\s*", expanded) if p.strip()]
+    if len(parts) > 1:
+        resolved = [_longest_alias(part, label) for part in parts]
+        return " and ".join(resolved) if all(resolved) else expanded.lower()
+    return _longest_alias(expanded, label) or expanded.lower()
 
 
 def _longest_alias(text: str, label: str) -> str:

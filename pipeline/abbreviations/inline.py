@@ -1,0 +1,268 @@
+"""Definitions written in running text: "long form (SF)" and "SF (long form)".
+
+Every bracketed group is a candidate. Its content (up to a ";" or ", ") is tried as a short form
+against the words before the bracket, and -- when that fails -- the word before the bracket is tried
+as a short form against the content. The letter matching of ``align`` chooses the long-form
+boundary; the thresholds below decide what counts as a definition. They were set once, on the
+pooled public corpora, and are not specific to any one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.abbreviations.align import STOPWORDS, Alignment, align, units
+from pipeline.abbreviations.definitions import Definition
+from pipeline.abbreviations.linebreaks import join_line_breaks
+
+_OPEN = {"(": ")", "[": "]"}
+_MAX_CONTENT = 120
+_CUE = re.compile(
+    r"^(?:hereafter|henceforth|hereinafter|termed|called|named|designated|abbreviated(?:\s+as)?|"
+    r"referred\s+to\s+as|i\.\s?e\.,?|or)\s+",
+    re.IGNORECASE,
+)
+# What stops the search for a long form: a bracket, a clause or sentence break, a blank line.
+_BOUNDARY = re.compile(r"[()\[\];]|[.!?:](?=\s)|\n\s*\n|=")
+_NOT_SHORT = re.compile(
+    r"[=<>%±×]|^\d+(?:\.\d+)?$|^\d+\s|^(?:19|20)\d\d[a-z]?$"
+    r"|^(?:i\.\s?e\b|e\.\s?g\b|cf\.|vs\.|etc\.|et al\b)",
+    re.IGNORECASE,
+)
+_PLURAL = re.compile(r"(?<=[A-Z])s$")
+_ARTICLE = re.compile(r"^(?:the|an?(?=\s+[^aA]))\s+", re.IGNORECASE)
+_ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
+_TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
+_ORDINALS = {
+    "1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth",
+    "6": "sixth", "7": "seventh", "8": "eighth", "9": "ninth",
+}
+
+
+@dataclass(frozen=True)
+class InlineSettings:
+    """Acceptance thresholds for an alignment (score is per short-form unit, see ``align``)."""
+
+    min_score: float = 1.0
+    min_score_reversed: float = 2.2
+    min_score_comma: float = 2.0
+    max_skipped: int = 2
+    max_short_chars: int = 15
+    max_short_words: int = 3
+    min_single_letter_word: int = 4
+
+
+def find_inline(text: str, settings: InlineSettings | None = None) -> list[Definition]:
+    """All "long form (SF)" and "SF (long form)" definitions, in text order."""
+    settings = settings or InlineSettings()
+    clean = join_line_breaks(text)
+    found: list[Definition] = []
+    for open_at, close_at in _brackets(clean.text):
+        definition = _definition_at(clean.text, open_at, close_at, settings)
+        if definition is None:
+            continue
+        short, long_form, s_start, s_end = definition
+        start, end = clean.original_span(s_start, s_end)
+        short = text[start:end]
+        if not short.strip():
+            continue
+        found.append(Definition(short, long_form, "inline", start, end))
+    return found
+
+
+def _brackets(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of every balanced bracket group short enough to hold a definition."""
+    out = []
+    for m in re.finditer(r"[(\[]", text):
+        open_at = m.start()
+        closer = _OPEN[text[open_at]]
+        depth = 0
+        limit = min(len(text), open_at + _MAX_CONTENT + 2)
+        for k in range(open_at, limit):
+            ch = text[k]
+            if ch == text[open_at]:
+                depth += 1
+            elif ch == closer:
+                depth -= 1
+                if depth == 0:
+                    out.append((open_at, k))
+                    break
+    return out
+
+
+def _definition_at(
+    text: str, open_at: int, close_at: int, settings: InlineSettings
+) -> tuple[str, str, int, int] | None:
+    content = text[open_at + 1 : close_at]
+    short, s_start = _short_in_brackets(content, open_at + 1)
+    if short and _looks_short(short, settings):
+        long_form = _long_before(text, open_at, short, settings)
+        if long_form:
+            return short, long_form, s_start, s_start + len(short)
+    return _short_before(text, open_at, close_at, settings)
+
+
+def _short_in_brackets(content: str, offset: int) -> tuple[str, int]:
+    """The short-form candidate inside a bracket: up to the first "; " or ", ", after a cue word."""
+    part = re.split(r"[;,]\s|\s-\s", content, maxsplit=1)[0]
+    lead = len(part) - len(part.lstrip())
+    part = part.strip()
+    cue = _CUE.match(part)
+    if cue:
+        lead += cue.end()
+        part = part[cue.end():]
+    return part, offset + lead
+
+
+def _looks_short(short: str, settings: InlineSettings) -> bool:
+    """Schwartz & Hearst's filter, widened to digits-first forms: a few characters, a letter, not a
+    number, statistic or year."""
+    words = short.split()
+    if len(short) > settings.max_short_chars or len(words) > settings.max_short_words:
+        return False
+    if len(words) > 1 and not any(ch.isupper() or ch.isdigit() for ch in short):
+        return False  # "(within a limb)": words, not a short form
+    if not any(ch.isalpha() for ch in short) or _NOT_SHORT.search(short) or _ROMAN_ONLY.match(short):
+        return False
+    return short[0].isalnum() or short[0] in "αβγδεκλμ"
+
+
+def _optional_tail(short: str) -> int:
+    """How many trailing units a long form may leave out: a plural "s", a number or roman numeral."""
+    if _PLURAL.search(short):
+        return 1
+    m = _TAIL.search(short)
+    if m and len(units(short)) - len(m.group(1)) >= 2:
+        return len(m.group(1))
+    return 0
+
+
+def _window(text: str, end: int, max_words: int) -> tuple[int, str]:
+    """The last ``max_words`` words before ``end``, not crossing a clause boundary."""
+    lo = max(0, end - 400)
+    start = lo
+    glued = _glued_brackets(text, lo, end)
+    for m in _BOUNDARY.finditer(text, lo, end):
+        if m.start() not in glued:
+            start = m.end()
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if not words:
+        return end, ""
+    first = words[max(0, len(words) - max_words)].start() + start
+    return first, text[first:end]
+
+
+def _glued_brackets(text: str, lo: int, end: int) -> set[int]:
+    """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled"): they do not
+    end a long form."""
+    out: set[int] = set()
+    for m in re.finditer(r"[(\[][^()\[\]\s]{0,12}[)\]]", text[lo:end]):
+        a, b = lo + m.start(), lo + m.end()
+        before = text[a - 1] if a > 0 else " "
+        after = text[b] if b < len(text) else " "
+        if before.isalnum() or after.isalnum() or after == "-":
+            out.update((a, b - 1))
+    return out
+
+
+def _accept(found: Alignment | None, short: str, min_score: float, settings: InlineSettings) -> bool:
+    if found is None or found.skipped > settings.max_skipped:
+        return False
+    if found.score < min_score:
+        return False
+    # an ordinary word in brackets ("(see)", "(data)") is not a short form unless it is an acronym
+    return not (short.isalpha() and short.islower() and len(short) > 4 and found.word_starts < len(short))
+
+
+def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) -> str:
+    n = len(units(short))
+    if n == 1:
+        return _single_letter(text, open_at, short, settings) if short.isalpha() else ""
+    max_words = min(n + 5, 2 * n) if n > 1 else 2
+    first, window = _window(text, open_at, max_words)
+    window = window.rstrip()
+    if not window:
+        return ""
+    found = align(short, window, _optional_tail(short))
+    if not _accept(found, short, settings.min_score, settings):
+        return ""
+    assert found is not None
+    start = first + found.start
+    if found.unmatched:
+        start = _extend_for_tail(text, start, short, found.unmatched)
+    joined = re.sub(r"-\s*\n\s*", "-", text[start:open_at])  # a hyphen the document keeps
+    long_form = _ARTICLE.sub("", " ".join(joined.split()).strip(",;:-\"' "))
+    if ", " in long_form and found.score < settings.min_score_comma:
+        return ""
+    letters = sum(ch.isalpha() for ch in long_form)
+    if letters < 2 * len(units(short)) // 1 and letters < len(long_form) / 2:
+        return ""  # "2,6(R),10(S),14 (RS)": stereodescriptors, not words
+    last = long_form.split()[-1]
+    if last in STOPWORDS and len(last) > 1:
+        return ""  # "... [3H]prazosin and (3H)": a long form does not end on "and"
+    if len(units(long_form)) <= len(units(short)):
+        return ""
+    variant = len(long_form) - len(short) <= 2 and long_form.lower().startswith(short.lower()[:2])
+    if " " not in long_form and variant:
+        return ""  # "BELL1 (BEL1)": a variant spelling, not a definition
+    return long_form
+
+
+def _extend_for_tail(text: str, start: int, short: str, unmatched: int) -> int:
+    """Take in the word before the long form when it carries the short form's unmatched number:
+    "70-kD heat shock protein (Hsp70)", "first transmembrane domain (TMD1)"."""
+    tail = "".join(units(short)[-unmatched:]).rstrip("ps")
+    lo = max(0, start - 40)
+    m = re.search(r"(?:\b(type|class|group)\s+)?(\S+)(\s+kDa?)?\s+$", text[lo:start], re.IGNORECASE)
+    if not m or not tail:
+        return start
+    word = m.group(2).lower()
+    if word.startswith(tail) or word == _ORDINALS.get(tail):
+        return lo + m.start()
+    return start
+
+
+def _single_letter(text: str, open_at: int, short: str, settings: InlineSettings) -> str:
+    """A one-letter short form is defined only by the one word right before it that starts with it."""
+    m = re.search(r"([A-Za-z][a-z]+)\s*$", text[max(0, open_at - 40):open_at])
+    if not m or len(m.group(1)) < settings.min_single_letter_word:
+        return ""
+    word = m.group(1)
+    return word if word[0].lower() == short.lower() else ""
+
+
+def _short_before(
+    text: str, open_at: int, close_at: int, settings: InlineSettings
+) -> tuple[str, str, int, int] | None:
+    """"SF (long form)": the token before the bracket is the short form, the content its long form."""
+    m = re.search(r"(\S+)\s*$", text[max(0, open_at - 40):open_at])
+    if not m:
+        return None
+    token = m.group(1)
+    s_start = max(0, open_at - 40) + m.start(1)
+    stripped = token.rstrip(",;:")
+    lead = len(stripped) - len(stripped.lstrip("\"'"))
+    short = stripped[lead:]
+    s_start += lead
+    if not _looks_like_acronym(short):
+        return None
+    content = text[open_at + 1 : close_at]
+    long_part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
+    if len(long_part.split()) < 2 or len(units(long_part)) <= len(units(short)):
+        return None
+    found = align(short, long_part, _optional_tail(short))
+    if not _accept(found, short, settings.min_score_reversed, settings) or found is None:
+        return None
+    if found.start != 0 or found.skipped:
+        return None
+    return short, " ".join(long_part.split()), s_start, s_start + len(short)
+
+
+def _looks_like_acronym(token: str) -> bool:
+    """A short form before a bracket must look like one: two capitals, or a capital and a digit."""
+    if not 2 <= len(token) <= 10 or not token[0].isalnum():
+        return False
+    capitals = sum(ch.isupper() for ch in token)
+    digits = sum(ch.isdigit() for ch in token)
+    return capitals >= 2 or (capitals >= 1 and digits >= 1)
