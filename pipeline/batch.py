@@ -270,14 +270,11 @@ def run_batch(
             result = store.load(digest)
             if result is None:
                 continue
+            update: dict[str, str] = {"doc_id": path.stem, "source_path": str(path)}
             first = first_by_digest.get(digest)
             if first is not None and first != path:
-                info = result.info.model_copy(update={"doc_id": path.stem, "source_path": str(path),
-                                                      "error": f"duplicate of {first}; processed once"})
-                yield DocumentResult(info=info)
-                continue
-            yield result.model_copy(update={"info": result.info.model_copy(
-                update={"doc_id": path.stem, "source_path": str(path)})})
+                update["error"] = f"duplicate of {first}; processed once"
+            yield result.model_copy(update={"info": result.info.model_copy(update=update)})
 
     write_outputs(results(), collected.problems, out, summary)
     return summary

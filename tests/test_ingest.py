@@ -198,3 +198,14 @@ def test_sections_of_a_document_written_here():
     assert kinds[["2.1", "CAR T cells in lymphoma"][1]] == "body"
     assert kinds["Table 1 Trials of CD19 CAR T cells"] == "table"
     assert kinds["References"] == "back" and kinds["Acknowledgments"] == "back"
+
+
+def test_aligned_table_columns_keep_their_gaps_while_prose_is_folded():
+    raw = ("Some  prose  with  doubled spaces.\n\nTable 1 Trials\n"
+           "Trial        Target   ORR\n"
+           "NCT01234567  CD19     80%\n"
+           "             (dual)\n"
+           "NCT07654321  BCMA     73%\n")
+    text = _norm(raw)
+    assert "Some prose with doubled spaces." in text
+    assert "NCT01234567  CD19     80%\n             (dual)\nNCT07654321  BCMA     73%" in text

@@ -142,14 +142,45 @@ def dehyphenate(text: str) -> list[Edit]:
     return edits
 
 
+def aligned_blocks(text: str, min_lines: int = 3) -> list[tuple[int, int]]:
+    """Spans of blocks whose lines are cut into columns by runs of two or more spaces.
+
+    A table typeset with aligned columns keeps its column gaps only as wide space runs; in at least
+    ``min_lines`` consecutive lines with two or more such gaps each, those runs are the cell
+    boundaries and must survive whitespace folding.
+    """
+    blocks: list[tuple[int, int]] = []
+    lines = list(re.finditer(r"[^\n]*\n?", text))
+    aligned = [len(re.findall(r"\S {2,}(?=\S)", m.group())) >= 2 for m in lines]
+    i = 0
+    while i < len(lines):
+        if not aligned[i]:
+            i += 1
+            continue
+        j = i
+        # A wrapped cell's second line ("   ibrutinib") sits between two aligned rows.
+        while j + 1 < len(lines) and (aligned[j + 1] or (j + 2 < len(lines) and aligned[j + 2]
+                                                         and lines[j + 1].group().strip())):
+            j += 1
+        if sum(aligned[i : j + 1]) >= min_lines:
+            blocks.append((lines[i].start(), lines[j].end()))
+        i = j + 1
+    return blocks
+
+
 def fold_whitespace(text: str) -> list[Edit]:
     """Collapse runs of spaces, trim line ends, keep at most one blank line between blocks.
 
-    Tabs survive (glossary lines use them as the separator) but lose the spaces around them.
+    Tabs survive (glossary lines use them as the separator) but lose the spaces around them, and the
+    column gaps of aligned tables survive inside their lines.
     """
     edits: list[Edit] = []
+    protected = aligned_blocks(text)
     for m in re.finditer(r"[ ]*\t[ \t]*|[ ]{2,}|[ \t]+(?=\n)|(?<=\n)[ ]+|\n{3,}", text):
         s = m.group()
+        inside = any(a <= m.start() < b for a, b in protected)
+        if inside and s.strip(" ") == "" and text[m.end() : m.end() + 1] not in ("\n", ""):
+            continue
         if s.startswith("\n"):
             edits.append(Edit(m.start(), m.end(), "\n\n"))
         elif "\t" in s and text[m.end() : m.end() + 1] != "\n":
