@@ -91,6 +91,6 @@ def test_trials_reported_only_in_prose_still_give_records():
             "The ORR was 80%.\n")
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
-    assert arm.trial_id == "NCT05346198" and arm.phase == "1" and arm.n_patients == 15
+    assert arm.trial_id == "NCT05346198" and arm.phase == "I" and arm.n_patients == 15
     assert arm.doses_cells == "2.5e+06;5e+06;7.5e+06" and arm.dose_unit == "cells/kg"
     assert arm.orr_pct == 80

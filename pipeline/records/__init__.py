@@ -15,7 +15,8 @@ from pipeline.records.normalize import Glossary
 from pipeline.records.references import cited_products
 from pipeline.records.table_rows import Partial, clinical_rows, column_roles, is_clinical, preclinical_rows
 
-ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product")
+ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product", "cell_source",
+            "preconditioning")
 PER_ARM = ("orr_pct", "cr_pct")
 
 
@@ -116,7 +117,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
         if arms:
-            _apply_prose(arms, prose.facts(doc, seg, result.entities))
+            _apply_prose(arms, prose.facts(doc, seg, result.entities, glossary))
         for p in preclinical:
             if _linked(p, seg):
                 p.evidence.append(doc.text[seg.start : seg.end])
@@ -125,7 +126,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     for seg in prose.trial_segments(doc):
         if set(seg.trial_ids) & known_ids:
             continue
-        facts = prose.facts(doc, seg, result.entities)
+        facts = prose.facts(doc, seg, result.entities, glossary)
         p = Partial(fields={"arm": "monotherapy"}, start=seg.start)
         _apply_prose([(p, [])], facts)
         p.evidence.insert(0, doc.text[seg.start : seg.end])

@@ -108,6 +108,15 @@ def target_symbols(text: str) -> str:
     return ";".join(sorted(symbols))
 
 
+_ROMAN_PHASES = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def phase(text: str) -> str:
+    """Trial phase in Roman numerals, so "phase 1/2" and "phase I/II" compare equal."""
+    parts = re.split(r"\s*/\s*", clean(text).upper())
+    return "/".join(_ROMAN_PHASES.get(part, part) for part in parts if part)
+
+
 def trial_ids(text: str) -> str:
     return ";".join(dict.fromkeys(normalize_trial_id(m.group()) for m in TRIAL_ID.finditer(text)))
 

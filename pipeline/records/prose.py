@@ -14,7 +14,7 @@ from pipeline.models import Entity, IngestedText
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
 from pipeline.ner.quantities import parse_doses
-from pipeline.records.normalize import event_statement
+from pipeline.records.normalize import Glossary, event_statement, phase
 
 PROSE_SECTIONS = {"front", "body"}
 _CITATION = re.compile(
@@ -26,7 +26,12 @@ _EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
 _NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
-_QUALIFIED = re.compile(r"(?:higher|high|severe|grade\s*(?:≥|>=|>)\s*\d)[\s-]*(?:grade)?\s*$", re.I)
+# "no higher-grade CRS", "no grade 4 or 5 CRS": a bound on the grade, not the absence of the event.
+_QUALIFIED = re.compile(
+    r"(?:higher|high|severe|grade\s*(?:≥|>=|>)?\s*\d(?:\s*(?:or|and|–|-)\s*\d)?)[\s-]*(?:grade)?\s*$", re.I
+)
+_HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
+_LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
 _PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
 _PATIENTS = re.compile(
     r"\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)?\s*patients\b"
@@ -112,7 +117,7 @@ class ProseFacts:
     doses: list[tuple[list[float], str, str]] = field(default_factory=list)
 
 
-def facts(doc: IngestedText, seg: Segment, entities: list[Entity]) -> ProseFacts:
+def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> ProseFacts:
     """Phase, outcome percentages, adverse events and patient numbers stated in ``seg``."""
     text = doc.text
     out = ProseFacts()
@@ -120,19 +125,22 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity]) -> ProseFacts
     inside = [e for e in entities if seg.start <= e.start < seg.end]
     m = _PHASE.search(text, seg.start, seg.end)
     if m:
-        f["phase"] = m.group("phase").upper()
+        f["phase"] = phase(m.group("phase"))
         out.evidence.append(_sentence_of(text, seg, m.start()))
     for e in inside:
         if e.label == "OUTCOME" and e.value is not None and e.normalized in ("ORR", "CR"):
             f.setdefault(f"{e.normalized.lower()}_pct", e.value)
             out.evidence.append(_sentence_of(text, seg, e.start))
         elif e.label == "PRODUCT":
-            f.setdefault("product", e.normalized or e.text)
+            f.setdefault("product", glossary.expand(e.text))
+        elif e.label == "CELL_SOURCE" and e.normalized:
+            f.setdefault("cell_source", e.normalized)
         elif e.label == "DOSE" and e.value is not None:
             sentence = _sentence_of(text, seg, e.start)
             parsed = parse_doses(e.text)
             out.doses.append((list(parsed[0].values) if parsed else [e.value], e.unit, sentence))
     _adverse_events(text, seg, inside, out)
+    _preconditioning(text, seg, inside, out)
     m = _PATIENTS.search(text, seg.start, seg.end)
     if m:
         n = next(g for g in m.group("n", "n2", "n3", "n4", "n5") if g)
@@ -140,6 +148,20 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity]) -> ProseFacts
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
+
+
+def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
+    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents."""
+    for s, e in _sentences(text, seg.start, seg.end):
+        cue = _LYMPHODEPLETION.search(text, s, e)
+        if not cue:
+            continue
+        agents = [x.normalized.lower() for x in inside
+                  if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized]
+        if agents:
+            out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
+            out.evidence.append(" ".join(text[s:e].split()))
+            return
 
 
 def _sentence_of(text: str, seg: Segment, at: int) -> str:
@@ -161,7 +183,7 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
             mentions = [x for x in inside if x.label == "ADVERSE_EVENT" and x.normalized in names and s <= x.start < e]
             if not mentions:
                 continue
-            graded = [x for x in mentions if x.value is not None and not _QUALIFIED.search(text[s : x.start])]
+            graded = [x for x in mentions if x.value is not None and not _HIGHER.search(text[s : x.start])]
             if graded:
                 grade = int(graded[0].value)  # type: ignore[arg-type]
                 before = text[s : graded[0].start]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.lexicons import load_rows
 from pipeline.models import Table
-from pipeline.ner.quantities import format_cells, header_scale, header_unit, split_levels, unit_after
+from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
 from pipeline.records.normalize import Glossary
@@ -75,6 +75,11 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["preconditioning"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
     elif role == "doses":
         scale = table.column_scales.get(header) or header_scale(header) or 1.0
+        written = parse_doses(cell)
+        if written:
+            f["doses_cells"] = ";".join(format_cells(v) for d in written for v in d.values)
+            f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else written[0].unit
+            return
         levels = split_levels(re.sub(r"[*†‡§]", "", cell))
         if levels:
             f["doses_cells"] = ";".join(format_cells(v * scale) for v in levels)
@@ -106,9 +111,12 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
     elif role == "reference":
         f["reference"] = norm.reference_number(cell)
     elif role == "phase":
-        f["phase"] = norm.clean(cell)
+        f["phase"] = norm.phase(cell)
     elif role == "product":
-        f["product"] = norm.clean(cell)
+        product, *added = re.split(r"\s+\+\s+|\s+plus\s+|\s+with\s+", norm.clean(cell))
+        f["product"] = glossary.expand(product)
+        if added:
+            f["combination"] = " and ".join(norm.canonical(agent, "AGENT", glossary) for agent in added)
 
 
 def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
