@@ -55,7 +55,8 @@ def _result(text: str, tables: list[Table], abbreviations: list[Abbreviation]):
 
 def test_table_rows_merge_with_prose_of_the_same_abstract():
     text = ("Clinical trials\nA phase II trial of cord blood-derived CD19 CAR-NK cells enrolled patients with "
-            "CLL. Grade 1 CRS occurred in two patients and no ICANS was observed. The CR rate was 40% "
+            "CLL. Grade 1 CRS occurred in two patients, with no higher-grade CRS, and no ICANS was observed. "
+            "The CR rate was 40% "
             "(Abstract 555) [7].\n\nTable 1 Results\n")
     table = Table(number=1, caption="Results", orientation="upright", start=len(text) - 16, end=len(text),
                   header=["Trial", "Disease", "Target", "Patients", "Dose (×10^6/kg)", "ORR/CR", "Abstract"],
@@ -72,6 +73,20 @@ def test_table_rows_merge_with_prose_of_the_same_abstract():
     assert arm.icans == "none" and arm.icans_n == 0
     assert arm.disease == "chronic lymphocytic leukemia" and arm.target_symbols == "CD19"
     assert arm.conflicts == ""
+
+
+def test_adverse_event_statements():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event("", " (CRS) occurred in 99 of the 117 patients (85%) and was of grade 3 in 10 (9%); "
+                           "no grade 4 or 5 CRS was recorded.")
+    assert statement(facts) == ("any grade in 99 patients; grade 3 in 10 patients", 3, 99)
+    facts = read_event("", " (ICANS) was reported in 53 patients (45%), of grade 3 in 21 and of grade 4 in one [1].")
+    assert statement(facts) == ("any grade in 53 patients; grade 3 in 21 patients; grade 4 in 1 patient", None, 53)
+    facts = read_event("Only one patient developed grade 2 ", " and no higher-grade CRS occurred.")
+    assert statement(facts) == ("grade 2 in 1 patient", 2, 1)
+    facts = read_event("and grade ≥3 ", " in 38%, and grade ≥3 neurotoxicity")
+    assert statement(facts)[0] == "grade >=3 38%"
 
 
 def test_disagreement_between_table_and_prose_is_kept_as_a_conflict():

@@ -113,11 +113,12 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
     return merged
 
 
-_JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or)\s*")
+_JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|to|[–—-])\s*")
 
 
 def _merge_lists(text: str, doses: list[Dose]) -> list[Dose]:
-    """"6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9 cells" is one dose list; its unit is the last one's."""
+    """"6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9 cells" is one dose list, "2.5 × 10^5–2.5 × 10^6/kg" one
+    range; the unit is the last one's."""
     merged: list[Dose] = []
     for dose in doses:
         last = merged[-1] if merged else None

@@ -8,6 +8,8 @@ yield records.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
 from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
@@ -18,6 +20,7 @@ from pipeline.records.table_rows import Partial, clinical_rows, column_roles, is
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product", "cell_source",
             "preconditioning")
 PER_ARM = ("orr_pct", "cr_pct")
+EVENT_STATEMENTS = ("crs", "icans", "gvhd")
 
 
 def _linked(p: Partial, seg: prose.Segment) -> bool:
@@ -30,11 +33,22 @@ def _linked(p: Partial, seg: prose.Segment) -> bool:
     return bool(ids & set(seg.trial_ids))
 
 
+def _numbers(value: object) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", str(value))
+
+
 def _merge(p: Partial, key: str, value: object, conflicts: list[str]) -> None:
+    """Prose fills what the table leaves empty; a prose event statement that repeats every number of
+    the table's and adds more ("any grade in 99 patients; grade 3 in 10 patients" for a cell
+    "Grade ≥3: 10") replaces it; any other difference is a conflict."""
     current = p.fields.get(key)
     if current in (None, ""):
         p.fields[key] = value
-    elif value not in (None, "") and str(current) != str(value):
+    elif value in (None, "") or str(current) == str(value):
+        return
+    elif key in EVENT_STATEMENTS and set(_numbers(current)) <= set(_numbers(value)) and current != "none":
+        p.fields[key] = value
+    else:
         conflicts.append(f"{key}: table {current} vs prose {value}")
 
 

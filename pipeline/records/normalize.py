@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pipeline.models import Abbreviation
 from pipeline.ner.lexicon import alias_index, lookup, near_target
 from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
+from pipeline.records.events import read_event, statement
 
 _EMPTY = {"", "/", "-", "–", "—", "na", "n/a", "nr", "not available", "not stated", "not reported", "unknown"}
 _NONE = {"none", "no", "nil", "0", "not observed", "none observed"}
@@ -36,8 +37,18 @@ class Glossary:
         return cls(pairs)
 
     def expand(self, text: str) -> str:
-        """Replace whole tokens that are defined short forms by their long forms."""
-        return re.sub(r"(?<![\w-])[\w/-]+(?![\w-])", lambda m: self.pairs.get(m.group(), m.group()), text)
+        """Replace whole tokens that are defined short forms by their long forms.
+
+        A lower-case short form ("liso-cel") also matches when capitalised at the start of a cell
+        ("Liso-cel"); short forms with capitals must match exactly (MM is not mm).
+        """
+        folded = {sf.lower(): lf for sf, lf in self.pairs.items() if sf == sf.lower()}
+
+        def long_form(m: re.Match[str]) -> str:
+            token = m.group()
+            return self.pairs.get(token) or folded.get(token.lower(), token)
+
+        return re.sub(r"(?<![\w-])[\w/-]+(?![\w-])", long_form, text)
 
 
 def is_empty(cell: str) -> bool:
@@ -154,7 +165,10 @@ def event_from_cell(text: str, event: str) -> EventStatement | None:
     if not m:
         m = re.search(rf"{event}\s*(?:of\s+)?{GRADE.pattern}\s*[:=(]?\s*(?:n\s*=\s*)?(?P<n>\d+)?", text, flags=re.I)
     if not m:
-        return None
+        if re.search(r"\b(?:CRS|ICANS|GVHD|neurotoxicity)\b", text, re.I):
+            return None  # the cell speaks of another event
+        said, worst, n = statement(read_event("", " " + text))
+        return EventStatement(said, worst, n) if said else None
     grade = grade_value(m.group("grade"))
     n = int(m.group("n")) if m.group("n") else None
     return EventStatement(event_statement(grade, n), grade, n)

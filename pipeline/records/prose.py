@@ -14,7 +14,8 @@ from pipeline.models import Entity, IngestedText
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
 from pipeline.ner.quantities import parse_doses
-from pipeline.records.normalize import Glossary, event_statement, phase
+from pipeline.records.events import EventFacts, read_event, statement
+from pipeline.records.normalize import Glossary, phase
 
 PROSE_SECTIONS = {"front", "body"}
 _CITATION = re.compile(
@@ -172,38 +173,47 @@ def _sentence_of(text: str, seg: Segment, at: int) -> str:
 
 
 def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
-    """"only one patient developed grade 2 CRS" -> grade 2 in 1 patient; "Neither CRS nor ICANS was
-    observed" -> none. A negation qualified by a grade ("no higher-grade CRS") does not erase a
-    graded event stated beside it."""
-    for s, e in _sentences(text, seg.start, seg.end):
-        sentence = text[s:e]
-        for key, event in _EVENTS.items():
-            canonical = lookup(event, "ADVERSE_EVENT")
-            names = {event, canonical.normalized if canonical else event}
-            mentions = [x for x in inside if x.label == "ADVERSE_EVENT" and x.normalized in names and s <= x.start < e]
+    """Each event's statement from the sentences that mention it (see ``events.py``).
+
+    A negation ("Neither CRS nor ICANS was observed") gives ``none``; one bounded by a grade ("no
+    higher-grade CRS") only bounds the worst grade of what the sentence states.
+    """
+    events = [x for x in inside if x.label == "ADVERSE_EVENT"]
+    for key, event in _EVENTS.items():
+        canonical = lookup(event, "ADVERSE_EVENT")
+        names = {event, canonical.normalized if canonical else event}
+        merged = EventFacts()
+        quotes: list[str] = []
+        for s, e in _sentences(text, seg.start, seg.end):
+            mentions = [x for x in events if x.normalized in names and s <= x.start < e]
             if not mentions:
                 continue
-            graded = [x for x in mentions if x.value is not None and not _HIGHER.search(text[s : x.start])]
-            if graded:
-                grade = int(graded[0].value)  # type: ignore[arg-type]
-                before = text[s : graded[0].start]
-                after = text[graded[0].end : e]
-                who = (re.search(r"\b(\w+)\s+patients?\s+(?:\w+\s+){0,2}(?:developed|had|experienced)\b", before, re.I)
-                       or re.match(r"[^.;,]{0,30}?\b(?:occurred|was\s+(?:observed|seen|reported))\s+in\s+(\w+)\s+"
-                                   r"(?:of\s+the\s+)?patients?\b", after, re.I))
-                n = _number(who.group(1)) if who else None
-                out.fields[key] = event_statement(grade, n)
-                if key == "crs":
-                    out.fields["crs_max_grade"] = grade
-                out.fields[f"{key}_n"] = n
-                out.evidence.append(" ".join(sentence.split()))
-            elif any(_negated(text, s, x.start) for x in mentions):
-                out.fields[key] = "none"
-                if key == "crs":
-                    out.fields["crs_max_grade"] = 0
-                if key != "gvhd":
-                    out.fields[f"{key}_n"] = 0
-                out.evidence.append(" ".join(sentence.split()))
+            first = mentions[0]
+            others = [x.start for x in events if x.normalized not in names and first.end <= x.start < e]
+            clause_end = min(others, default=e)
+            facts = read_event(text[s : first.start], text[first.end : clause_end])
+            if not facts.stated and any(_negated(text, s, x.start) for x in mentions):
+                facts.none = True
+            if facts.stated:
+                _combine(merged, facts)
+                quotes.append(" ".join(text[s:e].split()))
+        if not merged.stated:
+            continue
+        said, worst, n = statement(merged)
+        out.fields[key] = said
+        if key == "crs":
+            out.fields["crs_max_grade"] = worst
+        if key != "gvhd":
+            out.fields[f"{key}_n"] = n
+        out.evidence.extend(quotes)
+
+
+def _combine(into: EventFacts, facts: EventFacts) -> None:
+    into.none = into.none or facts.none
+    into.any_n = into.any_n if into.any_n is not None else facts.any_n
+    into.any_pct = into.any_pct if into.any_pct is not None else facts.any_pct
+    into.graded.extend(g for g in facts.graded if g not in into.graded)
+    into.no_higher_than = into.no_higher_than if into.no_higher_than is not None else facts.no_higher_than
 
 
 def _negated(text: str, sentence_start: int, at: int) -> bool:

@@ -61,8 +61,9 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
 def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glossary: Glossary) -> None:
     if not cell.strip():
         return
-    if role == "trial_id":
-        f["trial_id"] = norm.trial_ids(cell)
+    if role in ("trial_id", "study"):
+        # A study without a registry id is known by the name the document gives it ("Lee et al.").
+        f["trial_id"] = norm.trial_ids(cell) or (norm.clean(cell) if role == "study" else "")
     elif role == "disease":
         f["disease"] = norm.canonical(cell, "DISEASE", glossary)
     elif role == "cell_source":
