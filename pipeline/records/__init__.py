@@ -130,18 +130,27 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     cited = prose.segments(doc)
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
+        linked_preclinical = [p for p in preclinical if _linked(p, seg)]
+        for p in linked_preclinical:
+            p.evidence.append(doc.text[seg.start : seg.end])
+        if not arms and not linked_preclinical and seg.trial_ids:
+            # A study reported only in prose: the cited paragraph is its record.
+            p = Partial(fields={"arm": "monotherapy", "abstract_number": seg.abstract_number,
+                                "reference": seg.reference}, start=seg.start)
+            p.fields.update(prose.subject(doc, seg, result.entities, glossary))
+            p.evidence.insert(0, doc.text[seg.start : seg.end])
+            arms = [(p, [])]
+            clinical.append(arms[0])
         if arms:
             _apply_prose(arms, prose.facts(doc, seg, result.entities, glossary))
-        for p in preclinical:
-            if _linked(p, seg):
-                p.evidence.append(doc.text[seg.start : seg.end])
 
     known_ids = {i for p, _ in clinical for i in str(p.fields.get("trial_id", "")).split(";") if i}
     for seg in prose.trial_segments(doc):
         if set(seg.trial_ids) & known_ids:
             continue
         facts = prose.facts(doc, seg, result.entities, glossary)
-        p = Partial(fields={"arm": "monotherapy"}, start=seg.start)
+        p = Partial(fields={"arm": "monotherapy", **prose.subject(doc, seg, result.entities, glossary)},
+                    start=seg.start)
         _apply_prose([(p, [])], facts)
         p.evidence.insert(0, doc.text[seg.start : seg.end])
         clinical.append((p, []))

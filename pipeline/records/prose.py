@@ -151,6 +151,25 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     return out
 
 
+# The T-cell arm of an engager (CD3) is not what the therapy targets on the tumour.
+_EFFECTOR_ARMS = {"CD3E", "CD3", "CD3D", "CD3G", "CD247", "FCGR3A", "CD16A"}
+
+
+def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> dict[str, object]:
+    """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
+    inside = [e for e in entities if seg.start <= e.start < seg.end]
+    fields: dict[str, object] = {}
+    disease = next((e.normalized for e in inside if e.label == "DISEASE" and e.normalized), "")
+    if disease:
+        fields["disease"] = disease
+    symbols = {s for e in inside if e.label == "TARGET" for s in e.normalized.split(";") if s}
+    if symbols - _EFFECTOR_ARMS:
+        symbols -= _EFFECTOR_ARMS
+    if symbols:
+        fields["target_symbols"] = ";".join(sorted(symbols))
+    return fields
+
+
 def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
     """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents."""
     for s, e in _sentences(text, seg.start, seg.end):
