@@ -123,7 +123,9 @@ def score(
 @app.command()
 def report(
     out: Annotated[Path, typer.Argument(help="Folder written by `confmine run`.")] = Path("extracted"),
-    gold: Annotated[Path | None, typer.Option("--gold", help="Gold folder, to chart scores and list disagreements.")] = None,
+    gold: Annotated[
+        Path | None, typer.Option("--gold", help="Gold folder, to chart scores and list disagreements.")
+    ] = None,
 ) -> None:
     """Write OUT/report/index.html: every value next to its evidence, scores and errors, one static page."""
     from pipeline.report import write_report

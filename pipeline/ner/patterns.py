@@ -56,7 +56,10 @@ def percent_near(text: str, start: int, end: int, window: int = 60) -> tuple[flo
     "60% (6/10) of the patients achieved a complete response" (value before, same clause).
     """
     after = text[end : end + window]
-    m = re.match(rf"[^.;%()]{{0,25}}?(?:of|was|:|=|in|reached|rate of)?\s*(?P<value>{NUMBER})\s*%", after)
+    m = re.match(
+        rf"\)?(?:\s*\([^()]{{1,15}}\))?[^.;%()]{{0,25}}?(?:of|was|:|=|in|reached|rate of)?\s*(?P<value>{NUMBER})\s*%",
+        after,
+    )
     if m:
         return to_float(m.group("value")), end + m.start("value"), end + m.end()
     before = text[max(0, start - window) : start]

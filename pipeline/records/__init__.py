@@ -109,6 +109,19 @@ def _prose_doses(p: Partial, facts: prose.ProseFacts, conflicts: list[str], sing
                              f"{';'.join(format_cells(v) for v in values)}")
 
 
+def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
+    """The disease a summary is about, when one accounts for most of its disease mentions.
+
+    A section on myeloma does not repeat "multiple myeloma" in every study's paragraph; a record
+    that names no disease of its own takes the document's, and only when that is unambiguous.
+    """
+    names = [e.normalized for e in result.entities if e.label == "DISEASE" and e.normalized]
+    if not names:
+        return ""
+    top = max(set(names), key=names.count)
+    return top if names.count(top) >= share * len(names) else ""
+
+
 def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
@@ -156,9 +169,12 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         clinical.append((p, []))
         known_ids.update(seg.trial_ids)
 
+    topic = _dominant_disease(result)
     products = cited_products(doc)
     trials = []
     for p, conflicts in clinical:
+        if not p.fields.get("disease") and topic:
+            p.fields["disease"] = topic
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
         fields = {k: v for k, v in p.fields.items() if k in TrialArm.model_fields}

@@ -35,11 +35,11 @@ _HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
 _LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
 _PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
 _PATIENTS = re.compile(
-    r"\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)?\s*patients\b"
-    r"|\b(?P<n2>\d+)\s+patients\s+(?:were|had been)\s+(?:treated|infused|enrolled|evaluated)\b"
+    r"\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+[^.;]{0,60}?)?"
+    r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
+    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
     r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
-    r"|\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+with\s+[^.;]{0,60}?)?"
-    r"\s+(?:received|were\s+(?:treated|infused|enrolled)|had\s+been\s+(?:treated|infused)|underwent)\b",
+    r"|\benrolled\s+(?P<n2>\d+)\s+patients\b",
     re.I,
 )
 
@@ -207,10 +207,13 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
             mentions = [x for x in events if x.normalized in names and s <= x.start < e]
             if not mentions:
                 continue
-            first = mentions[0]
-            others = [x.start for x in events if x.normalized not in names and first.end <= x.start < e]
-            clause_end = min(others, default=e)
-            facts = read_event(text[s : first.start], text[first.end : clause_end])
+            facts = EventFacts()
+            previous_end = s
+            for mention in mentions:
+                later = [x.start for x in events if x.start >= mention.end and x.start < e]
+                clause_end = min(later, default=e)
+                _combine(facts, read_event(text[previous_end : mention.start], text[mention.end : clause_end]))
+                previous_end = mention.end
             if not facts.stated and any(_negated(text, s, x.start) for x in mentions):
                 facts.none = True
             if facts.stated:
