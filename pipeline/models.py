@@ -134,6 +134,10 @@ class Table(BaseModel):
     column_scales: dict[str, float] = Field(default_factory=dict)
     continuation: list[bool] = Field(default_factory=list)
     cell_spans: list[list[tuple[int, int] | None]] = Field(default_factory=list)
+    ambiguous: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(row, column) of cells placed by reading order alone: the text cannot show their column",
+    )
     warnings: list[str] = Field(default_factory=list)
 
 

@@ -80,9 +80,12 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
     """Segments for registry ids mentioned in prose without a citation: the sentence with the id and
     those after it up to the next id or paragraph end."""
     out: list[Segment] = []
-    for section in doc.sections:
-        if section.kind not in PROSE_SECTIONS:
-            continue
+    body = [s for s in doc.sections if s.kind in PROSE_SECTIONS]
+    every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)}
+    if len(every_id) == 1:
+        # A meeting abstract about one trial: its Background, Methods and Results all describe it.
+        return [Segment(body[0].start, body[-1].end, trial_ids=sorted(every_id))]
+    for section in body:
         text = doc.text[section.start : section.end]
         ids = list(TRIAL_ID.finditer(text))
         for i, m in enumerate(ids):
@@ -134,7 +137,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
             out.evidence.append(_sentence_of(text, seg, e.start))
         elif e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
-        elif e.label == "CELL_SOURCE" and e.normalized:
+        elif e.label == "CELL_SOURCE" and e.normalized and not re.match(r"[\w\s-]{0,40}transplant", text[e.end :]):
             f.setdefault("cell_source", e.normalized)
         elif e.label == "DOSE" and e.value is not None:
             sentence = _sentence_of(text, seg, e.start)
@@ -151,6 +154,12 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     return out
 
 
+# A name is the therapy's target when the words around it say so ("BCMA CAR T cells", "CD19-directed",
+# "BCMA×CD3", "targets GPRC5D"), as opposed to a hinge "taken from CD8" or a prior "anti-CD38" antibody.
+_THERAPY_AFTER = re.compile(
+    r"[\s-]*(?:/\s*\w+\s*)?(?:dual\s+)?(?:CAR|chimeric|directed|targeted|targeting|specific|bispecific|×|x\s*CD3|"
+    r"engager|BiTE|CAR-?T|CAR-?NK)", re.I)
+_THERAPY_BEFORE = re.compile(r"(?:targets?|targeting|directed\s+against)\s*(?:the\s+)?$", re.I)
 # The T-cell arm of an engager (CD3) is not what the therapy targets on the tumour.
 _EFFECTOR_ARMS = {"CD3E", "CD3", "CD3D", "CD3G", "CD247", "FCGR3A", "CD16A"}
 
@@ -162,7 +171,11 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     disease = next((e.normalized for e in inside if e.label == "DISEASE" and e.normalized), "")
     if disease:
         fields["disease"] = disease
-    symbols = {s for e in inside if e.label == "TARGET" for s in e.normalized.split(";") if s}
+    targets = [e for e in inside if e.label == "TARGET"]
+    aimed = [
+        e for e in targets if _THERAPY_AFTER.match(doc.text, e.end) or _THERAPY_BEFORE.search(doc.text, 0, e.start)
+    ]
+    symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
     if symbols - _EFFECTOR_ARMS:
         symbols -= _EFFECTOR_ARMS
     if symbols:
@@ -212,10 +225,12 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
             for mention in mentions:
                 later = [x.start for x in events if x.start >= mention.end and x.start < e]
                 clause_end = min(later, default=e)
-                _combine(facts, read_event(text[previous_end : mention.start], text[mention.end : clause_end]))
+                before = text[previous_end : mention.start]
+                if _negated(text, previous_end, mention.start) and not re.search(r"\d", before):
+                    facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
+                else:
+                    _combine(facts, read_event(before, text[mention.end : clause_end]))
                 previous_end = mention.end
-            if not facts.stated and any(_negated(text, s, x.start) for x in mentions):
-                facts.none = True
             if facts.stated:
                 _combine(merged, facts)
                 quotes.append(" ".join(text[s:e].split()))

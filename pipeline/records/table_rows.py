@@ -44,13 +44,14 @@ def _row_text(table: Table, i: int) -> str:
 
 def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
     roles = column_roles(table.header)
+    ambiguous = {tuple(cell) for cell in table.ambiguous}
     partials = []
     for i, row in enumerate(table.rows):
         p = Partial(start=_row_start(table, i), evidence=[_row_text(table, i)])
         f = p.fields
-        for header, role, cell in zip(table.header, roles, row, strict=False):
-            if norm.is_empty(cell) and role not in ("gvhd",):
-                continue
+        for col, (header, role, cell) in enumerate(zip(table.header, roles, row, strict=False)):
+            if (norm.is_empty(cell) and role not in ("gvhd",)) or (i, col) in ambiguous:
+                continue  # a cell whose column is a guess states nothing
             p.footnote_marks.extend(re.findall(r"[*†‡§]", cell))
             _fill_clinical(f, role, header, cell, table, glossary)
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
