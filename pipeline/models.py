@@ -63,6 +63,9 @@ class IngestedText(BaseModel):
     pages: list[Page]
     sections: list[Section]
     fragment_runs: list[FragmentRun] = Field(default_factory=list)
+    rotated_captions: list[str] = Field(
+        default_factory=list, description="captions of tables a PDF reader found printed rotated"
+    )
     warnings: list[str] = Field(default_factory=list)
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:

@@ -62,7 +62,7 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
     by_shape: dict[str, list[tuple[int, int]]] = {}
     for m in re.finditer(r"^[^\n]*\n?", text, re.MULTILINE):
         line = m.group().strip()
-        if 20 <= len(line) <= 160 and re.search(r"\d", line):
+        if 20 <= len(line) <= 160 and re.search(r"\d", line) and not line.startswith("|"):
             by_shape.setdefault(re.sub(r"\d+", "#", line), []).append((m.start(), m.end()))
     for places in by_shape.values():
         gaps = [b[0] - a[1] for a, b in zip(places, places[1:], strict=False)]

@@ -17,8 +17,15 @@ class PdfSettings:
     # --- glyphs -> lines -> words -------------------------------------------------------------
     line_overlap: float = 0.5
     """Two glyphs share a line when their vertical extents overlap by this fraction of the smaller."""
+    line_overlap_full: float = 0.8
+    """...and glyphs of the line's size whose bottoms differ join it only when overlapping this much."""
+    baseline_tolerance_em: float = 0.2
+    """Bottoms of same-size glyphs on one line differ by at most this (fonts differ in descent)."""
     word_gap_em: float = 0.25
     """A horizontal gap wider than this starts a new word even without a space glyph."""
+    space_min_em: float = 0.15
+    """A space glyph after a letter splits words where the letters around it are this far apart
+    (or where the next letter starts past the middle of the space)."""
     phrase_gap_em: float = 0.6
     """Words closer than this belong to one phrase (a table cell or a line of prose)."""
     segment_gap_em: float = 1.2
@@ -44,23 +51,39 @@ class PdfSettings:
     table_min_cells: int = 3
     """A line with at least this many segments may be a table row."""
     table_max_cell_words: float = 4.0
-    """...when its segments hold at most this many words (median); prose columns hold more."""
+    """...when its segments hold at most this many words (median); prose columns hold more..."""
+    table_max_segment_words: int = 8
+    """...and none holds more than this many (a line of prose beside a short table cell)."""
     table_min_rows: int = 3
     """Table-like lines needed (caption excluded) before a block is read as a table."""
-    table_max_gap_lines: int = 2
-    """Non-table lines (wrapped cells, group headings) tolerated inside a table."""
+    table_max_gap_lines: int = 3
+    """Non-table lines (wrapped cells, group headings) tolerated inside a table..."""
+    table_header_lines: int = 5
+    """...and between a caption and the first full row (subtitle, headings spanning columns)."""
     table_gutter_em: float = 0.5
     """Narrowest white gap, across the rows of a table, that separates two of its columns."""
     table_gutter_crossings: float = 0.12
     """Fraction of a table's lines allowed to cross a column gutter (spanning headings)."""
     table_footnote_words: int = 12
-    """A single-segment line with this many words ends a table (a footnote or prose)."""
+    """A single-segment line with this many words ends a table (a footnote or prose)..."""
+    table_end_gap_em: float = 3.0
+    """...and so does white space this tall above a line."""
+    sparse_column_lines: int = 2
+    """Words wholly inside a gutter make a column of their own when they come from this many lines."""
 
     # --- tables found by ruling lines (pdfplumber's table finder) -------------------------------
     ruled_min_rows: int = 2
     ruled_min_cols: int = 2
     ruled_max_cell_words: float = 15.0
     """Boxed paragraphs are not tables: mean words per filled cell must stay below this."""
+    stacked_row_share: float = 0.6
+    """A ruled row holding several text rows is split when this share of its cells line up."""
+    stacked_row_tolerance: float = 0.5
+    """...each line within this fraction of a line height of the first column's lines."""
+    row_label_share: float = 0.5
+    """Unruled labels left of a ruled table become its first column when this share of rows get one."""
+    caption_distance_em: float = 4.0
+    """A caption line this close above a ruled table is its caption."""
     grid_snap: float = 2.0
     """Cell borders closer than this (points) are the same grid line."""
 
@@ -71,8 +94,6 @@ class PdfSettings:
     """...and at least this long in the other."""
     min_ruling_lines: int = 3
     """Ruling lines on a page before its tables are looked for with pdfplumber."""
-    orientation_snap_degrees: float = 10.0
-    """Glyphs within this angle of an axis count as written along it."""
     pdfplumber_for_superscripts: bool = True
     """Send pages with superscripts to pdfplumber (its glyph boxes), as for rotated glyphs and tables."""
     pdfplumber_for_tables: bool = True

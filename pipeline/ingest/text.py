@@ -49,9 +49,13 @@ def normalize_text(raw: str) -> tuple[MappedText, list[tuple[int, int]], list[fr
 def _page_breaks(mapped: MappedText, headers: list[tuple[int, int]], raw: str) -> list[tuple[int, int]]:
     """Raw offsets where a page starts, with its number.
 
-    A "Page N of M" line closes page N (extractors emit the running head after the page body);
-    without such lines, form feeds in the raw text separate pages.
+    Form feeds, where the raw text has them, separate pages; otherwise a "Page N of M" line closes
+    page N (extractors emit the running head after the page body).
     """
+    feeds = [m.end() for m in re.finditer("\f", raw)]
+    if feeds:
+        # A reader that marks page breaks itself (form feeds) knows better than running heads.
+        return [(0, 1)] + [(pos, i + 2) for i, pos in enumerate(feeds)]
     numbered = []
     for start, end in headers:
         m = _PAGE_NUMBER.search(mapped.text, start, end)
@@ -61,8 +65,7 @@ def _page_breaks(mapped: MappedText, headers: list[tuple[int, int]], raw: str) -
     if numbered:
         first = numbered[0][1] - 1
         return [(0, first)] + numbered
-    feeds = [m.end() for m in re.finditer("\f", raw)]
-    return [(0, 1)] + [(pos, i + 2) for i, pos in enumerate(feeds)]
+    return [(0, 1)]
 
 
 def _to_final(to_raw: list[int], raw_offset: int) -> int:

@@ -1,0 +1,251 @@
+"""Glyphs of one frame -> lines -> words, with superscripts recovered from size and baseline.
+
+Everything here works in a frame where the text reads upright (see ``pdf_glyphs.to_frame``), so a
+table printed at 90° is grouped into lines exactly like body text. These loops run over every glyph
+of every page, so they are written for speed: one pass, no per-glyph objects beyond the words.
+"""
+
+from __future__ import annotations
+
+import bisect
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.ingest.pdf_glyphs import Glyph
+from pipeline.ingest.pdf_settings import PdfSettings
+
+_SIZE_STEP = 1.15
+"""Glyph sizes within this factor of each other are "the same size" (bold, italics, rounding)."""
+_DUPLICATE_EM = 0.15
+"""A glyph repeated within this distance is overprinting (fake bold), not a second letter."""
+_CARET_CHARS = frozenset("0123456789-\u2212")
+"""Superscript runs made only of these get a caret: "10" + raised "8" -> "10^8", like ``normalize``."""
+_LEADER_CHARS = frozenset(".\u00b7\u2026_")
+
+
+@dataclass
+class Word:
+    """A run of glyphs without a space between them; ``text`` carries ``^`` before superscript digits."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class Line:
+    """Glyphs sharing a baseline (superscripts included), read left to right."""
+
+    glyphs: list[Glyph]
+    top: float
+    bottom: float
+    size: float
+    words: list[Word] = field(default_factory=list)
+    x0: float = 0.0
+    x1: float = 0.0
+    superscripts: int = 0
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def make_line(glyphs: list[Glyph], top: float, bottom: float, size: float, words: list[Word]) -> Line:
+    return Line(glyphs, top, bottom, size, words, words[0].x0 if words else 0.0,
+                max((w.x1 for w in words), default=0.0), sum("^" in w.text for w in words))
+
+
+def sub_line(line: Line, words: list[Word]) -> Line:
+    """The part of ``line`` made of ``words`` (a subset of its words, in order)."""
+    starts = [g.x0 for g in line.glyphs]
+    glyphs: list[Glyph] = []
+    for w in words:
+        lo, hi = bisect.bisect_left(starts, w.x0 - 1e-6), bisect.bisect_right(starts, w.x1)
+        glyphs.extend(line.glyphs[lo:hi])
+    return make_line(glyphs, line.top, line.bottom, line.size, words)
+
+
+@dataclass
+class _Acc:
+    """A line being grown. Its core is the box of its largest glyph, never a union: a union creeps
+    down a stack of staggered lines (table headers whose cells sit half a line apart) and swallows
+    them all."""
+
+    glyphs: list[Glyph]
+    top: float
+    bottom: float
+    size: float
+
+    def add(self, g: Glyph) -> None:
+        self.glyphs.append(g)
+        if g.size > self.size * _SIZE_STEP:
+            self.top, self.bottom, self.size = g.top, g.bottom, g.size
+
+    def accepts(self, g: Glyph, settings: PdfSettings) -> float:
+        """How well ``g`` sits on this line (its vertical overlap ratio), 0 if it does not.
+
+        Glyphs of the body size must also share the baseline, unless they overlap almost fully (a
+        symbol font with its own descent); smaller or larger glyphs (superscripts, drop caps) only
+        need to overlap.
+        """
+        overlap = min(self.bottom, g.bottom) - max(self.top, g.top)
+        ratio = overlap / max(min(self.bottom - self.top, g.bottom - g.top), 1e-6)
+        if ratio < settings.line_overlap:
+            return 0.0
+        same_size = g.size <= self.size * _SIZE_STEP and g.size * _SIZE_STEP >= self.size
+        level = abs(g.bottom - self.bottom) <= settings.baseline_tolerance_em * self.size
+        return ratio if not same_size or level or ratio >= settings.line_overlap_full else 0.0
+
+
+def build_lines(glyphs: Iterable[Glyph], settings: PdfSettings) -> list[Line]:
+    """Group glyphs into lines by vertical overlap; return them top to bottom with their words."""
+    accs: list[_Acc] = []
+    open_accs: list[_Acc] = []
+    last: Glyph | None = None
+    last_acc: _Acc | None = None
+    for g in sorted((g for g in glyphs if g.bottom > g.top), key=lambda g: (g.top, g.x0)):
+        if last_acc is not None and last is not None and g.top == last.top and g.bottom == last.bottom \
+                and g.size == last.size:
+            last_acc.glyphs.append(g)  # same box height as the glyph before: same line, no search
+            continue
+        best: _Acc | None = None
+        best_ratio = 0.0
+        still_open = []
+        for acc in open_accs:
+            if acc.bottom < g.top:
+                continue
+            still_open.append(acc)
+            ratio = acc.accepts(g, settings)
+            if ratio > best_ratio:
+                best, best_ratio = acc, ratio
+        open_accs = still_open
+        if best is None:
+            best = _Acc([g], g.top, g.bottom, g.size)
+            accs.append(best)
+            open_accs.append(best)
+        else:
+            best.add(g)
+        last, last_acc = g, best
+    lines = [_finish(acc, settings) for acc in accs]
+    lines = [line for line in lines if line.words]
+    lines.sort(key=lambda line: (line.top, line.x0))
+    return lines
+
+
+def _finish(acc: _Acc, settings: PdfSettings) -> Line:
+    glyphs = _dedupe(sorted(acc.glyphs, key=lambda g: g.x0))
+    return make_line(glyphs, acc.top, acc.bottom, acc.size, line_words(glyphs, settings))
+
+
+def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
+    out: list[Glyph] = []
+    for g in glyphs:
+        if out:
+            prev = out[-1]
+            near = _DUPLICATE_EM * g.size
+            if prev.text == g.text and abs(prev.x0 - g.x0) < near and abs(prev.top - g.top) < near:
+                continue
+        out.append(g)
+    return out
+
+
+def body_metrics(glyphs: Sequence[Glyph]) -> tuple[float, float]:
+    """The line's body size (most common size, by glyph count) and the median bottom of its body glyphs."""
+    visible = [g for g in glyphs if not g.text.isspace()] or list(glyphs)
+    sizes = Counter(round(g.size, 1) for g in visible)
+    body = max(sizes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    bottoms = [g.bottom for g in visible if g.size * _SIZE_STEP >= body]
+    return body, statistics.median(bottoms) if bottoms else visible[0].bottom
+
+
+def line_words(glyphs: Sequence[Glyph], settings: PdfSettings) -> list[Word]:
+    """Split a line's glyphs (sorted by x) into words at gaps wider than a space, or at space glyphs.
+
+    A space glyph counts only where it starts past the middle of the previous letter and either
+    opens a real gap or has its middle before the next letter: some generators paint stray spaces
+    over the letters of a heading ("LE GISLATIVE"), under a superscript ("Defense³") or under a
+    line's first capital. A glyph smaller than the body and raised above its baseline is a
+    superscript (a dose exponent, a footnote mark).
+    """
+    if not glyphs:
+        return []
+    body, body_bottom = body_metrics(glyphs)
+    sup_size = settings.superscript_size_ratio * body
+    sup_bottom = body_bottom - settings.superscript_rise_em * body
+    word_gap, space_min, half_body = settings.word_gap_em, settings.space_min_em, body * 0.5
+    words: list[Word] = []
+    current: list[Glyph] = []
+    raised: list[bool] = []
+    space: Glyph | None = None
+    for g in glyphs:
+        if g.text.isspace():
+            space = g
+            continue
+        if current:
+            prev = current[-1]
+            gap = g.x0 - prev.x1
+            em = max(prev.size, g.size, half_body)
+            spaced = space is not None and 2 * space.x0 >= prev.x0 + prev.x1 and (
+                gap > space_min * em or 2 * g.x0 >= space.x0 + space.x1)
+            if gap > word_gap * em or spaced:
+                _close_word(current, raised, words)
+                current, raised = [], []
+        space = None
+        current.append(g)
+        raised.append(g.size <= sup_size and g.bottom <= sup_bottom)
+    _close_word(current, raised, words)
+    return words
+
+
+def _close_word(glyphs: list[Glyph], raised: list[bool], words: list[Word]) -> None:
+    if not glyphs:
+        return
+    text = _caret_text(glyphs, raised) if any(raised) else "".join(g.text for g in glyphs)
+    if text[-1] in _LEADER_CHARS:
+        if len(text) >= 3 and set(text) <= _LEADER_CHARS:  # a dot leader ("Defense ........ 699")
+            return
+        stripped = text.rstrip(".\u00b7\u2026")
+        if len(text) - len(stripped) >= 3 and stripped:
+            text = stripped
+    x1, top, bottom, size = glyphs[0].x1, glyphs[0].top, glyphs[0].bottom, glyphs[0].size
+    for g in glyphs:
+        x1, top, bottom, size = max(x1, g.x1), min(top, g.top), max(bottom, g.bottom), max(size, g.size)
+    words.append(Word(text, glyphs[0].x0, x1, top, bottom, size))
+
+
+def _caret_text(glyphs: list[Glyph], raised: list[bool]) -> str:
+    """Glyph texts with ``^`` before each run of raised digits (only digits: "m²" stays readable)."""
+    parts: list[str] = []
+    for i, g in enumerate(glyphs):
+        if raised[i] and (i == 0 or not raised[i - 1]):
+            run = []
+            for h, up in zip(glyphs[i:], raised[i:], strict=True):
+                if not up:
+                    break
+                run.append(h.text)
+            if all(ch in _CARET_CHARS for ch in "".join(run)):
+                parts.append("^")
+        parts.append(g.text)
+    return "".join(parts)
+
+
+def segments(words: Sequence[Word], gap_em: float) -> list[list[Word]]:
+    """Runs of words separated by less than ``gap_em`` (of the larger font size) of white space."""
+    groups: list[list[Word]] = []
+    for w in words:
+        if groups and w.x0 - groups[-1][-1].x1 <= gap_em * max(w.size, groups[-1][-1].size):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    return groups
+
+
+def line_free_gaps(line: Line, gap_em: float) -> list[tuple[float, float]]:
+    """White intervals inside a line between its segments."""
+    segs = segments(line.words, gap_em)
+    return [(a[-1].x1, b[0].x0) for a, b in zip(segs, segs[1:], strict=False)]

@@ -1,0 +1,404 @@
+"""Test PDFs drawn with reportlab, each with the ground truth a reader must give back.
+
+- ``conference_summary``: a conference-summary page with a two-column body whose line ends are
+  hyphenated, a dose with a real superscript ("6 × 10⁸"), then the same clinical table printed
+  rotated 90° (anticlockwise, booktabs rules) and 270° (clockwise, a full grid of rules);
+- ``long_document``: many such pages, for the speed and memory benchmark;
+- ``encrypted_pdf``, ``corrupt_pdf``, ``truncated_pdf``, ``zero_page_pdf``, ``image_only_pdf``: the
+  files a reader must refuse with a clear message.
+
+Everything is drawn line by line on the canvas (no Platypus), so the generator knows exactly where each
+line, hyphen and cell ends up.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+BODY_SIZE, TABLE_SIZE = 9.0, 7.5
+LEADING = 1.25
+"""Line pitch as a multiple of the font size."""
+SUPERSCRIPT_SCALE, SUPERSCRIPT_RISE = 0.6, 0.35
+"""A superscript's size and baseline rise as fractions of the body size (Word's defaults, roughly)."""
+MARGIN = 18 * mm
+GUTTER = 8 * mm
+
+TITLE = "CAR-NK cell therapy at ASH 2024: a synthetic meeting summary"
+AUTHORS = "A. Tester, B. Generator and C. Fixture"
+
+LEFT_COLUMN = [
+    "Natural killer cells engineered with chimeric antigen receptors are attracting attention "
+    "because allogeneic products can be manufactured in advance and stored, which removes the "
+    "waiting time that limits autologous manufacturing for rapidly progressing leukemias.",
+    "Several groups reported phase one experience with cord blood derived products. In the "
+    "largest cohort, patients received three dose levels and the maximum dose was 6 × 10^8 "
+    "cells per infusion without dose limiting toxicities or neurotoxicity.",
+]
+RIGHT_COLUMN = [
+    "Persistence remains the central limitation: circulating cells were rarely detectable beyond "
+    "four weeks, and investigators are combining interleukin fifteen armoring with repeated "
+    "dosing schedules to extend exposure.",
+    "The clinical results presented at the meeting are summarised in Table 2, which is printed "
+    "rotated on the following pages together with the abbreviations used in its columns.",
+]
+
+CAPTION = "Table 2 Clinical trials of CAR-NK cells presented at the meeting"
+FOOTNOTE = "ORR overall response rate, CR complete remission, CRS cytokine release syndrome"
+HEADER = ["Abstract", "NCT number", "Disease", "NK source", "Target", "Patients", "Dose (10^8 cells)",
+          "ORR/CR", "CRS/ICANS"]
+ROWS = [
+    ["1001", "NCT05008536", "R/R AML", "Cord blood", "CD33", "10", "1.0, 2.0 and 3.0", "60%/40%",
+     "CRS grade 1 (2); no ICANS"],
+    ["2417", "NCT05215015", "R/R B-ALL", "iPSC-derived", "CD19/CD22", "7", "6.0 x 3 rounds", "71%/57%",
+     "None"],
+    ["3390", "NCT05247957", "Multiple myeloma", "Peripheral blood", "BCMA", "12", "0.5 to 1.8",
+     "83%/25%", "CRS grade 2 (1); ICANS grade 1 (1)"],
+    ["4102", "NCT04796675", "R/R B-NHL", "Cord blood", "CD19", "9", "2.0", "67%/44%", "None"],
+]
+COLUMN_WIDTHS = [44, 66, 58, 58, 52, 40, 72, 48, 92]
+"""Points; narrow enough that some cells wrap onto a second line."""
+
+
+@dataclass
+class Summary:
+    """What ``conference_summary`` drew: the body paragraphs in reading order and the table."""
+
+    path: Path
+    paragraphs: list[str]
+    hyphenated: list[str] = field(default_factory=list)
+    caption: str = CAPTION
+    header: list[str] = field(default_factory=lambda: list(HEADER))
+    rows: list[list[str]] = field(default_factory=lambda: [list(r) for r in ROWS])
+    footnote: str = FOOTNOTE
+
+
+# --- drawing helpers -----------------------------------------------------------------------------
+
+
+def _width(text: str, size: float, font: str = FONT) -> float:
+    return sum(_run_width(run, sup, size, font) for run, sup in _runs(text))
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """Split "10^8 cells" into ("10", False), ("8", True), (" cells", False)."""
+    out: list[tuple[str, bool]] = []
+    parts = text.split("^")
+    out.append((parts[0], False))
+    for part in parts[1:]:
+        digits = len(part) - len(part.lstrip("0123456789-"))
+        out.append((part[:digits], True))
+        out.append((part[digits:], False))
+    return [(run, sup) for run, sup in out if run]
+
+
+def _run_width(run: str, sup: bool, size: float, font: str) -> float:
+    return stringWidth(run, font, size * SUPERSCRIPT_SCALE if sup else size)
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, font: str = FONT) -> None:
+    """Draw a line at baseline ``y``; ``^digits`` are drawn as a real superscript (smaller, raised)."""
+    for run, sup in _runs(text):
+        run_size = size * SUPERSCRIPT_SCALE if sup else size
+        canvas.setFont(font, run_size)
+        canvas.drawString(x, y + (size * SUPERSCRIPT_RISE if sup else 0.0), run)
+        x += _run_width(run, sup, size, font)
+
+
+def wrap(text: str, width: float, size: float, hyphenate: bool = False) -> tuple[list[str], list[str]]:
+    """Greedy line breaking; with ``hyphenate``, a long lowercase word that does not fit is split
+    with a hyphen (at least four letters on each side). Returns the lines and the split words."""
+    lines: list[str] = []
+    split_words: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if _width(candidate, size) <= width:
+            line = candidate
+            continue
+        if hyphenate and word.isalpha() and word.islower() and len(word) >= 9:
+            for cut in range(len(word) - 4, 3, -1):
+                head = f"{line} {word[:cut]}-".strip()
+                if _width(head, size) <= width:
+                    lines.append(head)
+                    split_words.append(word)
+                    line = word[cut:]
+                    break
+            else:
+                lines.append(line)
+                line = word
+            continue
+        lines.append(line)
+        line = word
+    if line:
+        lines.append(line)
+    return lines, split_words
+
+
+# --- the conference summary ------------------------------------------------------------------------
+
+
+def _draw_body(canvas: Canvas, top: float) -> list[str]:
+    """Two columns of hyphenated prose; returns the words split across lines."""
+    page_width, _ = A4
+    column = (page_width - 2 * MARGIN - GUTTER) / 2
+    split: list[str] = []
+    for x, paragraphs in ((MARGIN, LEFT_COLUMN), (MARGIN + column + GUTTER, RIGHT_COLUMN)):
+        y = top
+        for paragraph in paragraphs:
+            lines, words = wrap(paragraph, column, BODY_SIZE, hyphenate=True)
+            split.extend(words)
+            for line in lines:
+                draw_text(canvas, x, y, line, BODY_SIZE)
+                y -= BODY_SIZE * LEADING
+            y -= BODY_SIZE  # paragraph space
+    return split
+
+
+def _running_head(canvas: Canvas, page: int, pages: int) -> None:
+    canvas.setFont(FONT, 7)
+    canvas.drawString(MARGIN, A4[1] - 12 * mm, f"Page {page} of {pages}   Synthetic Meeting Reports 2024")
+
+
+def _draw_front(canvas: Canvas, page_number: int, pages: int) -> float:
+    """Title block and running head; returns the baseline where the body starts."""
+    _, height = A4
+    _running_head(canvas, page_number, pages)
+    y = height - MARGIN - 10
+    canvas.setFont(BOLD, 14)
+    canvas.drawString(MARGIN, y, TITLE)
+    y -= 20
+    canvas.setFont(FONT, 9)
+    canvas.drawString(MARGIN, y, AUTHORS)
+    return y - 28
+
+
+def _cell_lines(text: str, width: float) -> list[str]:
+    return wrap(text, width - 6, TABLE_SIZE)[0] or [""]
+
+
+def _row_heights() -> list[float]:
+    pitch = TABLE_SIZE * LEADING
+    return [max(len(_cell_lines(c, w)) for c, w in zip(row, COLUMN_WIDTHS, strict=True)) * pitch + 6
+            for row in [HEADER, *ROWS]]
+
+
+def table_size() -> tuple[float, float]:
+    """Width and height of the drawn table block (caption to footnote), in points."""
+    return sum(COLUMN_WIDTHS), 9 + 1.2 * TABLE_SIZE * LEADING + sum(_row_heights()) + 12
+
+
+def draw_table(canvas: Canvas, ruled: bool) -> None:
+    """The clinical table with its top-left corner at the local origin (y up), caption above."""
+    pitch = TABLE_SIZE * LEADING
+    width = sum(COLUMN_WIDTHS)
+    xs = [sum(COLUMN_WIDTHS[:k]) for k in range(len(COLUMN_WIDTHS) + 1)]
+    canvas.setFont(BOLD, 9)
+    canvas.drawString(0, -9, CAPTION)
+    y = -9 - 1.2 * pitch
+    row_tops = [y]
+    for r, (row, height) in enumerate(zip([HEADER, *ROWS], _row_heights(), strict=True)):
+        for cell, w, x in zip(row, COLUMN_WIDTHS, xs, strict=False):
+            for k, line in enumerate(_cell_lines(cell, w)):
+                draw_text(canvas, x + 3, y - 3 - TABLE_SIZE - k * pitch, line, TABLE_SIZE,
+                          BOLD if r == 0 else FONT)
+        y -= height
+        row_tops.append(y)
+    canvas.setLineWidth(0.5)
+    if ruled:
+        for top in row_tops:
+            canvas.line(0, top, width, top)
+        for x in xs:
+            canvas.line(x, row_tops[0], x, row_tops[-1])
+    else:
+        for top in (row_tops[0], row_tops[1], row_tops[-1]):
+            canvas.line(0, top, width, top)
+    canvas.setFont(FONT, 6.5)
+    canvas.drawString(0, y - 10, FOOTNOTE)
+
+
+def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool) -> None:
+    """The table turned by ``angle`` (90: reads bottom to top; 270: top to bottom), centred."""
+    page_width, page_height = A4
+    width, height = table_size()
+    canvas.saveState()
+    if angle == 90:
+        canvas.translate((page_width - height) / 2, (page_height - width) / 2)
+        canvas.rotate(90)
+    else:
+        canvas.translate((page_width + height) / 2, (page_height + width) / 2)
+        canvas.rotate(-90)
+    draw_table(canvas, ruled)
+    canvas.restoreState()
+
+
+def summary_pages(canvas: Canvas, first: int, pages: int) -> list[str]:
+    """Draw the three pages of one summary (body, table at 90°, table at 270°)."""
+    top = _draw_front(canvas, first, pages)
+    split = _draw_body(canvas, top)
+    canvas.showPage()
+    for k, (angle, ruled) in enumerate(((90, False), (270, True))):
+        _running_head(canvas, first + k + 1, pages)
+        _draw_rotated_table(canvas, angle, ruled)
+        canvas.showPage()
+    return split
+
+
+def conference_summary(path: Path) -> Summary:
+    """Three pages: two-column body with hyphenation and a superscript, the table at 90° and 270°."""
+    canvas = Canvas(str(path), pagesize=A4)
+    split = summary_pages(canvas, 1, 3)
+    canvas.save()
+    return Summary(path, [*LEFT_COLUMN, *RIGHT_COLUMN], split)
+
+
+def long_document(path: Path, pages: int = 300, table_every: int = 10) -> None:
+    """A long summary for the benchmark: body pages (every fifth with a superscript dose), and every
+    ``table_every`` pages the rotated table."""
+    canvas = Canvas(str(path), pagesize=A4)
+    page = 1
+    while page <= pages:
+        if page % table_every == 0:
+            _running_head(canvas, page, pages)
+            _draw_rotated_table(canvas, 90 if page % (2 * table_every) else 270, ruled=page % 3 == 0)
+            canvas.showPage()
+            page += 1
+            continue
+        top = _draw_front(canvas, page, pages)
+        if page % 5 != 1:
+            _plain_body(canvas, top)
+        else:
+            _draw_body(canvas, top)
+        canvas.showPage()
+        page += 1
+    canvas.save()
+
+
+def _plain_body(canvas: Canvas, top: float) -> None:
+    """A full two-column page of prose without superscripts (the common case in a long summary)."""
+    page_width, _ = A4
+    column = (page_width - 2 * MARGIN - GUTTER) / 2
+    text = " ".join(p.replace("^8", "8") for p in LEFT_COLUMN + RIGHT_COLUMN)
+    for x in (MARGIN, MARGIN + column + GUTTER):
+        y = top
+        while y > MARGIN + 40:
+            for line in wrap(text, column, BODY_SIZE, hyphenate=True)[0]:
+                if y <= MARGIN:
+                    break
+                draw_text(canvas, x, y, line, BODY_SIZE)
+                y -= BODY_SIZE * LEADING
+            y -= BODY_SIZE
+
+
+# --- files a reader must refuse ---------------------------------------------------------------------
+
+
+def _one_page(text: str = "Confidential abstract", **canvas_args: object) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, **canvas_args)  # type: ignore[arg-type]
+    canvas.setFont(FONT, 12)
+    canvas.drawString(MARGIN, A4[1] - MARGIN, text)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def encrypted_pdf(path: Path) -> Path:
+    """Opens only with the user password "secret"."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    path.write_bytes(_one_page(encrypt=StandardEncryption("secret", ownerPassword="owner", strength=128)))
+    return path
+
+
+def corrupt_pdf(path: Path) -> Path:
+    """A PDF header followed by bytes that are not a PDF."""
+    path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 8)
+    return path
+
+
+def truncated_pdf(path: Path) -> Path:
+    """A real PDF cut off after its first few hundred bytes (a broken download)."""
+    path.write_bytes(_one_page()[:400])
+    return path
+
+
+def zero_page_pdf(path: Path) -> Path:
+    """A well-formed PDF whose page tree is empty (reportlab cannot write one, so by hand)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _scanned_page(canvas: Canvas) -> None:
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("L", (400, 200), 255)
+    ImageDraw.Draw(image).text((20, 80), "Scanned abstract 1001", fill=0)
+    canvas.drawImage(ImageReader(image), MARGIN, A4[1] / 2, width=400, height=200)
+    canvas.showPage()
+
+
+def image_only_pdf(path: Path) -> Path:
+    """A scanned page: one image, no text layer."""
+    canvas = Canvas(str(path), pagesize=A4)
+    _scanned_page(canvas)
+    canvas.save()
+    return path
+
+
+def text_then_scan_pdf(path: Path) -> Path:
+    """A text page followed by a scanned one: readable, with a warning for page 2."""
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.setFont(FONT, 12)
+    canvas.drawString(MARGIN, A4[1] - MARGIN, "Abstract 1001: a readable first page")
+    canvas.showPage()
+    _scanned_page(canvas)
+    canvas.save()
+    return path
+
+
+def pipe_rows(text: str) -> list[list[str]]:
+    """Cells of the pipe-table rows in ``text`` (the reader's table output), separators skipped."""
+    from pipeline.ingest.pdf_tables import parse_pipe_row
+
+    return [cells for line in text.split("\n") if (cells := parse_pipe_row(line)) is not None]
+
+
+def write_all(folder: Path) -> dict[str, Path]:
+    """Every fixture into ``folder`` (handy for looking at them: ``python -m tests.pdfgen DIR``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {"summary": conference_summary(folder / "summary.pdf").path}
+    for name, make in (("encrypted", encrypted_pdf), ("corrupt", corrupt_pdf), ("truncated", truncated_pdf),
+                       ("zero_page", zero_page_pdf), ("image_only", image_only_pdf)):
+        made[name] = make(folder / f"{name}.pdf")
+    return made
+
+
+def _main(argv: Sequence[str]) -> None:
+    for name, path in write_all(Path(argv[0] if argv else "pdfgen-out")).items():
+        print(f"{name}: {path}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    _main(sys.argv[1:])
