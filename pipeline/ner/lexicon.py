@@ -37,7 +37,7 @@ class Entry:
     normalized: str
 
 
-def _case_sensitive(alias: str) -> bool:
+def case_sensitive(alias: str) -> bool:
     """"CRs" must not match "CRS", nor "MM" match "mm"; "Daratumumab" may match "daratumumab"."""
     return any(c.isupper() for c in alias[1:]) or (len(alias) <= 5 and alias[:1].isupper())
 
@@ -62,10 +62,10 @@ def lookup(text: str, label: str | None = None) -> Entry | None:
     """The lexicon entry ``text`` names (exact, then case-insensitive for longer aliases)."""
     index = alias_index()
     candidates = index.get(text) or ()
-    if not candidates and not _case_sensitive(text):
+    if not candidates and not case_sensitive(text):
         lowered = text.lower()
         candidates = next(
-            (entries for alias, entries in index.items() if alias.lower() == lowered and not _case_sensitive(alias)),
+            (entries for alias, entries in index.items() if alias.lower() == lowered and not case_sensitive(alias)),
             (),
         )
     for entry in candidates:
@@ -117,7 +117,7 @@ class LexiconMatcher:
         for alias, entries in alias_index().items():
             if not any(entry.label in labels for entry in entries):
                 continue
-            matcher = self.exact if _case_sensitive(alias) else self.folded
+            matcher = self.exact if case_sensitive(alias) else self.folded
             matcher.add(alias, [nlp.make_doc(alias)])
 
     def __call__(self, doc: Doc) -> Doc:

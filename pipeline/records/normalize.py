@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from pipeline.models import Abbreviation
-from pipeline.ner.lexicon import alias_index, lookup, near_target
+from pipeline.ner.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
 from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
 from pipeline.records.events import read_event, statement
 
@@ -84,38 +85,56 @@ def canonical(text: str, label: str, glossary: Glossary) -> str:
     return _longest_alias(expanded, label) or expanded.lower()
 
 
+@cache
+def _alias_pattern(label: str) -> tuple[re.Pattern[str], dict[str, Entry], dict[str, Entry]]:
+    """One alternation of every alias of ``label`` (longest first), with the entries by exact alias
+    and, for aliases that may match in any case, by lower-cased alias.
+
+    Built once per process: compiling a pattern per alias per cell was the pipeline's hot spot.
+    """
+    exact: dict[str, Entry] = {}
+    folded: dict[str, Entry] = {}
+    for alias, candidates in alias_index().items():
+        entry = next((e for e in candidates if e.label == label), None)
+        if entry is not None:
+            exact.setdefault(alias, entry)
+            if not case_sensitive(alias):
+                folded.setdefault(alias.lower(), entry)
+    aliases = sorted(exact, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(a) for a in aliases) + r")(?![\w])", re.I)
+    return pattern, exact, folded
+
+
+def _matches(text: str, label: str) -> list[tuple[re.Match[str], Entry]]:
+    """Alias matches of ``label`` in ``text`` (MM only as "MM", Daratumumab in any case)."""
+    pattern, exact, folded = _alias_pattern(label)
+    found = []
+    for m in pattern.finditer(text):
+        entry = exact.get(m.group()) or folded.get(m.group().lower())
+        if entry is not None:
+            found.append((m, entry))
+    return found
+
+
 def _longest_alias(text: str, label: str) -> str:
-    best, best_len = "", 0
-    lowered = text.lower()
-    for alias, entries in alias_index().items():
-        entry = next((e for e in entries if e.label == label), None)
-        if entry is None or len(alias) <= best_len:
-            continue
-        pattern = rf"(?<![\w-]){re.escape(alias if alias.isupper() else alias.lower())}(?![\w])"
-        if re.search(pattern, text if alias.isupper() else lowered):
-            best, best_len = entry.normalized, len(alias)
-    return best
+    matches = _matches(text, label)
+    if not matches:
+        return ""
+    return max(matches, key=lambda me: len(me[0].group()))[1].normalized
 
 
 def target_symbols(text: str) -> str:
     """HGNC symbols of every target named in ``text``, sorted and ``;``-joined."""
     symbols: set[str] = set()
     covered: list[tuple[int, int]] = []
-    aliases = sorted((a for a, es in alias_index().items() if any(e.label == "TARGET" for e in es)), key=len,
-                     reverse=True)
-    for alias in aliases:
-        for m in re.finditer(rf"(?<![\w]){re.escape(alias)}(?![\w])", text, flags=0 if alias.isupper() else re.I):
-            if any(s < m.end() and m.start() < e for s, e in covered):
-                continue
-            covered.append((m.start(), m.end()))
-            entry = lookup(alias, "TARGET")
-            if entry:
-                symbols.update(entry.normalized.split(";"))
+    for m, entry in _matches(text, "TARGET"):
+        covered.append((m.start(), m.end()))
+        symbols.update(entry.normalized.split(";"))
     for m in re.finditer(r"[A-Za-z0-9]{5,}", text):
         if not any(s <= m.start() < e for s, e in covered):
-            entry = near_target(m.group())
-            if entry:
-                symbols.update(entry.normalized.split(";"))
+            near = near_target(m.group())
+            if near:
+                symbols.update(near.normalized.split(";"))
     return ";".join(sorted(symbols))
 
 

@@ -221,8 +221,9 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
             if not mentions:
                 continue
             facts = EventFacts()
-            previous_end = s
             for mention in mentions:
+                # The clause of a mention runs from the previous event mention to the next one.
+                previous_end = max([x.end for x in events if s <= x.end <= mention.start], default=s)
                 later = [x.start for x in events if x.start >= mention.end and x.start < e]
                 clause_end = min(later, default=e)
                 before = text[previous_end : mention.start]
@@ -230,7 +231,6 @@ def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFac
                     facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
                 else:
                     _combine(facts, read_event(before, text[mention.end : clause_end]))
-                previous_end = mention.end
             if facts.stated:
                 _combine(merged, facts)
                 quotes.append(" ".join(text[s:e].split()))
