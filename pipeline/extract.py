@@ -86,6 +86,7 @@ def extract_document(
     result.text = doc.text
     result.warnings.extend(doc.warnings)
     info.encoding = doc.encoding
+    info.kind = doc.kind
     info.chars = len(doc.text)
     info.pages = max((page.number for page in doc.pages), default=0) if doc.kind == "pdf" else len(doc.pages)
 

@@ -114,3 +114,9 @@ def test_cli_exit_codes(tmp_path):
     assert bad.returncode == 1 and "empty" in bad.stderr
     usage = subprocess.run([*cmd, "run", "--no-such-option"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_dask_backend_gives_byte_identical_csvs(reference_run, tmp_path):
+    corpus, out, _ = reference_run
+    run_batch([corpus], tmp_path / "dask", backend="dask")
+    assert _read_all(tmp_path / "dask") == _read_all(out)

@@ -11,9 +11,12 @@ SUPPORTED_SUFFIXES = (".txt", ".pdf")
 
 
 def read_document(path: Path) -> IngestedText:
-    """Pick the reader by suffix; an empty or whitespace-only document is an error, not a result."""
+    """Pick the reader by suffix (a PDF saved under a .txt name is still read as a PDF); an empty or
+    whitespace-only document is an error, not a result."""
     suffix = path.suffix.lower()
-    if suffix == ".pdf":
+    with path.open("rb") as handle:
+        is_pdf = handle.read(5) == b"%PDF-"
+    if suffix == ".pdf" or (suffix == ".txt" and is_pdf):
         from pipeline.ingest.pdf import read_pdf_file
 
         doc = read_pdf_file(path)
