@@ -1,0 +1,104 @@
+"""Turn the parts a layout parser found (spans of caption, footnotes, header and row cells) into a
+``Table``: cell strings, inherited cells of continuation rows, column scales, warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import re
+
+from pipeline.models import IngestedText, Table
+from pipeline.tables.columns import normalise
+from pipeline.tables.header import column_scale
+from pipeline.tables.segment import RowParse, Slot
+from pipeline.tables.vocabulary import ColumnType
+
+# Columns that describe one arm of a study, not the study: a continuation row (another arm) that
+# does not print them after its own cells has no value there, while the study's columns (id,
+# disease, source, target, abstract, reference...) span all its arms.
+ARM_COLUMNS = frozenset({ColumnType.COUNT, ColumnType.REGIMEN, ColumnType.DOSE, ColumnType.AGENT,
+                         ColumnType.OUTCOME, ColumnType.ADVERSE})
+_LABEL = re.compile(r"^(?:Table|TABLE)\s*\d+\s*[.:|]?\s*")
+
+
+@dataclass
+class HeaderName:
+    """A header cell as the document gives it; ``start`` is -1 for a name the layout implies
+    (the empty corner of a transposed table)."""
+
+    text: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class TableParts:
+    number: int
+    orientation: Literal["upright", "rotated"]
+    caption: tuple[int, int]
+    header: list[HeaderName]
+    rows: list[RowParse]
+    footnotes: list[tuple[int, int]] = field(default_factory=list)
+    end: int = 0
+    warnings: list[str] = field(default_factory=list)
+    caption_text: str | None = None
+    kinds: list[ColumnType] = field(default_factory=list)
+
+
+def build_table(doc: IngestedText, parts: TableParts) -> Table:
+    text = doc.text
+    header = [name.text for name in parts.header]
+    rows: list[list[str]] = []
+    spans: list[list[tuple[int, int] | None]] = []
+    warnings = list(parts.warnings)
+    previous: list[str] | None = None
+    kinds = parts.kinds or [ColumnType.TEXT] * len(header)
+    for index, row in enumerate(parts.rows):
+        values: list[str] = []
+        row_spans: list[tuple[int, int] | None] = []
+        printed = [col for col, slot in enumerate(row.slots) if slot.kind not in ("inherited", "blank")]
+        last_printed = max(printed) if printed else -1
+        for col, slot in enumerate(row.slots):
+            if slot.kind == "inherited" and col > last_printed and kinds[col] in ARM_COLUMNS:
+                slot = Slot("blank")
+                values.append("")
+                row_spans.append(None)
+                continue
+            value, span = _cell(text, slot, previous, col)
+            if col in row.extra:
+                value = " ".join([value] + [normalise(text[a:b]) for a, b in row.extra[col]]).strip()
+                span = span or row.extra[col][0]
+            values.append(value)
+            row_spans.append(span)
+        rows.append(values)
+        spans.append(row_spans)
+        previous = values
+    scales = {name: scale for name in header if (scale := column_scale(name)) is not None}
+    caption = parts.caption_text if parts.caption_text is not None else normalise(text[slice(*parts.caption)])
+    caption = _LABEL.sub("", caption)
+    start = parts.caption[0]
+    end = max([parts.end, parts.caption[1]] + [b for _, b in parts.footnotes])
+    return Table(
+        number=parts.number,
+        caption=caption,
+        header=header,
+        rows=rows,
+        orientation=parts.orientation,
+        footnotes=[normalise(text[a:b]) for a, b in parts.footnotes],
+        page=doc.page_of(start),
+        start=start,
+        end=end,
+        column_scales=scales,
+        continuation=[row.continuation for row in parts.rows],
+        cell_spans=spans,
+        warnings=warnings,
+    )
+
+
+def _cell(text: str, slot: Slot, previous: list[str] | None, col: int) -> tuple[str, tuple[int, int] | None]:
+    if slot.kind == "text":
+        return normalise(text[slot.start:slot.end]), (slot.start, slot.end)
+    if slot.kind == "inherited":
+        return (previous[col] if previous else ""), None
+    return "", None

@@ -1,0 +1,585 @@
+"""How well a piece of text fits as a cell of a column of a given type.
+
+The segmenter (``segment.py``) tries many ways to cut a run-together row and keeps the one whose cells
+fit their columns best, so each type needs a score, not a yes/no: strong shapes (registry ids,
+``[n]`` references, percent pairs) score high, lexicon and document terms next, plausible free text
+low, and text that cannot be a cell (it starts with a comma, ends with "and", opens a bracket it never
+closes) is refused with ``None``. Scores are on one scale (about -3 to 7) so that a cell of one type
+can be weighed against a cell of another and against leaving a column empty.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache, lru_cache
+
+from pipeline.tables.context import WORD, DocContext
+from pipeline.tables.vocabulary import ColumnType
+
+T = ColumnType
+
+EMPTY_MARKERS = frozenset({"/", "–", "—", "-", "‒", "−", "--"})
+EMPTY_SCORE = 1.5
+_FOOTNOTE_MARK = "*†‡§¶"
+
+_BAD_START = set(",.;:)]}%/|×–—-")
+# Two cells run together without a space: a word or percent glued onto the end of another.
+_GLUED = re.compile(r"[a-z0-9)\]%][A-Z][a-z]{2,}|[A-Z]{2}[a-z]{2,}|[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|[)\]%][A-Z]|"
+                    r"(?<=\d)[A-Z]{2,}\d|[a-z]{3}[A-Z]|%\d|[\d%][–—][A-Z]")
+GLUED_PENALTY = 2.0
+_BAD_END = set(",;:(–-/+&×[≥≤<>~")
+_DANGLING = frozenset({"and", "or", "of", "with", "the", "to", "in", "by", "for", "at", "per", "vs"})
+
+_ID = (r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|"
+       r"ACTRN\d{14}|jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9})")
+_NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
+_TRIAL_IDS = re.compile(rf"{_ID}(?:\s*(?:[;,/&]|and)\s*{_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
+_ANY_ID = re.compile(_ID)
+_ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
+_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
+_ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?(?:\s{_NAME_IN_BRACKETS})?")
+_NOT_STATED = re.compile(r"(?i)(?:not (?:stated|available|reported|applicable|specified)|n/?a|nr|none|"
+                         r"unknown|pending|no)\.?")
+_NONE = re.compile(r"(?i)(?:none|no|nil|not (?:reported|applicable|used|given)|n/?a|nr)\.?|0")
+
+_COUNT = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
+_COUNT_EXTRA = re.compile(r"[1-9]\d{0,3}\s?\((?:[^()]{1,30})\)|[1-9]\d{0,3}\s?/\s?[1-9]\d{0,3}")
+
+_NUM = r"(?:\d+(?:\.\d+)?)"
+_PCT = rf"(?:[≤≥<>~]?{_NUM}\s?%)"
+_PCT_OR_ZERO = rf"(?:{_PCT}|0|NR|NA|NE|N/A)"
+_PAIR = re.compile(rf"({_PCT_OR_ZERO})\s?/\s?({_PCT_OR_ZERO})[{_FOOTNOTE_MARK}]*")
+_PERCENT = re.compile(rf"{_PCT}[{_FOOTNOTE_MARK}]*")
+_N_PERCENT = re.compile(rf"(?:\d+(?:/\d+)?\s?\({_PCT}\)|{_PCT}\s?\((?:\d+(?:/\d+)?|{_PCT})\))"
+                        rf"(?:\s?[;,]?\s?\([^()]{{1,30}}\))?[{_FOOTNOTE_MARK}]*")
+_NR = re.compile(r"NR|NE|NA|N/A|Not reached|Not evaluable|Pending")
+
+_ABSTRACT = re.compile(r"(?:[A-Z]{1,2}-?)?([1-9]\d{0,4})[a-z]?")
+_ABSTRACT_LONG = re.compile(r"(?:[Aa]bstract|#)\s?(?:[Nn]o\.?\s?)?[A-Z]?[1-9]\d{0,4}")
+_REFERENCE = re.compile(r"\[\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\]")
+_REFERENCE_PAREN = re.compile(r"\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\)")
+_PHASE = re.compile(r"(?:[Pp]hase\s?)?(?:0|I{1,3}|IV|[1-4])[ab]?(?:\s?[/–-]\s?(?:I{1,3}|IV|[1-4])[ab]?)?")
+_PHASE_OTHER = re.compile(r"(?i)pilot|early phase 1|n/?a|unknown|not stated")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_STATUS = re.compile(r"(?i)\b(?:recruiting|active|completed|terminated|withdrawn|suspended|unknown|ongoing|"
+                     r"enrolling|reported|final analysis|published)\b")
+_PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d{0,3}")
+_PRODUCT_WORD = re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b")
+
+_DOSE_WORDS = frozenset(
+    ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per", "and", "or", "to", "x", "m", "million", "billion", "mg", "mg/kg", "µg/kg", "μg/kg", "ug/kg", "m2", "cells/kg", "cells/m2", "flat", "fixed", "dose", "doses", "level", "levels", "round", "rounds", "weekly", "biweekly", "qw", "q2w", "q3w", "iv", "sc", "na", "nr", "times", "day", "days", "d", "step-up", "mg/m2", "e", "cohort", "each", "total", "then"]
+)
+_DOSE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-zµμ]+(?:[-/+][A-Za-z0-9µμ]+)*\+?|\S")
+_DOSE_UNIT = re.compile(r"×|\bx\b|cells|/kg|mg|million")
+_DOSE_SYMBOLS = set("×x*†‡,;/–-()≤≥<>~.^+=")
+
+_DISEASE_HEAD = re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
+                           r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b")
+_DISEASE_MODIFIERS = frozenset(
+    ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid", "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic", "recurrent", "progressive", "untreated", "naive", "n", "=", "(n", "and/or", "all", "b-cell", "t-cell", "cd19+", "cd30+", "cd33+", "hematological", "haematological"]
+)
+_SOURCE_HEAD = re.compile(r"(?i)cord|blood|umbilical|ipsc|pluripotent|peripheral|donor|autologous|"
+                          r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
+                          r"cell line|primary|third-party|\bPB\b|\bCB\b")
+_TARGET_CONNECTORS = frozenset(
+    ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti", "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
+)
+_AE_WORDS = re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
+                       r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b")
+
+
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}(?:/[A-Z][A-Za-z]{0,3})?")
+_ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+UNKNOWN_ABBREVIATION = 1.0  # "ICA" (of "ICANS" cut short) is no word the document uses
+_WORDISH = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+")
+_TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
+
+
+def is_empty_marker(value: str) -> bool:
+    return value in EMPTY_MARKERS
+
+
+def well_formed(value: str, partial: bool = False) -> float | None:
+    """Penalty for text that is unlikely as a whole cell; ``None`` when it cannot be one.
+
+    ``partial`` is for cells that may continue on a later line (line-by-line upright tables), where a
+    trailing comma or an open bracket is normal.
+    """
+    if value[0] in _BAD_START:
+        return None
+    penalty = 0.0
+    last = value.rstrip(_FOOTNOTE_MARK)
+    if not last:
+        return None
+    last_word = last.split()[-1].lower()
+    if last[-1] in _BAD_END or last_word in _DANGLING:
+        if not partial:
+            return None
+        penalty -= 1.0
+    depth = 0
+    for ch in value:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+            if depth < 0:
+                return None
+    if depth > 0:
+        penalty -= 0.3 if partial else 3.0
+    return penalty
+
+
+@cache
+def _term_pattern(terms: frozenset[str], ignore_case: bool) -> re.Pattern[str] | None:
+    chosen = [t for t in terms if t and (not ignore_case or (len(t) > 5 and any(c.islower() for c in t)))]
+    if not chosen:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(chosen, key=len, reverse=True))
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", flags)
+
+
+@cache
+def _first_words(terms: frozenset[str]) -> frozenset[str]:
+    """Lower-cased first words of the terms: a value sharing none of them matches no term."""
+    return frozenset(w.lower() for t in terms for w in _WORDISH.findall(t)[:1])
+
+
+def _covered(value: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of ``value`` matched by lexicon terms (longest first, case-sensitive then long forms)."""
+    return list(_covered_cached(value, terms))
+
+
+@lru_cache(maxsize=65536)
+def _covered_cached(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    firsts = _first_words(terms)
+    if not any(w.lower() in firsts for w in _WORDISH.findall(value)):
+        return ()
+    taken = [False] * len(value)
+    for ignore_case in (False, True):
+        pattern = _term_pattern(terms, ignore_case)
+        if pattern is None:
+            continue
+        for m in pattern.finditer(value):
+            if not any(taken[m.start():m.end()]):
+                spans.append((m.start(), m.end()))
+                for i in range(m.start(), m.end()):
+                    taken[i] = True
+    return tuple(spans)
+
+
+def _leftover(value: str, spans: list[tuple[int, int]]) -> list[str]:
+    chars = list(value)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = " "
+    rest = "".join(chars)
+    return re.findall(r"[^\s,;/()+&]+", rest)
+
+
+def _doc_terms(value: str, ctx: DocContext, category: str) -> list[tuple[int, int]]:
+    """Spans of words the document defines (its abbreviation lists) as terms of ``category``."""
+    spans = []
+    for m in re.finditer(r"[^\s,;/()+]+", value):
+        if m.group() in ctx.abbreviations and ctx.category(m.group()) == category:
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _is_known(word: str, ctx: DocContext) -> bool:
+    return word.lower() in ctx.ngrams or word in ctx.abbreviations or ctx.lexicon.category(word) is not None
+
+
+def _is_term(word: str, ctx: DocContext) -> bool:
+    """A word that may start a cell in lower case: a term of the field ("iPSCs", "mAb")."""
+    return (
+        any(c.isupper() for c in word[1:])
+        or word in ctx.abbreviations
+        or ctx.lexicon.category(word) is not None
+    )
+
+
+def text_score(value: str, ctx: DocContext) -> float:
+    """Plausibility of free text as one cell: capitalised like a cell, words that belong together."""
+    known = ctx.memo.get(("text", value))
+    if known is None:
+        known = _text_score(value, ctx)
+        ctx.memo[("text", value)] = known
+    return known
+
+
+def _text_score(value: str, ctx: DocContext) -> float:
+    tokens = value.split()
+    score = 1.0 if len(value) > 1 else -1.0
+    first = tokens[0]
+    if first[0].islower() and not _is_term(first.strip(",;()"), ctx):
+        score -= 2.5
+    for previous, word in zip(tokens, tokens[1:], strict=False):
+        word = word.rsplit("/", 1)[-1]
+        if (_TITLE_WORD.fullmatch(word) and previous[-1] not in ",;(:"
+                and ctx.lexicon.category(word) is None):
+            score -= 0.8
+    for token in tokens:
+        bare = token.strip(",;()[]")
+        if _ABBREVIATION_TOKEN.fullmatch(bare) and not _is_known(bare, ctx):
+            score -= UNKNOWN_ABBREVIATION
+    bigrams = sum(ctx.bigram(a.strip(",;()"), b.strip(",;()")) for a, b in zip(tokens, tokens[1:], strict=False))
+    score += min(1.2, 0.4 * bigrams)
+    if (len(tokens) >= 2 and ctx.in_prose(value)) or (len(tokens) == 1 and len(value) >= 8
+                                                       and ctx.squashed_in_prose(value)):
+        score += 0.8
+    if len(value) > 80:
+        score -= 1.0
+    return score
+
+
+@cache
+def _squashed_terms(terms: frozenset[str]) -> frozenset[str]:
+    return frozenset("".join(t.split()).lower() for t in terms if " " in t)
+
+
+def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
+             allowed: frozenset[str]) -> tuple[int, int]:
+    """(terms found, unknown leftover words) for a value read as terms of one category.
+
+    A value that is a multi-word term with its space lost at a line end ("R/RMM") counts as found.
+    """
+    if " " not in value and value.lower() in _squashed_terms(terms):
+        return 1, 0
+    spans = _covered(value, terms) + _doc_terms(value, ctx, category)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged and span[0] < merged[-1][1]:
+            continue
+        merged.append(span)
+    unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed)
+    return len(merged), unknown
+
+
+def _trial(value: str, ctx: DocContext) -> float | None:
+    """A registry id, a study name ("ZUMA-7", "ELIANA"), "X et al.", or "not stated"; a study
+    column never holds a bare fragment ("CR", "Grade") or a number."""
+    if not value[0].isalpha():
+        return None
+    if _TRIAL_IDS.fullmatch(value):
+        named = re.search(r"\(([^()]+)\)", value)
+        evidence = 0.5 if ctx.in_prose(value.split()[0]) else 0.0
+        if named:
+            evidence += 1.0 if ctx.in_prose(named.group(1)) else -0.5
+        return 6.0 + evidence
+    if _ID_PREFIX.search(value):
+        return None
+    if _ET_AL.fullmatch(value):
+        return 3.5
+    if _NOT_STATED.fullmatch(value):
+        return 2.0
+    if "%" in value or len(value.split()) > 5:
+        return None
+    if _TRIAL_NAME.fullmatch(value) and len(value) <= 30:
+        if ctx.lexicon.category(value) is not None or value in ctx.abbreviations:
+            return -1.0  # a drug, disease, target or abbreviation in a study column is a shifted cell
+        if value.isupper() and len(value) < 5 and not re.search(r"[-\d]", value):
+            return -1.0  # "CANS", "CR": the end of an abbreviation, not a study
+        if re.search(r"[-\d]", value) or (value.isupper() and len(value) >= 5):
+            return 3.0 + (0.5 if ctx.in_prose(value) else 0.0)
+        if value.lower() in ctx.known_words:
+            return -1.0  # an ordinary word of the prose ("Grade") is no study name
+        return 0.5
+    if len(value.split()) >= 2 and value[0].isupper() and not any(c.isdigit() for c in value):
+        return text_score(value, ctx) - 3.0
+    return None
+
+
+def _disease(value: str, ctx: DocContext) -> float | None:
+    found, unknown = _lexical(value, ctx, ctx.lexicon.diseases, "diseases", _DISEASE_MODIFIERS)
+    if found and not unknown:
+        return 5.0 + (0.3 if ctx.in_prose(value) else 0.0)
+    if found:
+        return max(2.0, 4.0 - unknown)
+    if _DISEASE_HEAD.search(value):
+        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
+    return text_score(value, ctx) - 2.0
+
+
+def _source(value: str, ctx: DocContext) -> float | None:
+    found, unknown = _lexical(value, ctx, ctx.lexicon.sources, "sources",
+                              frozenset({"healthy", "adult", "donor", "donors", "derived", "and", "or",
+                                         "-derived", "nk", "cells", "cell", "primary", "expanded"}))
+    if found and not unknown:
+        return 5.0
+    if found:
+        return max(2.0, 4.0 - unknown)
+    if _SOURCE_HEAD.search(value):
+        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
+    return text_score(value, ctx) - 2.0
+
+
+def _target(value: str, ctx: DocContext) -> float | None:
+    found, unknown = _lexical(value, ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
+    if found:
+        return 5.0 - unknown + (0.3 if ctx.in_prose(value) else 0.0)
+    if re.fullmatch(r"(?:CD\d{1,3}[a-z]?|[A-Z][A-Z0-9]{1,6}(?:-\d)?)", value):
+        return 2.0
+    return text_score(value, ctx) - 2.0
+
+
+def _count(value: str, ctx: DocContext) -> float | None:
+    if _COUNT.fullmatch(value):
+        if value == "0":
+            return 1.5
+        return 3.5 + (1.0 if value in ctx.patient_counts else 0.3 if value in ctx.numbers else 0.0)
+    if _COUNT_EXTRA.fullmatch(value):
+        return 2.5
+    if _NOT_STATED.fullmatch(value):
+        return 1.0
+    return None
+
+
+def _agentive(value: str, ctx: DocContext) -> tuple[int, int]:
+    terms = ctx.lexicon.agents | ctx.lexicon.products
+    return _lexical(value, ctx, terms, "agents",
+                    frozenset({"and", "or", "plus", "+", "/", "with", "±", "mono", "monotherapy", "alone"}))
+
+
+def _regimen(value: str, ctx: DocContext) -> float | None:
+    if _NONE.fullmatch(value):
+        return 3.5
+    if value[0].isdigit():
+        return None
+    found, unknown = _agentive(value, ctx)
+    if found and not unknown:
+        return 4.5
+    if found:
+        return max(1.5, 3.0 - unknown)
+    if _ABBREVIATION.fullmatch(value):
+        return 2.0
+    return text_score(value, ctx) - 2.0
+
+
+def _agent(value: str, ctx: DocContext) -> float | None:
+    if _NONE.fullmatch(value):
+        return 4.0
+    found, unknown = _agentive(value, ctx)
+    if found and not unknown:
+        return 4.5
+    if found:
+        return max(2.0, 3.5 - unknown)
+    return text_score(value, ctx) - 0.5
+
+
+def _dose(value: str, ctx: DocContext) -> float | None:
+    if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
+        return None
+    if value[-1] in ".,":
+        return None
+    tokens = _DOSE_TOKEN.findall(value)
+    if not any(t[0].isdigit() for t in tokens):
+        return 1.0 if value in ("NA", "NR") else None
+    unknown = 0
+    for token in tokens:
+        if token[0].isdigit():
+            if re.match(r"0\d", token):
+                return None
+            continue
+        if len(token) == 1 and token in _DOSE_SYMBOLS:
+            continue
+        if token.lower() not in _DOSE_WORDS and token not in _FOOTNOTE_MARK:
+            unknown += 1
+    if unknown:
+        return None
+    unit = bool(_DOSE_UNIT.search(value))
+    evidence = 1.0 if len(value) >= 3 and ctx.squashed_in_prose(value.rstrip(_FOOTNOTE_MARK)) else 0.0
+    return 4.0 + (0.5 if unit else 0.0) + evidence
+
+
+def _percent_evidence(value: str, ctx: DocContext) -> float:
+    found = [p for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", value) if p in ctx.percents]
+    return min(0.8, 0.4 * len(found))
+
+
+def _pair_order(value: str) -> float:
+    """The first number of a pair is the broader category (ORR/CR, any grade/≥G3): never smaller."""
+    numbers = [float(n) for n in re.findall(_NUM, value)]
+    if len(numbers) == 2 and numbers[0] < numbers[1]:
+        return -2.0
+    return 0.0
+
+
+def _outcome(value: str, ctx: DocContext) -> float | None:
+    evidence = _percent_evidence(value, ctx)
+    if _PAIR.fullmatch(value) and "%" in value:
+        return 5.5 + evidence + _pair_order(value)
+    if _PERCENT.fullmatch(value):
+        return 4.5 + evidence
+    if _N_PERCENT.fullmatch(value):
+        return 4.0 + evidence
+    if _NR.fullmatch(value):
+        return 2.0
+    if ctx.lexicon.outcomes and _covered(value, ctx.lexicon.outcomes):
+        return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
+    return text_score(value, ctx) - 1.0
+
+
+def _unfinished_list(value: str) -> float:
+    """A list of findings whose last item has no value ("CRS 72%; ICANS") was cut short."""
+    parts = [p.strip() for p in re.split(r"[;,]", value) if p.strip()]
+    if len(parts) < 2 or not any(c.isdigit() for c in "".join(parts[:-1])):
+        return 0.0
+    last = parts[-1]
+    if any(c.isdigit() for c in last) or re.search(r"(?i)\b(?:no|none|not|without|nil)\b", last):
+        return 0.0
+    return -2.0
+
+
+def _adverse(value: str, ctx: DocContext) -> float | None:
+    if _NONE.fullmatch(value):
+        return 4.0
+    if _PAIR.fullmatch(value) and "%" in value:
+        return 4.5 + _percent_evidence(value, ctx) + _pair_order(value)
+    if _PERCENT.fullmatch(value) or _N_PERCENT.fullmatch(value):
+        return 4.0 + _percent_evidence(value, ctx)
+    if _AE_WORDS.search(value) or (ctx.lexicon.adverse and _covered(value, ctx.lexicon.adverse)):
+        return 3.5 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
+    return text_score(value, ctx) - 1.0
+
+
+def _abstract(value: str, ctx: DocContext) -> float | None:
+    m = _ABSTRACT.fullmatch(value)
+    if m:
+        digits = m.group(1)
+        return 2.0 + (1.0 if len(digits) >= 3 else 0.0) + (4.0 if value in ctx.abstract_numbers else 0.0)
+    if _ABSTRACT_LONG.fullmatch(value):
+        return 5.0
+    if _NOT_STATED.fullmatch(value):
+        return 1.5
+    return None
+
+
+def _reference(value: str, ctx: DocContext) -> float | None:
+    if _REFERENCE.fullmatch(value):
+        return 6.0
+    if _REFERENCE_PAREN.fullmatch(value):
+        return 3.0
+    if re.fullmatch(r"[1-9]\d{0,2}", value):
+        return 1.0
+    if _ET_AL.fullmatch(value):
+        return 3.5
+    return None
+
+
+def _phase(value: str, ctx: DocContext) -> float | None:
+    if _PHASE.fullmatch(value):
+        return 3.0 if value.isdigit() else 5.0
+    if _PHASE_OTHER.fullmatch(value):
+        return 2.0
+    return None
+
+
+def _product(value: str, ctx: DocContext) -> float | None:
+    evidence = 1.0 if ctx.in_prose(value) or (len(value) >= 6 and ctx.squashed_in_prose(value)) else 0.0
+    if ctx.lexicon.products and value in ctx.lexicon.products:
+        return 5.0 + evidence
+    if _PRODUCT_CODE.fullmatch(value):
+        return 4.0 + evidence
+    if _PRODUCT_WORD.search(value) or _PRODUCT_CODE.search(value):
+        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
+    return text_score(value, ctx) - 0.5
+
+
+def _year(value: str, ctx: DocContext) -> float | None:
+    return 5.0 if _YEAR.fullmatch(value) else None
+
+
+def _status(value: str, ctx: DocContext) -> float | None:
+    if _STATUS.search(value):
+        return 4.0 + min(0.0, text_score(value, ctx) - 1.0)
+    return text_score(value, ctx) - 1.0
+
+
+def _text(value: str, ctx: DocContext) -> float | None:
+    return text_score(value, ctx)
+
+
+_SCORERS = {
+    T.TRIAL: _trial, T.DISEASE: _disease, T.SOURCE: _source, T.TARGET: _target, T.COUNT: _count,
+    T.REGIMEN: _regimen, T.DOSE: _dose, T.AGENT: _agent, T.OUTCOME: _outcome, T.ADVERSE: _adverse,
+    T.ABSTRACT: _abstract, T.REFERENCE: _reference, T.PHASE: _phase, T.PRODUCT: _product,
+    T.YEAR: _year, T.STATUS: _status, T.TEXT: _text,
+}
+
+# The longest text a cell of each type plausibly holds (bounds the segmenter's search; a longer
+# cell is read as wrapped text by the upright line parser, not as one run).
+MAX_CHARS: dict[ColumnType, int] = {
+    T.COUNT: 24, T.ABSTRACT: 16, T.REFERENCE: 20, T.PHASE: 16, T.YEAR: 6, T.TRIAL: 45, T.OUTCOME: 70,
+    T.DOSE: 45, T.REGIMEN: 45, T.TARGET: 45, T.DISEASE: 60, T.SOURCE: 45, T.TEXT: 80,
+}
+DEFAULT_MAX_CHARS = 70
+
+
+def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
+    """Whether any cell of ``kind`` can start at ``text[pos]`` (checked once per start)."""
+    ch = text[pos] if pos < len(text) else ""
+    if not ch or ch in _BAD_START and not is_empty_marker(text[pos:pos + 1]):
+        return ch in EMPTY_MARKERS
+    if kind is T.TRIAL:
+        return ch.isalpha() or ch in EMPTY_MARKERS
+    if kind in (T.COUNT, T.YEAR):
+        return ch.isdigit() or ch in "nNU" or ch in EMPTY_MARKERS
+    if kind is T.REFERENCE:
+        return ch in "[(" or ch.isdigit() or ch.isupper() or ch in EMPTY_MARKERS
+    if kind is T.DOSE:
+        return ch.isdigit() or ch in "(≤≥<>~N" or ch in EMPTY_MARKERS
+    return True
+
+
+def glue_points(value: str) -> int:
+    """Places where two cells seem run together (a word glued to the end of another)."""
+    return len(_GLUED.findall(value))
+
+
+def contains_id(value: str) -> bool:
+    return bool(_ANY_ID.search(value))
+
+
+def max_chars(kind: ColumnType) -> int:
+    return MAX_CHARS.get(kind, DEFAULT_MAX_CHARS)
+
+
+def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = False,
+               shape: float | None = None) -> float | None:
+    """Score of ``value`` (whitespace-normalised, non-empty) as a cell of a ``kind`` column.
+
+    ``shape`` is ``well_formed(value, partial)`` when the caller has it already.
+    """
+    if is_empty_marker(value):
+        return EMPTY_SCORE
+    if kind is not T.TRIAL and _ANY_ID.search(value):
+        return None
+    if shape is None:
+        shape = well_formed(value, partial)
+        if shape is None:
+            return None
+    score = _SCORERS[kind](value, ctx)
+    if score is None:
+        return None
+    return score + shape - GLUED_PENALTY * _glued(value, ctx)
+
+
+def _glued(value: str, ctx: DocContext) -> int:
+    """Glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
+    count = 0
+    for token in value.split():
+        if _GLUED.search(token) and token.lower().strip(",;()") not in ctx.ngrams:
+            count += len(_GLUED.findall(token))
+    return count
+
+
+def normalise(raw: str) -> str:
+    """A cell's text as reported: whitespace (line breaks of wrapped cells) folded to single spaces."""
+    return " ".join(raw.split())
+
+
+def has_words(value: str) -> bool:
+    return bool(WORD.search(value))

@@ -1,0 +1,224 @@
+"""What a document itself tells the cell segmenter: its words, its abbreviations, its citations.
+
+A run-together row ("CD3310FC6, 12 and 18*") is split where the pieces are things the document talks
+about elsewhere: "CD33" and "FC" are in its prose or its abbreviation list, "3317" is cited as
+"(Abstract 3317)". The lexicons of ``pipeline/data`` add what every document of the field uses; they
+are optional (a missing file gives an empty list), so the tables stage degrades instead of failing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from pipeline.lexicons import load_rows
+from pipeline.models import IngestedText
+
+WORD = re.compile(r"[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω+]*(?:[-/.][A-Za-z0-9α-ωΑ-Ω+]+)*")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+_ABSTRACT_CITE = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]?\d{1,5}[a-z]?)\b")
+_PATIENTS = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")
+_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]")
+NGRAM = 4
+
+
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    try:
+        return load_rows(name)
+    except (FileNotFoundError, OSError, UnicodeDecodeError):
+        return ()
+
+
+def _first_column(name: str) -> frozenset[str]:
+    rows = _rows(name)
+    if not rows:
+        return frozenset()
+    key = next(iter(rows[0]))
+    return frozenset(row[key] for row in rows if row.get(key))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Terms of the field by category (aliases as written; look-ups are case-sensitive)."""
+
+    targets: frozenset[str] = frozenset()
+    diseases: frozenset[str] = frozenset()
+    agents: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    products: frozenset[str] = frozenset()
+    adverse: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
+    abbreviations: tuple[tuple[str, str], ...] = ()
+
+    def category(self, term: str) -> str | None:
+        """The category of a term, trying it as written and, for long forms, in lower case."""
+        for name in ("targets", "diseases", "sources", "agents", "products", "adverse", "outcomes"):
+            terms: frozenset[str] = getattr(self, name)
+            if term in terms or (len(term) > 5 and term.lower() in terms):
+                return name
+        return None
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The lexicons of ``pipeline/data`` (read once per process; immutable)."""
+    return Lexicon(
+        targets=_first_column("targets"),
+        diseases=_first_column("diseases"),
+        agents=_first_column("agents"),
+        sources=_first_column("cell_sources"),
+        products=_first_column("products"),
+        adverse=_first_column("adverse_events"),
+        outcomes=_first_column("outcomes"),
+        abbreviations=tuple(
+            (row.get("short_form", ""), row.get("long_form", "")) for row in _rows("abbreviations")
+        ),
+    )
+
+
+def words(text: str) -> list[str]:
+    return [m.group() for m in WORD.finditer(text)]
+
+
+@dataclass
+class DocContext:
+    """Evidence from one document (built per call; never shared between documents)."""
+
+    text: str
+    lexicon: Lexicon
+    prose_spans: list[tuple[int, int]]
+    ngrams: frozenset[str]
+    percents: frozenset[str]
+    numbers: frozenset[str]
+    abstract_numbers: frozenset[str]
+    patient_counts: frozenset[str] = frozenset()
+    squashed: str = ""
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    citations: list[tuple[int, int, str]] = field(default_factory=list)
+    memo: dict[tuple[str, str], float] = field(default_factory=dict)
+    known_words: frozenset[str] = frozenset()
+
+    def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Definitions found in a table's footnotes; the document's own win over the lexicon."""
+        for short, long in pairs:
+            self.abbreviations.setdefault(short, long)
+
+    def long_form(self, short: str) -> str | None:
+        if short in self.abbreviations:
+            return self.abbreviations[short]
+        for sf, lf in self.lexicon.abbreviations:
+            if sf == short:
+                return lf
+        return None
+
+    def category(self, term: str) -> str | None:
+        """Category of a term: lexicon first, then through the document's definition of it."""
+        found = self.lexicon.category(term)
+        if found:
+            return found
+        long = self.abbreviations.get(term)
+        if long:
+            return self.lexicon.category(long) or _category_of_phrase(long, self.lexicon)
+        return None
+
+    def squashed_in_prose(self, value: str) -> bool:
+        """Whether ``value`` occurs in the prose once spaces are ignored ("1×106" in "1 × 106"),
+        as a whole (not "6,1" inside "6,12")."""
+        squashed = "".join(value.split())
+        if squashed not in self.squashed:
+            return False
+        return bool(re.search(rf"(?<![\d.,]){re.escape(squashed)}(?![\d.,]\d|\d)", self.squashed))
+
+    def in_prose(self, phrase: str) -> bool:
+        """Whether the words of ``phrase`` occur together in the document's prose (case-insensitive)."""
+        tokens = [w.lower() for w in words(phrase)]
+        if not tokens:
+            return False
+        if len(tokens) <= NGRAM:
+            return " ".join(tokens) in self.ngrams
+        return all(" ".join(tokens[i:i + NGRAM]) in self.ngrams for i in range(len(tokens) - NGRAM + 1))
+
+    def bigram(self, left: str, right: str) -> bool:
+        return f"{left.lower()} {right.lower()}" in self.ngrams
+
+    def window_before(self, anchor: str) -> str:
+        """The prose describing a cited item: from the previous citation up to ``anchor``'s citation.
+
+        Reviews close the description of each study with its citation ("... (Abstract 2004) [12]."),
+        so the text between two citations is what the document says about one study.
+        """
+        for i, (start, end, cited) in enumerate(self.citations):
+            if re.search(rf"(?<![\d\w]){re.escape(anchor)}(?![\d])", cited):
+                previous = self.citations[i - 1][1] if i else max(0, start - 1500)
+                if start - previous > 2500:
+                    previous = start - 2500
+                return self.text[previous:end]
+        return ""
+
+
+def _category_of_phrase(phrase: str, lexicon: Lexicon) -> str | None:
+    """Category of a long form by its words (a regimen's long form names its drugs)."""
+    for token in re.split(r"\s*(?:,|\band\b|\bplus\b|/|\+)\s*", phrase):
+        token = token.strip()
+        if token:
+            found = lexicon.category(token)
+            if found:
+                return found
+    return None
+
+
+def prose_spans(doc: IngestedText) -> list[tuple[int, int]]:
+    """The parts of the text that are running prose: everything but tables, fragment runs and adverts."""
+    excluded = [(s.start, s.end) for s in doc.sections if s.kind in ("table", "boilerplate")]
+    excluded += [(r.start, r.end) for r in doc.fragment_runs]
+    excluded.sort()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for start, end in excluded:
+        if start > pos:
+            spans.append((pos, start))
+        pos = max(pos, end)
+    if pos < len(doc.text):
+        spans.append((pos, len(doc.text)))
+    return spans
+
+
+def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocContext:
+    lexicon = lexicon if lexicon is not None else load_lexicon()
+    spans = prose_spans(doc)
+    grams: set[str] = set()
+    percents: set[str] = set()
+    numbers: set[str] = set()
+    abstracts: set[str] = set()
+    counts: set[str] = set()
+    citations: list[tuple[int, int, str]] = []
+    for start, end in spans:
+        chunk = doc.text[start:end]
+        for line in chunk.split("\n\n"):
+            tokens = [w.lower() for w in words(line)]
+            for n in range(1, NGRAM + 1):
+                for i in range(len(tokens) - n + 1):
+                    grams.add(" ".join(tokens[i:i + n]))
+        percents.update(m.group(1) for m in _PERCENT.finditer(chunk))
+        numbers.update(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]\d)", chunk))
+        abstracts.update(m.group(1) for m in _ABSTRACT_CITE.finditer(chunk))
+        counts.update(m.group(1) or m.group(2) for m in _PATIENTS.finditer(chunk))
+        citations.extend((start + m.start(), start + m.end(), m.group()) for m in _CITATION.finditer(chunk))
+    glossary = re.findall(r"(?m)^([A-Za-z][\w\-/]{0,11})\t+([^\t\n]{3,80})$", doc.text)
+    context = DocContext(
+        text=doc.text,
+        lexicon=lexicon,
+        prose_spans=spans,
+        ngrams=frozenset(grams),
+        percents=frozenset(percents),
+        numbers=frozenset(numbers),
+        abstract_numbers=frozenset(abstracts),
+        patient_counts=frozenset(counts),
+        squashed="".join("".join(doc.text[a:b].split()) for a, b in spans),
+        citations=sorted(citations),
+    )
+    context.add_abbreviations((sf, lf.strip()) for sf, lf in glossary)
+    context.known_words = frozenset(g for g in grams if " " not in g and g.isalpha() and len(g) > 2)
+    return context

@@ -1,0 +1,323 @@
+"""Cut a run-together stream of table rows into cells: a dynamic programme over allowed cut points.
+
+The stream is the text after the header (``NCT05008575AMLUmbilical cord-derivedCD3310FC...``). A cell
+boundary may only fall on an allowed cut (a fragment break of a shredded rotated table, or a gap
+between words of an upright one). Rows are read column by column; each cell is scored by its column's
+type (``columns.py``). Three things make a row's parse more than a plain split:
+
+* a column may have no text at all (the PDF left it blank): allowed, at a fixed cost;
+* a cell may be an empty marker ("/", "–");
+* a row may be a *continuation* row: it repeats none of the leading columns (and possibly none of the
+  trailing ones), because the PDF printed those as cells spanning several rows. It fills a contiguous
+  block of columns and inherits the others from the row above.
+
+The programme's states are (cut, next column, full-or-continuation row); it is linear in the number
+of cuts times the number of columns times the longest cell, which keeps a table well under a second.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.tables.columns import (
+    contains_id,
+    glue_points,
+    is_empty_marker,
+    max_chars,
+    normalise,
+    score_cell,
+    viable_start,
+    well_formed,
+)
+from pipeline.tables.context import DocContext
+from pipeline.tables.vocabulary import ColumnType
+
+NEG = float("-inf")
+FULL, CONT = 0, 1
+
+SlotKind = Literal["text", "empty", "blank", "inherited"]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One column of a parsed row: its text span (absolute offsets, stripped) or why it has none."""
+
+    kind: SlotKind
+    start: int = -1
+    end: int = -1
+
+
+@dataclass
+class RowParse:
+    """A parsed row; ``extra`` holds the later parts of cells that wrapped below their row."""
+
+    slots: list[Slot]
+    continuation: bool
+    score: float = 0.0
+    extra: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+@dataclass
+class GridParse:
+    rows: list[RowParse]
+    score: float
+
+
+@dataclass(frozen=True)
+class SegmentSettings:
+    """Named costs of the segmenter (on the cell-score scale of ``columns.py``)."""
+
+    cell_cost: float = 2.5
+    blank_penalty: float = 5.0
+    continuation_penalty: float = 3.5
+    empty_entry_penalty: float = 2.0  # a continuation row opening with "/": it prints what changed
+    empty_key_penalty: float = 3.0  # a full row whose first cell is "/": rather a continuation row
+    lower_lower_split: float = 4.0
+    upper_lower_split: float = 1.5
+    digit_digit_split: float = 1.0
+    space_split: float = 0.0
+    blank_line_inside: float = 6.0
+    partial_cells: bool = False
+
+
+@dataclass
+class CellCache:
+    """Scores of text spans as cells of each column type, computed once per (type, span)."""
+
+    text: str
+    ctx: DocContext
+    settings: SegmentSettings = field(default_factory=SegmentSettings)
+    cell_bonus: Mapping[int, float] = field(default_factory=dict)
+    barriers: Sequence[int] = ()
+    candidates: dict[tuple[ColumnType, int], list[tuple[int, float]]] = field(default_factory=dict)
+    _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
+    _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
+    _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
+
+    def span(self, a: int, b: int) -> tuple[int, int] | None:
+        key = (a, b)
+        if key not in self._spans:
+            chunk = self.text[a:b]
+            stripped = chunk.strip()
+            if not stripped:
+                self._spans[key] = None
+            else:
+                lead = len(chunk) - len(chunk.lstrip())
+                self._spans[key] = (a + lead, a + lead + len(stripped))
+        return self._spans[key]
+
+    def score(self, kind: ColumnType, a: int, b: int) -> float | None:
+        key = (kind, a, b)
+        if key in self._scores:
+            return self._scores[key]
+        shaped = self._shape(a, b)
+        result: float | None = None
+        if shaped is not None:
+            value, shape = shaped
+            result = score_cell(kind, value, self.ctx, self.settings.partial_cells, shape)
+        self._scores[key] = result
+        return result
+
+    def _shape(self, a: int, b: int) -> tuple[str, float] | None:
+        """The span's value and its type-independent penalty, or ``None`` if it cannot be a cell."""
+        key = (a, b)
+        if key in self._shapes:
+            return self._shapes[key]
+        span = self.span(a, b)
+        shaped: tuple[str, float] | None = None
+        if span is not None:
+            raw = self.text[span[0]:span[1]]
+            value = normalise(raw)
+            shape = 0.0 if is_empty_marker(value) else well_formed(value, self.settings.partial_cells)
+            if shape is not None:
+                if "\n\n" in raw:
+                    shape -= self.settings.blank_line_inside
+                shaped = (value, shape)
+        self._shapes[key] = shaped
+        return shaped
+
+    def hopeless(self, a: int, b: int) -> bool:
+        """Whether no longer span from ``a`` can be a cell either: it already runs over two places
+        where cells were glued together."""
+        span = self.span(a, b)
+        return span is not None and glue_points(self.text[span[0]:span[1]]) >= 2
+
+    def edge(self, pos: int) -> float:
+        """Bonus (a hinted cell end) minus cost (a cut inside a word) of a boundary at ``pos``."""
+        return self.cell_bonus.get(pos, 0.0) - boundary_cost(self.text, pos, self.settings)
+
+    def is_empty(self, a: int, b: int) -> bool:
+        span = self.span(a, b)
+        return span is not None and is_empty_marker(normalise(self.text[span[0]:span[1]]))
+
+
+def boundary_cost(text: str, pos: int, settings: SegmentSettings) -> float:
+    """Cost of a cell boundary at ``pos`` by the characters it separates (0 at whitespace)."""
+    if pos <= 0 or pos >= len(text):
+        return 0.0
+    left, right = text[pos - 1], text[pos]
+    if left.isspace() or right.isspace():
+        return settings.space_split
+    if left.islower() and right.islower():
+        return settings.lower_lower_split
+    if left.isupper() and right.islower():
+        return settings.upper_lower_split
+    if left.isdigit() and right.isdigit():
+        return settings.digit_digit_split
+    return 0.0
+
+
+def segment_rows(
+    cache: CellCache,
+    cuts: Sequence[int],
+    columns: Sequence[ColumnType],
+    row_bonus: Mapping[int, float] | None = None,
+    allow_continuation: bool = True,
+) -> GridParse | None:
+    """Best parse of ``text[cuts[0]:cuts[-1]]`` into rows of ``len(columns)`` cells, or ``None``."""
+    settings = cache.settings
+    text = cache.text
+    row_bonus = row_bonus or {}
+    m, k = len(cuts), len(columns)
+    if m < 2 or k < 1:
+        return None
+    best = [[[NEG, NEG] for _ in range(k + 1)] for _ in range(m)]
+    back: dict[tuple[int, int, int], tuple[str, int, int, int]] = {}
+    best[0][0][FULL] = 0.0
+    last = m - 1
+    index = {pos: i for i, pos in enumerate(cuts)}
+    final: tuple[float, int] = (NEG, FULL)
+
+    for i in range(m):
+        state = best[i]
+        for j in range(1, k):
+            for mode in (FULL, CONT):
+                s = state[j][mode]
+                if s > NEG and s - settings.blank_penalty > state[j + 1][mode]:
+                    state[j + 1][mode] = s - settings.blank_penalty
+                    back[(i, j + 1, mode)] = ("blank", i, j, mode)
+        for j in range(2, k):
+            if state[j][CONT] > state[k][CONT]:
+                state[k][CONT] = state[j][CONT]
+                back[(i, k, CONT)] = ("stop", i, j, CONT)
+        end_score, end_mode = max((state[k][FULL], FULL), (state[k][CONT], CONT))
+        if end_score > NEG:
+            if i == last:
+                final = (end_score, end_mode)
+            elif i > 0:
+                candidate = end_score + row_bonus.get(cuts[i], 0.0)
+                if candidate > state[0][FULL]:
+                    state[0][FULL] = candidate
+                    back[(i, 0, FULL)] = ("row", i, k, end_mode)
+        if i == last:
+            break
+        for j in range(k):
+            for mode in (FULL, CONT):
+                s = state[j][mode]
+                if s == NEG or (mode == CONT and j == 0):
+                    continue
+                _fill(cache, cuts, index, columns[j], i, s, best, back, j, mode)
+        if allow_continuation and i > 0 and state[0][FULL] > NEG and back.get((i, 0, FULL), ("",))[0] == "row":
+            start = state[0][FULL] - settings.continuation_penalty
+            for a in range(1, k):
+                _fill(cache, cuts, index, columns[a], i, start, best, back, a, CONT, entry=True)
+
+    if final[0] == NEG:
+        return None
+    return GridParse(_trace(cache, cuts, k, back, last, final[1], best), final[0])
+
+
+def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int]) -> list[tuple[int, float]]:
+    """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms).
+
+    Memoised on the cache, so the header hypotheses of one table share the work.
+    """
+    key = (kind, a)
+    found = cache.candidates.get(key)
+    if found is not None:
+        return found
+    cost = cache.settings.cell_cost
+    found: list[tuple[int, float]] = []
+    span = cache.span(a, ends[-1]) if ends else None
+    if span is None or not viable_start(kind, cache.text, span[0]):
+        cache.candidates[key] = found
+        return found
+    limit = span[0] + max_chars(kind)
+    at = bisect_right(cache.barriers, span[0])
+    if at < len(cache.barriers):
+        limit = min(limit, cache.barriers[at])
+    for b in ends:
+        if b > limit:
+            break
+        score = cache.score(kind, a, b)
+        if score is not None:
+            found.append((b, score - cost + cache.edge(b)))
+        elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
+            break
+    cache.candidates[key] = found
+    return found
+
+
+def _fill(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType, i: int, base: float,
+          best: list[list[list[float]]], back: dict[tuple[int, int, int], tuple[str, int, int, int]],
+          j: int, mode: int, entry: bool = False) -> None:
+    op = "cont" if entry else "fill"
+    last = cuts[-1]
+    for b, score in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
+        if b > last:
+            break
+        i2 = index.get(b)
+        if i2 is None:
+            continue
+        candidate = base + score
+        if (entry or j == 0) and cache.is_empty(cuts[i], b):
+            candidate -= cache.settings.empty_entry_penalty if entry else cache.settings.empty_key_penalty
+        target = best[i2][j + 1]
+        if candidate > target[mode]:
+            target[mode] = candidate
+            back[(i2, j + 1, mode)] = (op, i, j, mode)
+
+
+def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: dict[tuple[int, int, int], tuple[str, int, int, int]],
+           last: int, end_mode: int, best: list[list[list[float]]]) -> list[RowParse]:
+    rows: list[RowParse] = []
+    slots: list[Slot | None] = [None] * k
+    state = (last, k, end_mode)
+    row_end_score = best[last][k][end_mode]
+    continuation = False
+    while True:
+        i, j, mode = state
+        if j == 0 and mode == FULL and i == 0:
+            break
+        op, pi, pj, pmode = back[state]
+        if op == "row":
+            state = (pi, pj, pmode)
+            row_end_score = best[pi][pj][pmode]
+            continue
+        if op == "blank":
+            slots[pj] = Slot("blank")
+        elif op == "stop":
+            for col in range(pj, k):
+                slots[col] = Slot("inherited")
+        elif op in ("fill", "cont"):
+            a, b = cuts[pi], cuts[i]
+            span = cache.span(a, b)
+            assert span is not None
+            slots[pj] = Slot("empty" if cache.is_empty(a, b) else "text", span[0], span[1])
+            if op == "cont":
+                for col in range(pj):
+                    slots[col] = Slot("inherited")
+                continuation = True
+        state = (pi, 0, FULL) if op == "cont" else (pi, pj, pmode)
+        if (op == "fill" and pj == 0) or op == "cont":
+            start_score = best[pi][0][FULL]
+            rows.append(RowParse([s or Slot("blank") for s in slots], continuation, row_end_score - start_score))
+            slots = [None] * k
+            continuation = False
+            if pi == 0:
+                break
+    rows.reverse()
+    return rows
