@@ -4,6 +4,9 @@
   hyphenated, a dose with a real superscript ("6 × 10⁸"), then the same clinical table printed
   rotated 90° (anticlockwise, booktabs rules) and 270° (clockwise, a full grid of rules);
 - ``long_document``: many such pages, for the speed and memory benchmark;
+- ``article_pdf``: any document given as blocks of text and tables (two-column body, tables upright or
+  rotated on pages of their own, back matter), in an installed Unicode TrueType font
+  (``unicode_typeface``); ``tests/test_pdf_parity.py`` draws the example document with it;
 - ``encrypted_pdf``, ``corrupt_pdf``, ``truncated_pdf``, ``zero_page_pdf``, ``image_only_pdf``: the
   files a reader must refuse with a clear message.
 
@@ -15,8 +18,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -113,7 +117,8 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, font: 
         x += _run_width(run, sup, size, font)
 
 
-def wrap(text: str, width: float, size: float, hyphenate: bool = False) -> tuple[list[str], list[str]]:
+def wrap(text: str, width: float, size: float, hyphenate: bool = False, font: str = FONT
+         ) -> tuple[list[str], list[str]]:
     """Greedy line breaking; with ``hyphenate``, a long lowercase word that does not fit is split
     with a hyphen (at least four letters on each side). Returns the lines and the split words."""
     lines: list[str] = []
@@ -121,13 +126,13 @@ def wrap(text: str, width: float, size: float, hyphenate: bool = False) -> tuple
     line = ""
     for word in text.split():
         candidate = f"{line} {word}".strip()
-        if _width(candidate, size) <= width:
+        if _width(candidate, size, font) <= width:
             line = candidate
             continue
         if hyphenate and word.isalpha() and word.islower() and len(word) >= 9:
             for cut in range(len(word) - 4, 3, -1):
                 head = f"{line} {word[:cut]}-".strip()
-                if _width(head, size) <= width:
+                if _width(head, size, font) <= width:
                     lines.append(head)
                     split_words.append(word)
                     line = word[cut:]
@@ -296,6 +301,280 @@ def _plain_body(canvas: Canvas, top: float) -> None:
                 draw_text(canvas, x, y, line, BODY_SIZE)
                 y -= BODY_SIZE * LEADING
             y -= BODY_SIZE
+
+
+# --- an article drawn from a document's own text and tables -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Typeface:
+    """The regular and bold fonts an article is drawn in (registered reportlab font names)."""
+
+    regular: str = FONT
+    bold: str = BOLD
+
+
+FONT_FILES = (("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"), ("Arial.ttf", "Arial Bold.ttf"),
+              ("arial.ttf", "arialbd.ttf"), ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"),
+              ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"))
+"""Sans-serif pairs with Greek and Latin Extended glyphs; Helvetica-compatible metrics first."""
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/Library/Fonts",
+             "/System/Library/Fonts/Supplemental", "C:/Windows/Fonts")
+
+
+def unicode_typeface(characters: str) -> Typeface | None:
+    """An installed TrueType regular/bold pair with a glyph for each of ``characters``, registered with
+    reportlab; None when there is none. (The standard PDF fonts only know WinAnsi: a Greek letter drawn
+    in Helvetica comes out as an empty box, so a document with "CD3ζ" needs an embedded font.)"""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    needed = {ord(c) for c in characters if not c.isspace()}
+    folders = [folder for name in FONT_DIRS if (folder := Path(name).expanduser()).is_dir()]
+    for files in FONT_FILES:
+        for folder in folders:
+            paths = [next(folder.rglob(name), None) for name in files]
+            if None in paths:
+                continue
+            faces = [TTFont(path.stem, str(path)) for path in paths if path is not None]
+            if all(needed <= set(face.face.charToGlyph) for face in faces):
+                for face in faces:
+                    pdfmetrics.registerFont(face)
+                return Typeface(faces[0].fontName, faces[1].fontName)
+    return None
+
+
+@dataclass
+class Block:
+    """A unit of running text: a heading, a paragraph, a numbered list entry (``label`` "1.", hanging
+    indent) or a glossary line (``label`` the short form, ``text`` the long form)."""
+
+    kind: Literal["heading", "paragraph", "entry", "glossary"]
+    text: str
+    label: str = ""
+
+
+@dataclass
+class TableSpec:
+    """A table to draw: the full caption ("Table 2 ..."), header, rows (``^digits`` are superscripts),
+    footnotes below it. ``rotated`` turns it 90° (reading bottom to top); ``ruled`` draws a full grid
+    of rules instead of booktabs (rules above and below the header and below the last row); the
+    columns in ``unwrapped`` are as wide as their longest cell, the others are narrowed to fit; ``size``
+    is the font size of the cells, made smaller when the table cannot fit otherwise."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    footnotes: list[str] = field(default_factory=list)
+    rotated: bool = False
+    ruled: bool = False
+    unwrapped: tuple[int, ...] = ()
+    size: float = TABLE_SIZE
+
+
+@dataclass
+class Article:
+    """What ``article_pdf`` drew: the file, its page count and the page of each table (1-based)."""
+
+    path: Path
+    pages: int
+    table_pages: list[int]
+
+
+CELL_PADDING = 6.0
+"""Points of white on each side of a cell's text (two paddings separate neighbouring columns)."""
+CAPTION_SIZE, FOOTNOTE_SIZE = 9.0, 6.5
+ENTRY_INDENT = 16.0
+"""Hanging indent of numbered entries (reference lists), in points."""
+Run = tuple[float, str, str]
+"""(indent, text, font): a piece of one printed line."""
+
+
+def _column_width() -> float:
+    return (A4[0] - 2 * MARGIN - GUTTER) / 2
+
+
+def _block_lines(block: Block, width: float, tab: float, face: Typeface) -> list[list[Run]]:
+    """The printed lines ``block`` takes in a column ``width`` points wide (``tab``: where glossary long
+    forms start)."""
+    if block.kind in ("heading", "paragraph"):
+        font = face.bold if block.kind == "heading" else face.regular
+        lines = wrap(block.text, width, BODY_SIZE, block.kind == "paragraph", font)[0]
+        return [[(0.0, line, font)] for line in lines]
+    indent = ENTRY_INDENT if block.kind == "entry" else tab
+    lines = wrap(block.text, width - indent, BODY_SIZE, block.kind == "entry", face.regular)[0] or [""]
+    return ([[(0.0, block.label, face.regular), (indent, lines[0], face.regular)]]
+            + [[(indent, line, face.regular)] for line in lines[1:]])
+
+
+def _flow(canvas: Canvas, blocks: Sequence[Block], face: Typeface) -> int:
+    """Blocks in two columns, page after page; returns the number of pages drawn.
+
+    A paragraph may run from the left column into the right one but never over a page break, and a
+    heading stays with the block after it. Blocks are separated by one em of extra space (a heading and
+    its block, and glossary lines, by none); glossary long forms line up one em after the longest
+    short form."""
+    width = _column_width()
+    pitch = BODY_SIZE * LEADING
+    top, bottom = A4[1] - MARGIN - BODY_SIZE, MARGIN
+    tab = max((_width(b.label, BODY_SIZE, face.regular) for b in blocks if b.kind == "glossary"), default=0.0)
+    tab += BODY_SIZE
+    groups: list[list[tuple[float, list[list[Run]]]]] = []
+    for index, block in enumerate(blocks):
+        previous = blocks[index - 1].kind if index else "heading"
+        gap = 0.0 if previous == "heading" or block.kind == previous == "glossary" else BODY_SIZE
+        item = (gap, _block_lines(block, width, tab, face))
+        if index and previous == "heading":
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    pages, column, y = 1, 0, top
+    for group in groups:
+        need = sum(gap + len(lines) * pitch for gap, lines in group)
+        room = (y - bottom + pitch) + (0 if column else top - bottom + pitch)
+        if need > room and (column or y < top):
+            canvas.showPage()
+            pages, column, y = pages + 1, 0, top
+        for gap, lines in group:
+            y -= gap if y < top else 0.0
+            for line in lines:
+                if y < bottom:
+                    column, y = column + 1, top
+                    if column == 2:
+                        canvas.showPage()
+                        pages, column = pages + 1, 0
+                x = MARGIN + column * (width + GUTTER)
+                for indent, text, font in line:
+                    draw_text(canvas, x + indent, y, text, BODY_SIZE, font)
+                y -= pitch
+    canvas.showPage()
+    return pages
+
+
+def column_widths(table: TableSpec, total: float, face: Typeface) -> list[float]:
+    """Each column as wide as its longest cell on one line; when the table would be wider than
+    ``total`` points, the columns but ``table.unwrapped`` are narrowed in proportion to what they can
+    give, never below their longest word."""
+    columns = list(zip(table.header, *table.rows, strict=True))
+    natural = [max(_width(cell, table.size, face.bold) for cell in column) + 2 * CELL_PADDING
+               for column in columns]
+    least = [natural[k] if k in table.unwrapped else
+             max((_width(word, table.size, face.bold) for cell in column for word in cell.split()), default=0.0)
+             + 2 * CELL_PADDING for k, column in enumerate(columns)]
+    excess = sum(natural) - total
+    if excess <= 0:
+        return natural
+    slack = sum(n - m for n, m in zip(natural, least, strict=True))
+    if slack < excess:
+        raise ValueError(f"table {table.caption[:20]!r} cannot fit in {total:.0f} points")
+    return [n - (n - m) * excess / slack for n, m in zip(natural, least, strict=True)]
+
+
+def _grid_lines(table: TableSpec, widths: Sequence[float], face: Typeface
+                ) -> tuple[list[str], list[list[list[str]]], list[str]]:
+    """The caption's lines, each cell's lines, the footnotes' lines."""
+    width = sum(widths)
+    caption = wrap(table.caption, width, CAPTION_SIZE, font=face.bold)[0]
+    rows = []
+    for r, row in enumerate([table.header, *table.rows]):
+        font = face.bold if r == 0 else face.regular
+        rows.append([[line for line in wrap(cell, w - 2 * CELL_PADDING + 0.01, table.size, font=font)[0] if line]
+                     or [""] for cell, w in zip(row, widths, strict=True)])
+    notes = [line for note in table.footnotes for line in wrap(note, width, FOOTNOTE_SIZE, font=face.regular)[0]]
+    return caption, rows, notes
+
+
+def grid_height(table: TableSpec, widths: Sequence[float], face: Typeface) -> float:
+    caption, rows, notes = _grid_lines(table, widths, face)
+    pitch = table.size * LEADING
+    cells = sum(max(len(cell) for cell in row) * pitch + 6 for row in rows)
+    return len(caption) * CAPTION_SIZE * LEADING + 0.4 * pitch + cells + 4 + len(notes) * FOOTNOTE_SIZE * LEADING
+
+
+def draw_grid(canvas: Canvas, table: TableSpec, widths: Sequence[float], face: Typeface) -> None:
+    """The table with its top-left corner at the local origin (y up): caption, rules, cells top-aligned
+    and wrapped, then the footnotes."""
+    caption, rows, notes = _grid_lines(table, widths, face)
+    pitch = table.size * LEADING
+    xs = [sum(widths[:k]) for k in range(len(widths))]
+    y = 0.0
+    for line in caption:
+        y -= CAPTION_SIZE * LEADING
+        draw_text(canvas, 0, y + 2, line, CAPTION_SIZE, face.bold)
+    y -= 0.4 * pitch
+    rules = [y]
+    for r, row in enumerate(rows):
+        for cell, x in zip(row, xs, strict=True):
+            for k, line in enumerate(cell):
+                draw_text(canvas, x + CELL_PADDING, y - 3 - table.size - k * pitch, line, table.size,
+                          face.bold if r == 0 else face.regular)
+        y -= max(len(cell) for cell in row) * pitch + 6
+        if r == 0 or table.ruled:
+            rules.append(y)
+    if not table.ruled:
+        rules.append(y)
+    canvas.setLineWidth(0.5)
+    for rule in rules:
+        canvas.line(0, rule, sum(widths), rule)
+    if table.ruled:
+        for x in [*xs, sum(widths)]:
+            canvas.line(x, rules[0], x, rules[-1])
+    y -= 4
+    for line in notes:
+        y -= FOOTNOTE_SIZE * LEADING
+        draw_text(canvas, 0, y + 1.5, line, FOOTNOTE_SIZE, face.regular)
+
+
+def fitted(table: TableSpec, total: float, face: Typeface) -> tuple[TableSpec, list[float]]:
+    """The table at the largest cell size (``table.size``, then half a point smaller each time, down to
+    5 points) at which its columns fit in ``total`` points, with their widths."""
+    size = table.size
+    while True:
+        sized = replace(table, size=size)
+        try:
+            return sized, column_widths(sized, total, face)
+        except ValueError:
+            if size <= 5:
+                raise
+            size -= 0.5
+
+
+def _table_page(canvas: Canvas, table: TableSpec, face: Typeface) -> None:
+    """The table alone on a page: upright at the top, or turned 90° anticlockwise and centred."""
+    page_width, page_height = A4
+    canvas.saveState()
+    if table.rotated:
+        table, widths = fitted(table, page_height - 2 * MARGIN, face)
+        width, height = sum(widths), grid_height(table, widths, face)
+        if height > page_width - 2 * MARGIN:
+            raise ValueError(f"table {table.caption[:20]!r} is too long for one rotated page")
+        canvas.translate((page_width - height) / 2, (page_height - width) / 2)
+        canvas.rotate(90)
+    else:
+        table, widths = fitted(table, page_width - 2 * MARGIN, face)
+        canvas.translate(MARGIN, page_height - MARGIN)
+    draw_grid(canvas, table, widths, face)
+    canvas.restoreState()
+    canvas.showPage()
+
+
+def article_pdf(path: Path, body: Sequence[Block], tables: Sequence[TableSpec], back: Sequence[Block],
+                face: Typeface | None = None) -> Article:
+    """An article: ``body`` in two columns, each table on a page of its own, then ``back`` (glossary,
+    back matter, references) in two columns. ``face`` must have glyphs for every character drawn
+    (see ``unicode_typeface``); by default Helvetica."""
+    face = face or Typeface()
+    canvas = Canvas(str(path), pagesize=A4)
+    pages = _flow(canvas, body, face) if body else 0
+    table_pages = []
+    for table in tables:
+        _table_page(canvas, table, face)
+        pages += 1
+        table_pages.append(pages)
+    if back:
+        pages += _flow(canvas, back, face)
+    canvas.save()
+    return Article(path, pages, table_pages)
 
 
 # --- files a reader must refuse ---------------------------------------------------------------------

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pdfgen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import pdfgen
 from pipeline.batch import run_batch
 from pipeline.ingest.fragments import find_fragment_runs
 from pipeline.ingest.text import ingest_text

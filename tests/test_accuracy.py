@@ -1,0 +1,56 @@
+"""Accuracy against the hand-curated gold, read from the committed outputs (test_extracted keeps them fresh).
+
+The example must be exactly right; every other document must not fall below the F1 it reaches
+today (a regression floor, raised as the pipeline improves; see README "Accuracy").
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.score import score_folders
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (doc_id, file) -> lowest acceptable F1 over all fields
+FLOORS = {
+    ("huang2023_carnk_ash2022", "trials"): 1.0,
+    ("huang2023_carnk_ash2022", "preclinical"): 1.0,
+    ("huang2023_carnk_ash2022", "abbreviations"): 1.0,
+    ("eha2024_cart_lymphoma_cll", "trials"): 0.65,
+    ("ash2023_bispecifics_mm_prose", "trials"): 0.85,
+    ("bcma_cart_meeting_abstract", "trials"): 0.9,
+    ("bcma_cart_rotated_table", "trials"): 0.8,
+    ("aml_cart_cell_per_line", "trials"): 0.75,
+    ("all_cd19_cd22_review", "trials"): 0.75,
+    ("carnk_pipe_table", "trials"): 0.6,
+    ("correspondence_dose_notation", "trials"): 0.35,
+}
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory) -> pd.DataFrame:
+    pred = tmp_path_factory.mktemp("pred")
+    for path in (ROOT / "extracted").iterdir():
+        if path.is_file():
+            shutil.copy(path, pred / path.name)
+    shutil.copytree(ROOT / "extracted" / "texts", pred / "texts")
+    return score_folders(pred, ROOT / "gold")
+
+
+@pytest.mark.parametrize(("doc_id", "file"), sorted(FLOORS))
+def test_f1_does_not_fall_below_its_floor(scores, doc_id, file):
+    field = "pair" if file == "abbreviations" else "ALL"
+    row = scores[(scores.doc_id == doc_id) & (scores.file == file) & (scores.field == field)]
+    assert len(row) == 1, f"{doc_id} {file} was not scored"
+    assert row.f1.iloc[0] >= FLOORS[(doc_id, file)], row.to_dict("records")
+
+
+def test_every_gold_document_is_in_raw():
+    gold = {p.name for p in (ROOT / "gold").iterdir() if p.is_dir()}
+    raw = {p.stem for p in (ROOT / "raw").iterdir() if p.suffix in (".txt", ".pdf")}
+    assert gold <= raw
