@@ -123,20 +123,38 @@ def score_abbreviations(pred: list[dict], gold: list[dict]) -> dict[str, Counts]
 
 def locate_gold_entities(text: str, gold: list[dict]) -> list[tuple[str, int, int, str]]:
     """Gold entities as (label, start, end, normalized) found through their evidence quote."""
+    # Quotes are whitespace-folded; fold the text the same way and keep where each character came from.
+    folded_chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if folded_chars and folded_chars[-1] == " ":
+                continue
+            ch = " "
+        folded_chars.append(ch)
+        origin.append(i)
+    folded = "".join(folded_chars)
+    origin.append(len(text))
     located = []
-    folded = re.sub(r"\s", " ", text)
+    seen: dict[tuple[str, str], int] = {}
     for row in gold:
-        mention = str(row["text"])
-        quote = re.sub(r"\s+", " ", str(row.get("evidence") or mention)).strip()
+        mention = " ".join(str(row["text"]).split())
+        quote = " ".join(str(row.get("evidence") or mention).split())
         at = folded.find(quote)
-        inner = quote.find(mention)
+        # The same mention twice in one quote (Table 2's "60%/60%"): the n-th row takes the n-th one.
+        nth = seen.get((quote, mention), 0)
+        inner = -1
+        for _ in range(nth + 1):
+            inner = quote.find(mention, inner + 1)
         if at < 0 or inner < 0:
             at, inner = folded.find(mention), 0
         if at < 0:
             located.append((str(row["label"]), -1, -1, str(row.get("normalized", ""))))
             continue
+        seen[(quote, mention)] = nth + 1
         start = at + inner
-        located.append((str(row["label"]), start, start + len(mention), str(row.get("normalized", ""))))
+        end = start + len(mention)
+        located.append((str(row["label"]), origin[start], origin[end - 1] + 1, str(row.get("normalized", ""))))
     return located
 
 

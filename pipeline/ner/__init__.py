@@ -7,6 +7,8 @@ one, ``confmine_entities``, resolves overlaps and sets ``doc.ents``.
 """
 
 
+import re
+
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -125,18 +127,50 @@ def build_nlp() -> Language:
     return nlp
 
 
+def _short_forms(abbreviations: list[Abbreviation]) -> dict[str, tuple[str, str]]:
+    """Short forms the document defines whose long form the lexicons know: SF -> (label, canonical)."""
+    known: dict[str, tuple[str, str]] = {}
+    for abbreviation in abbreviations:
+        if abbreviation.source == "lexicon":
+            continue
+        entry = lookup(abbreviation.long_form) or lookup(abbreviation.long_form.rstrip("s"))
+        if entry is not None:
+            known.setdefault(abbreviation.short_form, (entry.label, entry.normalized))
+    return known
+
+
 def _abbreviation_entities(text: str, abbreviations: list[Abbreviation]) -> list[dict]:
     """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma)."""
+    known = _short_forms(abbreviations)
     found = []
     for abbreviation in abbreviations:
-        entry = lookup(abbreviation.long_form) or lookup(abbreviation.long_form.rstrip("s"))
-        if entry is None:
+        if abbreviation.short_form not in known:
             continue
-        spans = [(abbreviation.start, abbreviation.end), *abbreviation.mentions]
-        for start, end in spans:
+        label, normalized = known[abbreviation.short_form]
+        for start, end in [(abbreviation.start, abbreviation.end), *abbreviation.mentions]:
             if text[start:end] == abbreviation.short_form:
-                found.append({"label": entry.label, "start": start, "end": end, "normalized": entry.normalized})
+                found.append({"label": label, "start": start, "end": end, "normalized": normalized})
     return found
+
+
+_STATUS = re.compile(r"(?:relapsed(?:\s+or\s+|\s*/\s*)refractory|relapsed|refractory|R/R)\s+$", re.I)
+_DONOR = re.compile(r"healthy\s+(?:adult\s+|donor\s+)?$", re.I)
+
+
+def _with_qualifier(text: str, entity: dict) -> dict:
+    """A span takes its qualifier with it: "relapsed or refractory AML" is one disease mention,
+    "healthy adult peripheral blood" one cell source."""
+    pattern = {"DISEASE": _STATUS, "CELL_SOURCE": _DONOR}.get(entity["label"])
+    if pattern is not None:
+        m = pattern.search(text, max(0, entity["start"] - 30), entity["start"])
+        if m:
+            return {**entity, "start": m.start()}
+    return entity
+
+
+def _is_cell_type(text: str, entity: dict) -> bool:
+    """"leukemia cells", "myeloma cells" name cells, not the disease."""
+    return entity["label"] == "DISEASE" and bool(re.match(r"\s+(?:cells|blasts)\b", text[entity["end"] :]))
 
 
 def find_entities(
@@ -144,22 +178,22 @@ def find_entities(
 ) -> list[Entity]:
     """Entities of the document's body (not references, glossary or adverts), offsets into doc.text.
 
-    Rotated tables are read cell by cell: their joined text runs cells together ("AMLUmbilical"),
-    so entities there come from the cells, with the column header's meaning added.
+    Table cells are read one by one with their column header's meaning (a rotated table's joined text
+    runs its cells together: "AMLUmbilical"); everything else is read as running text, line breaks
+    read as spaces so a phrase wrapped over two lines is still found.
     """
-    spacy_doc = nlp(doc.text)
-    candidates = list(spacy_doc._.confmine_entities)
-    extra = _abbreviation_entities(doc.text, abbreviations)
-    grids = [(t.cell_spans, t) for t in tables if t.orientation == "rotated"]
-    grid_regions = []
-    for spans, _table in grids:
-        flat = [s for row in spans for s in row if s]
+    spacy_doc = nlp(doc.text.replace("\n", " "))
+    candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations)
+    regions = []
+    for table in tables:
+        flat = [span for row in table.cell_spans for span in row if span]
         if flat:
-            grid_regions.append((min(s[0] for s in flat), max(s[1] for s in flat)))
-    merged = resolve_overlaps(candidates + extra)
-    merged = [e for e in merged if not any(s <= e["start"] < end for s, end in grid_regions)]
-    for _spans, table in grids:
-        merged.extend(table_cell_entities(doc.text, table, nlp))
+            regions.append((min(s for s, _ in flat), max(e for _, e in flat)))
+    merged = [e for e in resolve_overlaps(candidates) if not any(s <= e["start"] < end for s, end in regions)]
+    short_forms = _short_forms(abbreviations)
+    for table in tables:
+        merged.extend(resolve_overlaps(table_cell_entities(doc.text, table, nlp, short_forms)))
+    merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
     sentence_starts = [sent.start_char for sent in spacy_doc.sents]
     result: list[Entity] = []
     for e in sorted(merged, key=lambda e: (e["start"], e["end"])):

@@ -40,12 +40,16 @@ def identifier_entities(text: str) -> list[dict]:
 
 
 def dose_entities(text: str) -> list[dict]:
-    """Cell doses in prose: a scientific-notation dose must be followed by a mention of cells."""
+    """Cell doses in prose, one entity per written dose ("6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9 cells"
+    is three); a scientific-notation dose must be followed by a mention of cells."""
     found = []
     for dose in parse_doses(text, require_cells=True):
-        start = dose.start + (1 if text[dose.start] == "(" and ")" not in text[dose.start : dose.end] else 0)
-        found.append({"label": "DOSE", "start": start, "end": dose.end, "unit": dose.unit,
-                      "value": dose.values[0], "values": list(dose.values)})
+        spans = dose.spans
+        values = dose.values if len(spans) == len(dose.values) else (dose.values[0],) * len(spans)
+        for (start, end), value in zip(spans, values, strict=True):
+            start += 1 if text[start] == "(" and ")" not in text[start:end] else 0
+            found.append({"label": "DOSE", "start": start, "end": end, "unit": dose.unit, "value": value,
+                          "values": list(dose.values) if len(spans) == 1 else [value]})
     return found
 
 

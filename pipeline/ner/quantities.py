@@ -35,6 +35,12 @@ class Dose:
     unit: str
     start: int
     end: int
+    parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Where each written expression lies: "6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9" is three."""
+        return self.parts or ((self.start, self.end),)
 
 
 def unit_after(text: str) -> str:
@@ -123,7 +129,7 @@ def _merge_lists(text: str, doses: list[Dose]) -> list[Dose]:
     for dose in doses:
         last = merged[-1] if merged else None
         if last and _JOINER.fullmatch(text[last.end : dose.start]):
-            merged[-1] = Dose(last.values + dose.values, dose.unit, last.start, dose.end)
+            merged[-1] = Dose(last.values + dose.values, dose.unit, last.start, dose.end, last.spans + dose.spans)
         else:
             merged.append(dose)
     return merged

@@ -1,7 +1,8 @@
 """Entities of table cells, where the column header supplies what the cell alone does not say.
 
-A cell "60%/60%" under "ORR/CR" is two outcomes; "6, 12 and 18" under "Cell dose (108 )" is a dose
-list of 6e8, 1.2e9 and 1.8e9 cells. Header words are matched with the same outcome lexicon as prose.
+A cell "60%/60%" under "ORR/CR" is two outcomes; "6, 12 and 18" under "Cell dose (108 )" is three
+doses (6e8, 1.2e9, 1.8e9 cells); "1983" under "Abstract number" is an abstract id; "FC" is the
+regimen the document's footnote defines. Header words are matched with the same lexicons as prose.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from spacy.language import Language
 from pipeline.models import Table
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import PERCENT
-from pipeline.ner.quantities import header_scale, header_unit, split_levels
+from pipeline.ner.quantities import header_scale, header_unit
+from pipeline.tables.roles import column_roles
 
-_DOSE_HEADER = re.compile(r"\bdoses?\b", re.I)
+_MARKS = "*†‡§"
 
 
 def header_outcomes(header: str) -> list[str]:
@@ -37,24 +39,33 @@ def _cell_outcomes(text: str, start: int, names: list[str]) -> list[dict]:
     for name, part in zip(names, parts, strict=True):
         value = PERCENT.search(part.group()) or re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*", part.group())
         if value:
-            number = float(value.group(1) if value.re is not PERCENT else value.group("value"))
             s = start + part.start() + len(part.group()) - len(part.group().lstrip())
             e = start + part.end() - (len(part.group()) - len(part.group().rstrip()))
-            found.append({"label": "OUTCOME", "start": s, "end": e, "normalized": name, "value": number, "unit": "%"})
+            found.append({"label": "OUTCOME", "start": s, "end": e, "normalized": name,
+                          "value": float(value.group(1)), "unit": "%"})
     return found
 
 
 def _cell_doses(text: str, start: int, scale: float, header: str) -> list[dict]:
-    levels = split_levels(re.sub(r"[*†‡§]+", "", text))
-    if not levels:
-        return []
-    stripped = text.rstrip("*†‡§ ")
-    return [{"label": "DOSE", "start": start, "end": start + len(stripped), "value": levels[0] * scale,
-             "values": [level * scale for level in levels], "unit": header_unit(header)}]
+    """One dose per number of a scaled dose cell ("1 or 3" under "(108 )": 1e8 and 3e8 cells)."""
+    return [{"label": "DOSE", "start": start + m.start(), "end": start + m.end(), "value": float(m.group()) * scale,
+             "unit": header_unit(header)}
+            for m in re.finditer(r"\d+(?:\.\d+)?", text.rstrip(_MARKS + " "))]
 
 
-def table_cell_entities(text: str, table: Table, nlp: Language) -> list[dict]:
+def _defined(text: str, start: int, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
+    """Short forms the document defines, inside a cell, with the label of their long form."""
+    found = []
+    for m in re.finditer(r"[\w/-]+", text):
+        if m.group() in short_forms:
+            label, normalized = short_forms[m.group()]
+            found.append({"label": label, "start": start + m.start(), "end": start + m.end(), "normalized": normalized})
+    return found
+
+
+def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
     """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``."""
+    roles = column_roles(table.header)
     cells = [
         (col, span)
         for row in table.cell_spans
@@ -62,18 +73,24 @@ def table_cell_entities(text: str, table: Table, nlp: Language) -> list[dict]:
         if span is not None and span[1] > span[0]
     ]
     found: list[dict] = []
-    docs = nlp.pipe(text[s:e] for _col, (s, e) in cells)
+    docs = nlp.pipe(text[s:e].replace("\n", " ") for _col, (s, e) in cells)
     for (col, (start, _end)), cell_doc in zip(cells, docs, strict=True):
         header = table.header[col] if col < len(table.header) else ""
+        role = roles[col] if col < len(roles) else ""
         cell = cell_doc.text
         outcomes = header_outcomes(header)
         scale = table.column_scales.get(header) or header_scale(header)
-        if outcomes and "%" in cell or (outcomes and len(outcomes) > 1 and "/" in cell):
+        if outcomes and ("%" in cell or (len(outcomes) > 1 and "/" in cell)):
             found.extend(_cell_outcomes(cell, start, outcomes))
-            continue
-        if scale and _DOSE_HEADER.search(header):
+        elif scale and role == "doses":
             found.extend(_cell_doses(cell, start, scale, header))
-            continue
-        for entity in cell_doc._.confmine_entities:
-            found.append({**entity, "start": entity["start"] + start, "end": entity["end"] + start})
+        elif role == "abstract_number" and re.fullmatch(r"\s*\d{1,5}\s*", cell):
+            m = re.search(r"\d+", cell)
+            found.append({"label": "ABSTRACT_ID", "start": start + m.start(), "end": start + m.end(),  # type: ignore[union-attr]
+                          "normalized": m.group()})  # type: ignore[union-attr]
+        else:
+            found.extend(
+                {**e, "start": e["start"] + start, "end": e["end"] + start} for e in cell_doc._.confmine_entities
+            )
+            found.extend(_defined(cell, start, short_forms))
     return found

@@ -15,7 +15,8 @@ from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
 from pipeline.records.normalize import Glossary
 from pipeline.records.references import cited_products
-from pipeline.records.table_rows import Partial, clinical_rows, column_roles, is_clinical, preclinical_rows
+from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
+from pipeline.tables.roles import column_roles
 
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product", "cell_source",
             "preconditioning")

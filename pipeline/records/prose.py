@@ -139,10 +139,11 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
             f.setdefault("product", glossary.expand(e.text))
         elif e.label == "CELL_SOURCE" and e.normalized and not re.match(r"[\w\s-]{0,40}transplant", text[e.end :]):
             f.setdefault("cell_source", e.normalized)
-        elif e.label == "DOSE" and e.value is not None:
-            sentence = _sentence_of(text, seg, e.start)
-            parsed = parse_doses(e.text)
-            out.doses.append((list(parsed[0].values) if parsed else [e.value], e.unit, sentence))
+
+    for s, e in _sentences(text, seg.start, seg.end):
+        sentence = " ".join(text[s:e].split())
+        for dose in parse_doses(text[s:e], require_cells=True):
+            out.doses.append((list(dose.values), dose.unit, sentence))
     _adverse_events(text, seg, inside, out)
     _preconditioning(text, seg, inside, out)
     m = _PATIENTS.search(text, seg.start, seg.end)

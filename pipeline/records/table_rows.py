@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.lexicons import load_rows
 from pipeline.models import Table
 from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
 from pipeline.records.normalize import Glossary
+from pipeline.tables.roles import column_roles
 
 
 @dataclass
@@ -21,16 +21,6 @@ class Partial:
     evidence: list[str] = field(default_factory=list)
     start: int = 0
     footnote_marks: list[str] = field(default_factory=list)
-
-
-def column_roles(header: list[str]) -> list[str]:
-    """The role of each column ("trial_id", "doses", ...) from ``table_headers.tsv``; "" if unknown."""
-    rules = [(re.compile(row["pattern"], re.I), row["role"]) for row in load_rows("table_headers")]
-    roles = []
-    for cell in header:
-        text = re.sub(r"\s*\(.*?\)\s*", " ", cell).strip()
-        roles.append(next((role for pattern, role in rules if pattern.search(text) or pattern.search(cell)), ""))
-    return roles
 
 
 def is_clinical(table: Table, roles: list[str]) -> bool:
