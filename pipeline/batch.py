@@ -101,12 +101,13 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
 
     A time limit is enforced with SIGALRM, so a pathological document fails alone.
     """
+    nlp = _worker_nlp()  # built once per worker, outside the document's time limit
     use_alarm = timeout > 0 and hasattr(signal, "SIGALRM")
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        result = extract_document(path, nlp=_worker_nlp(), max_bytes=max_bytes)
+        result = extract_document(path, nlp=nlp, max_bytes=max_bytes)
     except DocumentTimeout:
         result = _timed_out(Path(path), timeout)
     finally:

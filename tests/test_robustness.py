@@ -128,7 +128,7 @@ def test_a_slow_document_times_out_alone(tmp_path):
     # A long fragment run with no table structure keeps the segmenter busy.
     shred = "\n".join(("ab", "c", "", "d1", "%", "") * 20000)
     (folder / "slow.txt").write_text("Table 9 Shredded\n" + shred, encoding="utf-8")
-    summary = run_batch([folder], tmp_path / "out", doc_timeout=2)
+    summary = run_batch([folder], tmp_path / "out", doc_timeout=5)
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str, keep_default_na=False)
     assert list(errors.doc_id) == ["slow"] and errors.stage[0] == "timeout"
     assert summary.failed == 1
