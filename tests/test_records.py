@@ -109,3 +109,15 @@ def test_trials_reported_only_in_prose_still_give_records():
     assert arm.trial_id == "NCT05346198" and arm.phase == "I" and arm.n_patients == 15
     assert arm.doses_cells == "2.5e+06;5e+06;7.5e+06" and arm.dose_unit == "cells/kg"
     assert arm.orr_pct == 80
+
+
+def test_malformed_values_give_a_partial_record_not_a_crash():
+    text = "In the phase I study NCT1234567 (seven digits), the ORR was 160% and CR 40% (Abstract 77) [1].\n"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "ORR/CR", "Abstract number"],
+                  rows=[["NCT1234567", "12", "160%/40%", "77"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.trial_id == ""  # a 7-digit NCT id is not an id, and none is made up
+    assert arm.orr_pct is None and arm.cr_pct == 40
+    assert "partial record: orr_pct 160.0 is invalid" in arm.conflicts

@@ -9,6 +9,9 @@ yield records.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
 from pipeline.ner.quantities import format_cells, parse_doses
@@ -18,6 +21,7 @@ from pipeline.records.references import cited_products
 from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
 from pipeline.tables.roles import column_roles
 
+R = TypeVar("R", bound=BaseModel)
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product", "cell_source",
             "preconditioning")
 PER_ARM = ("orr_pct", "cr_pct")
@@ -123,6 +127,24 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     return top if names.count(top) >= share * len(names) else ""
 
 
+def _validated(model: type[R], doc_id: str, p: Partial, conflicts: list[str]) -> R:
+    """The record with every value that passes validation; a value that does not (a percentage over
+    100, a negative count) is dropped and named in ``conflicts``, so the record is kept, marked
+    partial, and nothing is made up."""
+    fields = {k: v for k, v in p.fields.items() if k in model.model_fields}
+    notes = list(conflicts)
+    while True:
+        try:
+            return model(doc_id=doc_id, evidence=_quotes(p.evidence), conflicts="; ".join(notes), start=p.start,
+                         **fields)
+        except ValidationError as error:
+            bad = {str(e["loc"][0]) for e in error.errors() if e["loc"] and str(e["loc"][0]) in fields}
+            if not bad:
+                raise
+            for name in sorted(bad):
+                notes.append(f"partial record: {name} {fields.pop(name)!r} is invalid and was dropped")
+
+
 def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
@@ -178,13 +200,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             p.fields["disease"] = topic
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
-        fields = {k: v for k, v in p.fields.items() if k in TrialArm.model_fields}
-        trials.append(TrialArm(doc_id=doc.doc_id, evidence=_quotes(p.evidence), conflicts="; ".join(conflicts),
-                               start=p.start, **fields))
-    studies = [
-        PreclinicalStudy(doc_id=doc.doc_id, evidence=_quotes(p.evidence), start=p.start,
-                         **{k: v for k, v in p.fields.items() if k in PreclinicalStudy.model_fields})
-        for p in preclinical
-    ]
+        trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))
+    studies = [_validated(PreclinicalStudy, doc.doc_id, p, []) for p in preclinical]
     return sorted(trials, key=lambda t: t.start), sorted(studies, key=lambda s: s.start)
 
