@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import os
 import signal
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pipeline import columns
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentResult, ErrorRecord
-from pipeline.output import write_atomic
+from pipeline.output import open_temporary, write_atomic
 
 PIPELINE_VERSION = "0.1.0"
 TASKS_PER_WORKER = 200
@@ -286,8 +285,7 @@ class _CsvSink:
 
     def __init__(self, path: Path, header: list[str]):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, self.tmp = open_temporary(path)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(header)

@@ -11,10 +11,24 @@ import pandas as pd
 from pydantic import BaseModel
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def open_temporary(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path`` with the permissions a plain ``open`` would give (mkstemp's
+    are owner-only), so a renamed output is as readable as any other file the user writes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, 0o666 & ~_umask())
+    return fd, tmp
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write ``content`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    fd, tmp = open_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)

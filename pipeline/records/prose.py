@@ -64,6 +64,7 @@ def segments(doc: IngestedText) -> list[Segment]:
         text = doc.text[section.start : section.end]
         start = 0
         for m in _CITATION.finditer(text):
+            start += len(text[start : m.start()]) - len(text[start : m.start()].lstrip(".;,) \n"))
             seg = Segment(section.start + start, section.start + m.end(), abstract_number=m.group("abstract") or "",
                           reference=m.group("ref") or m.group("ref2") or "")
             number = seg.abstract_number
