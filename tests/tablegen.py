@@ -96,7 +96,8 @@ ABBREVIATIONS = {
     "DLBCL": "diffuse large B-cell lymphoma", "CLL": "chronic lymphocytic leukemia", "MDS": "myelodysplastic syndrome",
     "FC": "fludarabine and cyclophosphamide", "ORR": "overall response rate", "CR": "complete response",
     "CRS": "cytokine release syndrome", "ICANS": "immune effector cell-associated neurotoxicity syndrome",
-    "GVHD": "graft-versus-host disease", "iPSCs": "induced pluripotent stem cells", "RRMM": "relapsed/refractory multiple myeloma",
+    "GVHD": "graft-versus-host disease", "iPSCs": "induced pluripotent stem cells",
+    "RRMM": "relapsed/refractory multiple myeloma",
 }
 
 DISEASES = ["AML", "MM", "R/R MM", "B-ALL", "DLBCL", "R/R AML", "Multiple myeloma", "CLL", "MDS", "RRMM"]
@@ -158,7 +159,10 @@ def _percent(rng: random.Random) -> str:
 
 
 def _study(rng: random.Random, bispecific: bool, index: int, used_refs: set[int]) -> dict[str, str]:
-    registry = f"NCT0{rng.randint(1000000, 6999999)}" if rng.random() < 0.8 else f"ChiCTR{rng.randint(1800000000, 2300000000)}"
+    if rng.random() < 0.8:
+        registry = f"NCT0{rng.randint(1000000, 6999999)}"
+    else:
+        registry = f"ChiCTR{rng.randint(1800000000, 2300000000)}"
     ref = rng.randint(1, 60)
     while ref in used_refs:
         ref = rng.randint(1, 60)
@@ -238,8 +242,8 @@ def random_table(rng: random.Random, number: int | None = None) -> tuple[Generat
             block = range(arm_cols[0], arm_cols[rng.randint(1, len(arm_cols) - 1)] + 1)
             rows.append(_printed(rng, columns, arm, block, missing=False))
     used = {v for s in studies for v in s.values()} | set(names)
-    abbreviations = [f"{sf} {lf}" for sf, lf in ABBREVIATIONS.items() if any(sf in value.split("/") or sf in value.split()
-                                                                         or value == sf for value in used)]
+    abbreviations = [f"{sf} {lf}" for sf, lf in ABBREVIATIONS.items()
+                     if any(sf in value.split("/") or sf in value.split() or value == sf for value in used)]
     notes = []
     if rng.random() < 0.5:
         notes.append(rng.choice(NOTES))

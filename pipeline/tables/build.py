@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
-
-import re
 
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
@@ -33,6 +32,18 @@ class HeaderName:
 
 
 @dataclass
+class Body:
+    """What an upright layout parser found under the caption."""
+
+    header: list[HeaderName]
+    rows: list[RowParse]
+    notes: list[tuple[int, int]] = field(default_factory=list)
+    end: int = 0
+    warnings: list[str] = field(default_factory=list)
+    kinds: list[ColumnType] = field(default_factory=list)
+
+
+@dataclass
 class TableParts:
     number: int
     orientation: Literal["upright", "rotated"]
@@ -54,23 +65,8 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
     warnings = list(parts.warnings)
     previous: list[str] | None = None
     kinds = parts.kinds or [ColumnType.TEXT] * len(header)
-    for index, row in enumerate(parts.rows):
-        values: list[str] = []
-        row_spans: list[tuple[int, int] | None] = []
-        printed = [col for col, slot in enumerate(row.slots) if slot.kind not in ("inherited", "blank")]
-        last_printed = max(printed) if printed else -1
-        for col, slot in enumerate(row.slots):
-            if slot.kind == "inherited" and col > last_printed and kinds[col] in ARM_COLUMNS:
-                slot = Slot("blank")
-                values.append("")
-                row_spans.append(None)
-                continue
-            value, span = _cell(text, slot, previous, col)
-            if col in row.extra:
-                value = " ".join([value] + [normalise(text[a:b]) for a, b in row.extra[col]]).strip()
-                span = span or row.extra[col][0]
-            values.append(value)
-            row_spans.append(span)
+    for row in parts.rows:
+        values, row_spans = _row(text, row, previous, kinds)
         rows.append(values)
         spans.append(row_spans)
         previous = values
@@ -94,6 +90,28 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
         cell_spans=spans,
         warnings=warnings,
     )
+
+
+def _row(text: str, row: RowParse, previous: list[str] | None,
+         kinds: list[ColumnType]) -> tuple[list[str], list[tuple[int, int] | None]]:
+    """A row's cell strings and spans; a continuation row takes the cells it does not print from the
+    row above, except the arm's own columns after its last printed cell, which stay empty."""
+    values: list[str] = []
+    spans: list[tuple[int, int] | None] = []
+    printed = [col for col, slot in enumerate(row.slots) if slot.kind not in ("inherited", "blank")]
+    last_printed = max(printed) if printed else -1
+    for col, slot in enumerate(row.slots):
+        if slot.kind == "inherited" and col > last_printed and kinds[col] in ARM_COLUMNS:
+            values.append("")
+            spans.append(None)
+            continue
+        value, span = _cell(text, slot, previous, col)
+        if col in row.extra:
+            value = " ".join([value] + [normalise(text[a:b]) for a, b in row.extra[col]]).strip()
+            span = span or row.extra[col][0]
+        values.append(value)
+        spans.append(span)
+    return values, spans
 
 
 def _cell(text: str, slot: Slot, previous: list[str] | None, col: int) -> tuple[str, tuple[int, int] | None]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from pipeline.tables.context import WORD, DocContext
+from pipeline.tables.context import DocContext
 from pipeline.tables.vocabulary import ColumnType
 
 T = ColumnType
@@ -23,10 +23,18 @@ EMPTY_SCORE = 1.5
 _FOOTNOTE_MARK = "*†‡§¶"
 
 _BAD_START = set(",.;:)]}%/|×–—-")
-# Two cells run together without a space: a word or percent glued onto the end of another.
-_GLUED = re.compile(r"[a-z0-9)\]%][A-Z][a-z]{2,}|[A-Z]{2}[a-z]{2,}|[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|[)\]%][A-Z]|"
-                    r"(?<=\d)[A-Z]{2,}\d|[a-z]{3}[A-Z]|%\d|[\d%][–—][A-Z]")
+# Two cells run together without a space: a word or percent glued onto the end of another. A word
+# glued after a number or bracket ("1Grade", "(1)Pomalidomide") is strong evidence; an abbreviation
+# or percent glued to a word ("2CRS", "ICANS3%") may also be a space lost inside one cell.
+_GLUED = re.compile(r"[a-z0-9)\]%][A-Z][a-z]{2,}|[A-Z]{2}[a-z]{2,}|[)\]%][A-Z]|[a-z]{3}[A-Z]|%\d|[\d%][–—][A-Z]")
+_WEAK_GLUED = re.compile(r"[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|(?<=\d)[A-Z]{2,}\d")
 GLUED_PENALTY = 2.0
+WEAK_GLUED_PENALTY = 1.0
+# What only a safety, response or citation cell holds: in a cell of another type it is a neighbour's text.
+_FOREIGN = re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d")
+FOREIGN_PENALTY = 2.0
+# What only a product cell holds: in a safety or response cell it is the product's text run into it.
+_PRODUCT_NAME = re.compile(r"CAR-?(?:T|NK)|(?<=[a-z])mab\b|-cel\b")
 _BAD_END = set(",;:(–-/+&×[≥≤<>~")
 _DANGLING = frozenset({"and", "or", "of", "with", "the", "to", "in", "by", "for", "at", "per", "vs"})
 
@@ -37,7 +45,8 @@ _TRIAL_IDS = re.compile(rf"{_ID}(?:\s*(?:[;,/&]|and)\s*{_ID})*(?:\s*{_NAME_IN_BR
 _ANY_ID = re.compile(_ID)
 _ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
 _TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
-_ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?(?:\s{_NAME_IN_BRACKETS})?")
+_ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
+                    rf"(?:\s{_NAME_IN_BRACKETS})?")
 _NOT_STATED = re.compile(r"(?i)(?:not (?:stated|available|reported|applicable|specified)|n/?a|nr|none|"
                          r"unknown|pending|no)\.?")
 _NONE = re.compile(r"(?i)(?:none|no|nil|not (?:reported|applicable|used|given)|n/?a|nr)\.?|0")
@@ -67,7 +76,11 @@ _PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d
 _PRODUCT_WORD = re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b")
 
 _DOSE_WORDS = frozenset(
-    ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per", "and", "or", "to", "x", "m", "million", "billion", "mg", "mg/kg", "µg/kg", "μg/kg", "ug/kg", "m2", "cells/kg", "cells/m2", "flat", "fixed", "dose", "doses", "level", "levels", "round", "rounds", "weekly", "biweekly", "qw", "q2w", "q3w", "iv", "sc", "na", "nr", "times", "day", "days", "d", "step-up", "mg/m2", "e", "cohort", "each", "total", "then"]
+    ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per",
+     "and", "or", "to", "x", "m", "million", "billion", "mg", "mg/kg", "µg/kg", "μg/kg", "ug/kg", "m2",
+     "cells/kg", "cells/m2", "flat", "fixed", "dose", "doses", "level", "levels", "round", "rounds",
+     "weekly", "biweekly", "qw", "q2w", "q3w", "iv", "sc", "na", "nr", "times", "day", "days", "d",
+     "step-up", "mg/m2", "e", "cohort", "each", "total", "then"]
 )
 _DOSE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-zµμ]+(?:[-/+][A-Za-z0-9µμ]+)*\+?|\S")
 _DOSE_UNIT = re.compile(r"×|\bx\b|cells|/kg|mg|million")
@@ -76,19 +89,23 @@ _DOSE_SYMBOLS = set("×x*†‡,;/–-()≤≥<>~.^+=")
 _DISEASE_HEAD = re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
                            r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b")
 _DISEASE_MODIFIERS = frozenset(
-    ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid", "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic", "recurrent", "progressive", "untreated", "naive", "n", "=", "(n", "and/or", "all", "b-cell", "t-cell", "cd19+", "cd30+", "cd33+", "hematological", "haematological"]
+    ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid",
+     "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic",
+     "recurrent", "progressive", "untreated", "naive", "n", "=", "(n", "and/or", "all", "b-cell", "t-cell",
+     "cd19+", "cd30+", "cd33+", "hematological", "haematological"]
 )
 _SOURCE_HEAD = re.compile(r"(?i)cord|blood|umbilical|ipsc|pluripotent|peripheral|donor|autologous|"
                           r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
                           r"cell line|primary|third-party|\bPB\b|\bCB\b")
 _TARGET_CONNECTORS = frozenset(
-    ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti", "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
+    ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti",
+     "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
 )
 _AE_WORDS = re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
                        r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b")
 
 
-_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}(?:/[A-Z][A-Za-z]{0,3})?")
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")
 _ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 UNKNOWN_ABBREVIATION = 1.0  # "ICA" (of "ICANS" cut short) is no word the document uses
 _WORDISH = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+")
@@ -111,11 +128,14 @@ def well_formed(value: str, partial: bool = False) -> float | None:
     last = value.rstrip(_FOOTNOTE_MARK)
     if not last:
         return None
-    last_word = last.split()[-1].lower()
+    words = last.split()
+    last_word = words[-1].lower()
     if last[-1] in _BAD_END or last_word in _DANGLING:
         if not partial:
             return None
         penalty -= 1.0
+    if len(words) > 1 and last_word in ("no", "not"):
+        penalty -= 2.0  # "...; no" lost what it negates
     depth = 0
     for ch in value:
         if ch in "([":
@@ -231,6 +251,8 @@ def _text_score(value: str, ctx: DocContext) -> float:
         score += 0.8
     if len(value) > 80:
         score -= 1.0
+    if len(tokens) > 1 and re.fullmatch(r"[A-Z]", tokens[-1]) and tokens[-1] not in "TB":
+        score -= 1.5  # "CD19 C": a word cut after its first letter
     return score
 
 
@@ -274,7 +296,7 @@ def _trial(value: str, ctx: DocContext) -> float | None:
     if _ET_AL.fullmatch(value):
         return 3.5
     if _NOT_STATED.fullmatch(value):
-        return 2.0
+        return 0.0 if value.lower() in ("none", "no") else 2.0
     if "%" in value or len(value.split()) > 5:
         return None
     if _TRIAL_NAME.fullmatch(value) and len(value) <= 30:
@@ -344,10 +366,10 @@ def _agentive(value: str, ctx: DocContext) -> tuple[int, int]:
 
 
 def _regimen(value: str, ctx: DocContext) -> float | None:
-    if _NONE.fullmatch(value):
-        return 3.5
     if value[0].isdigit():
         return None
+    if _NONE.fullmatch(value):
+        return 3.5
     found, unknown = _agentive(value, ctx)
     if found and not unknown:
         return 4.5
@@ -372,7 +394,7 @@ def _agent(value: str, ctx: DocContext) -> float | None:
 def _dose(value: str, ctx: DocContext) -> float | None:
     if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
         return None
-    if value[-1] in ".,":
+    if value[-1] == ".":
         return None
     tokens = _DOSE_TOKEN.findall(value)
     if not any(t[0].isdigit() for t in tokens):
@@ -428,14 +450,16 @@ def _unfinished_list(value: str) -> float:
     if len(parts) < 2 or not any(c.isdigit() for c in "".join(parts[:-1])):
         return 0.0
     last = parts[-1]
-    if any(c.isdigit() for c in last) or re.search(r"(?i)\b(?:no|none|not|without|nil)\b", last):
+    if any(c.isdigit() for c in last) or re.search(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))", last):
         return 0.0
     return -2.0
 
 
 def _adverse(value: str, ctx: DocContext) -> float | None:
     if _NONE.fullmatch(value):
-        return 4.0
+        return 4.0 if value != "0" else 2.0
+    if value.isdigit() and len(value) > 1:
+        return None  # a bare number is a count or an abstract, not a safety finding
     if _PAIR.fullmatch(value) and "%" in value:
         return 4.5 + _percent_evidence(value, ctx) + _pair_order(value)
     if _PERCENT.fullmatch(value) or _N_PERCENT.fullmatch(value):
@@ -481,11 +505,13 @@ def _product(value: str, ctx: DocContext) -> float | None:
     evidence = 1.0 if ctx.in_prose(value) or (len(value) >= 6 and ctx.squashed_in_prose(value)) else 0.0
     if ctx.lexicon.products and value in ctx.lexicon.products:
         return 5.0 + evidence
+    if ctx.lexicon.category(value) in ("targets", "diseases"):
+        return 1.0  # "CD19" alone names the antigen, not the product
     if _PRODUCT_CODE.fullmatch(value):
         return 4.0 + evidence
     if _PRODUCT_WORD.search(value) or _PRODUCT_CODE.search(value):
-        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
-    return text_score(value, ctx) - 0.5
+        return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + evidence
+    return text_score(value, ctx) - 0.5 + evidence
 
 
 def _year(value: str, ctx: DocContext) -> float | None:
@@ -512,10 +538,10 @@ _SCORERS = {
 # The longest text a cell of each type plausibly holds (bounds the segmenter's search; a longer
 # cell is read as wrapped text by the upright line parser, not as one run).
 MAX_CHARS: dict[ColumnType, int] = {
-    T.COUNT: 24, T.ABSTRACT: 16, T.REFERENCE: 20, T.PHASE: 16, T.YEAR: 6, T.TRIAL: 45, T.OUTCOME: 70,
-    T.DOSE: 45, T.REGIMEN: 45, T.TARGET: 45, T.DISEASE: 60, T.SOURCE: 45, T.TEXT: 80,
+    T.COUNT: 24, T.ABSTRACT: 16, T.REFERENCE: 20, T.PHASE: 16, T.YEAR: 6, T.TRIAL: 45, T.OUTCOME: 60,
+    T.DOSE: 45, T.REGIMEN: 40, T.TARGET: 40, T.DISEASE: 50, T.SOURCE: 45, T.TEXT: 70,
 }
-DEFAULT_MAX_CHARS = 70
+DEFAULT_MAX_CHARS = 60
 
 
 def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
@@ -536,11 +562,15 @@ def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
 
 def glue_points(value: str) -> int:
     """Places where two cells seem run together (a word glued to the end of another)."""
-    return len(_GLUED.findall(value))
+    return len(_GLUED.findall(value)) + len(_WEAK_GLUED.findall(value))
 
 
 def contains_id(value: str) -> bool:
     return bool(_ANY_ID.search(value))
+
+
+_TYPED_KINDS = frozenset({T.TRIAL, T.DISEASE, T.SOURCE, T.TARGET, T.PRODUCT, T.AGENT, T.REGIMEN, T.DOSE, T.COUNT,
+                          T.PHASE, T.ABSTRACT, T.YEAR})
 
 
 def max_chars(kind: ColumnType) -> int:
@@ -564,22 +594,24 @@ def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = Fa
     score = _SCORERS[kind](value, ctx)
     if score is None:
         return None
-    return score + shape - GLUED_PENALTY * _glued(value, ctx)
+    if kind in _TYPED_KINDS:
+        score -= FOREIGN_PENALTY * len(_FOREIGN.findall(value))
+    elif kind in (T.ADVERSE, T.OUTCOME):
+        score -= FOREIGN_PENALTY * len(_PRODUCT_NAME.findall(value))
+    return score + shape - _glued(value, ctx)
 
 
-def _glued(value: str, ctx: DocContext) -> int:
-    """Glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
-    count = 0
+def _glued(value: str, ctx: DocContext) -> float:
+    """Cost of the glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
+    cost = 0.0
     for token in value.split():
-        if _GLUED.search(token) and token.lower().strip(",;()") not in ctx.ngrams:
-            count += len(_GLUED.findall(token))
-    return count
+        if token.lower().strip(",;()") in ctx.ngrams:
+            continue
+        cost += GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
+    return cost
 
 
 def normalise(raw: str) -> str:
     """A cell's text as reported: whitespace (line breaks of wrapped cells) folded to single spaces."""
     return " ".join(raw.split())
 
-
-def has_words(value: str) -> bool:
-    return bool(WORD.search(value))

@@ -94,7 +94,7 @@ class DocContext:
     numbers: frozenset[str]
     abstract_numbers: frozenset[str]
     patient_counts: frozenset[str] = frozenset()
-    squashed: str = ""
+    squashed: frozenset[str] = frozenset()
     abbreviations: dict[str, str] = field(default_factory=dict)
     citations: list[tuple[int, int, str]] = field(default_factory=list)
     memo: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -124,21 +124,24 @@ class DocContext:
         return None
 
     def squashed_in_prose(self, value: str) -> bool:
-        """Whether ``value`` occurs in the prose once spaces are ignored ("1×106" in "1 × 106"),
-        as a whole (not "6,1" inside "6,12")."""
-        squashed = "".join(value.split())
-        if squashed not in self.squashed:
-            return False
-        return bool(re.search(rf"(?<![\d.,]){re.escape(squashed)}(?![\d.,]\d|\d)", self.squashed))
+        """Whether ``value`` is a run of prose words with the spaces dropped ("1×106" for "1 × 106",
+        "Anti-BCMACAR-T" for "Anti-BCMA CAR-T"): a cell whose line-end space was lost."""
+        return _squash(value) in self.squashed
 
     def in_prose(self, phrase: str) -> bool:
         """Whether the words of ``phrase`` occur together in the document's prose (case-insensitive)."""
-        tokens = [w.lower() for w in words(phrase)]
-        if not tokens:
-            return False
-        if len(tokens) <= NGRAM:
-            return " ".join(tokens) in self.ngrams
-        return all(" ".join(tokens[i:i + NGRAM]) in self.ngrams for i in range(len(tokens) - NGRAM + 1))
+        known = self.memo.get(("prose", phrase))
+        if known is None:
+            tokens = [w.lower() for w in words(phrase)]
+            if not tokens:
+                found = False
+            elif len(tokens) <= NGRAM:
+                found = " ".join(tokens) in self.ngrams
+            else:
+                found = all(" ".join(tokens[i:i + NGRAM]) in self.ngrams for i in range(len(tokens) - NGRAM + 1))
+            known = 1.0 if found else 0.0
+            self.memo[("prose", phrase)] = known
+        return known > 0
 
     def bigram(self, left: str, right: str) -> bool:
         return f"{left.lower()} {right.lower()}" in self.ngrams
@@ -156,6 +159,19 @@ class DocContext:
                     previous = start - 2500
                 return self.text[previous:end]
         return ""
+
+
+SQUASHED_NGRAM = 6
+
+
+def _squash(value: str) -> str:
+    return "".join(value.split()).lower().strip(",.;:()[]")
+
+
+def _squashed_ngrams(chunk: str) -> set[str]:
+    tokens = chunk.split()
+    return {_squash("".join(tokens[i:i + n])) for n in range(1, SQUASHED_NGRAM + 1)
+            for i in range(len(tokens) - n + 1)}
 
 
 def _category_of_phrase(phrase: str, lexicon: Lexicon) -> str | None:
@@ -216,7 +232,7 @@ def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocConte
         numbers=frozenset(numbers),
         abstract_numbers=frozenset(abstracts),
         patient_counts=frozenset(counts),
-        squashed="".join("".join(doc.text[a:b].split()) for a, b in spans),
+        squashed=frozenset(g for a, b in spans for g in _squashed_ngrams(doc.text[a:b])),
         citations=sorted(citations),
     )
     context.add_abbreviations((sf, lf.strip()) for sf, lf in glossary)

@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 
 MARKERS = "*†‡§¶"
+CAPTION = re.compile(r"(?:Table|TABLE)\s*(\d{1,3})\b")
 _MARKER = re.compile(rf"[{MARKERS}]+\s?(?=[A-Z(\d])")
+# A letter note at the start of a line under a table ("a Primary efficacy analysis set").
+_LETTER_MARKER = re.compile(r"(?m)^[a-e]\s(?=[A-Z(])")
 _FOOTNOTE_PREFIX = re.compile(r"(?:Abbreviations?|Notes?|Source|Footnotes?)\s*[:.]\s*")
 _DEFINITION = re.compile(r"(?P<sf>\S{1,16}?)(?P<sep>\s*[:=,]\s+|\s+)(?P<lf>.+)", re.DOTALL)
 
@@ -33,8 +36,8 @@ def parse_definition(item: str) -> tuple[str, str] | None:
         return None
     if re.search(r"[.!?]\s+[A-Z]", long) or len(long) < 2:
         return None
-    lf_words = long.split()
-    if len(lf_words) > max(4, len(letters) + 3):
+    lf_words = re.sub(r"\([^()]*\)", " ", long).split()
+    if not lf_words or len(lf_words) > max(4, len(letters) + 3):
         return None
     if sum(1 for w in lf_words if sum(c.isupper() or c.isdigit() for c in w) >= 2) >= 2:
         return None
@@ -99,7 +102,8 @@ def _token_starts(text: str, start: int, end: int) -> list[int]:
         ch, before = text[pos], text[pos - 1]
         if ch.isspace():
             continue
-        if before.isspace() or before in ".;" or (ch.isupper() and (before.islower() or before in ")]" or before.isdigit())):
+        glued = ch.isupper() and (before.islower() or before in ")]" or before.isdigit())
+        if before.isspace() or before in ".;" or glued:
             starts.append(pos)
     return starts
 
@@ -122,7 +126,7 @@ def is_footnote(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
-    if stripped[0] in MARKERS or _FOOTNOTE_PREFIX.match(stripped):
+    if stripped[0] in MARKERS or _FOOTNOTE_PREFIX.match(stripped) or _LETTER_MARKER.match(stripped):
         return True
     items = _items(stripped, 0, len(stripped))
     parsed = sum(1 for a, b in items if parse_definition(stripped[a:b]))
@@ -152,15 +156,20 @@ def split_footnotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
         single = list_start(text, start, end, min_items=1)
         if single is not None and text[start:single].rstrip().endswith("."):
             listed = single
-    if listed is not None and not _MARKER.match(text[start:listed].lstrip()):
+    before = text[start:listed].lstrip() if listed is not None else ""
+    if listed is not None and not (_MARKER.match(before) or _LETTER_MARKER.match(before)):
         listed = start
     notes_end = listed if listed is not None else end
     cuts = [start]
+    for m in _LETTER_MARKER.finditer(text, start, notes_end):
+        if m.start() > start:
+            cuts.append(m.start())
     for m in _MARKER.finditer(text, start, notes_end):
         before = text[max(start, m.start() - 2):m.start()]
         if m.start() > start and (before.endswith((". ", ".\n", "\n")) or before.rstrip().endswith(".")):
             cuts.append(m.start())
     cuts.append(notes_end)
+    cuts = sorted(set(cuts))
     for a, b in zip(cuts, cuts[1:], strict=False):
         a, b = _trim(text, a, b)
         if b > a:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.tables.columns import normalise
 from pipeline.tables.context import DocContext
+from pipeline.tables.footnotes import parse_definition
 from pipeline.tables.vocabulary import (
     DANGLING,
     LOWERCASE_NAMES,
@@ -35,6 +36,7 @@ LEADING_MODIFIER = 0.5  # "ID..." rarely starts a name (the ID of "Trial ID" los
 MAX_UNKNOWN_IN_NAME = 1  # a column name is short: a head word and known modifiers, at most one other
 MAX_HEADER_CHARS = 70
 
+ID_PREFIXES = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACTRN", "jRCT", "CTR", "KCT", "UMIN", "DRKS")
 _SCALE = re.compile(r"\(\s*(?:[×xX]\s*)?10\s*\^?\s*([1-9]\d?)(?![\d.])[^()]*\)")
 _LONG_NUMBER = re.compile(r"(?<![\d.])\d{3,}")
 _GLUED_DIGITS = re.compile(r"[A-Za-z]{2,}\d")
@@ -115,6 +117,8 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
     outside = _outside_parentheses(value)
     if _LONG_NUMBER.search(outside) or _GLUED_DIGITS.search(outside):
         return None
+    if sum(1 for part in outside.split(",") if parse_definition(part.strip())) >= 2:
+        return None  # "ORR overall response rate, CR complete response" is a footnote's list
     words = header_words(value)
     if not words or len(words) > 9:
         return None
@@ -131,7 +135,8 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
             kinds.append(kind)
     distinct = set(kinds)
     glued = glue_cost(outside)
-    if len(words) > 1 and words[0].isupper() and is_modifier(words[0]) and words[1].lower() != "of":
+    if len(words) > 1 and is_modifier(words[0]) and words[1].lower() != "of" and (
+            words[0].isupper() or is_modifier(words[1])):
         glued += LEADING_MODIFIER
     role = role_type(value)
     if distinct:
@@ -194,8 +199,14 @@ def _end_ok(text: str, pos: int) -> bool:
     if pos >= len(text) or pos <= 0:
         return True
     left, right = text[pos - 1], text[pos]
-    if left.isupper() and (right.islower() or right.isdigit()):
+    if left.isupper() and right.islower():
         return False
+    if right.isdigit() and left.isalpha():
+        start = pos
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+        if text[start:pos] in ID_PREFIXES or text[start:pos].endswith(ID_PREFIXES):
+            return False
     return not (left.isalpha() and right.isalpha() and left.islower() and right.islower())
 
 

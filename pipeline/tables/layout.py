@@ -72,3 +72,23 @@ def footnote_line(text: str, block: list[Line], index: int) -> bool:
     rest = text[block[index].start:block[-1].end]
     has_definition = any(footnotes.parse_definition(item) for item in re.split(r"[;,]\s*", line))
     return len(line) >= 50 and has_definition and footnotes.is_footnote(rest)
+
+
+def paragraph_end(lines: list[Line], index: int) -> int:
+    """End of the paragraph (run of lines without a blank line between them) holding ``lines[index]``."""
+    end = lines[index].end
+    for line in lines[index + 1:]:
+        if line.start - end > 1:
+            break
+        end = line.end
+    return end
+
+
+def trailing_notes(text: str, blocks: list[list[Line]]) -> list[tuple[int, int]]:
+    """Footnote blocks that follow a table's last block (stopping at the first that is not one)."""
+    notes: list[tuple[int, int]] = []
+    for block in blocks:
+        if not footnotes.is_footnote(text[block[0].start:block[-1].end]):
+            break
+        notes += footnotes.split_footnotes(text, block[0].start, block[-1].end)
+    return notes

@@ -125,3 +125,24 @@ def _score(cache: CellCache, slots: Sequence[Slot], kinds: Sequence[ColumnType])
             value = cache.score(kind, slot.start, slot.end)
             total += value if value is not None else -100.0
     return total
+
+
+def cross_check(cache: CellCache, grid: GridParse, header: Sequence[HeaderCell]) -> list[str]:
+    """Compare a row's percentages with the prose that cites the same study: a percentage the prose
+    about the row never gives, where that prose does give percentages, is reported (never fixed)."""
+    warnings: list[str] = []
+    kinds = [cell.kind for cell in header]
+    for index, row in enumerate(grid.rows):
+        window = _row_window(cache, row, kinds)
+        said = set(re.findall(r"(\d+(?:\.\d+)?)\s?%", window))
+        if not said:
+            continue
+        for slot, cell in zip(row.slots, header, strict=True):
+            if cell.kind is not ColumnType.OUTCOME or slot.kind != "text":
+                continue
+            value = cache.text[slot.start:slot.end]
+            for number in re.findall(r"(\d+(?:\.\d+)?)\s?%", value):
+                if number not in said:
+                    warnings.append(f"row {index + 1}: {cell.text} {value!r} gives {number}% where the prose "
+                                    f"about this study gives {', '.join(sorted(said))}%")
+    return warnings

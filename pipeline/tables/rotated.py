@@ -20,10 +20,9 @@ from pipeline.tables import footnotes
 from pipeline.tables.build import HeaderName, TableParts
 from pipeline.tables.context import DocContext
 from pipeline.tables.header import HeaderChain, find_header_chains
-from pipeline.tables.quality import refine_blanks, usable
+from pipeline.tables.quality import cross_check, refine_blanks, usable
 from pipeline.tables.segment import CellCache, GridParse, SegmentSettings, segment_rows
 
-CAPTION = re.compile(r"(?:Table|TABLE)\s*(\d{1,3})\b")
 LINE_END_CELL_BONUS = 0.3
 # In a shredded table cells meet without a space ("AMLUmbilical"): a space is a glyph inside a cell.
 SPACE_SPLIT = 1.5
@@ -36,27 +35,29 @@ def parse_rotated(doc: IngestedText, run: FragmentRun, ctx: DocContext,
     """The table held by a fragment run, or ``None`` when the run is not a captioned table."""
     settings = settings or SegmentSettings(space_split=SPACE_SPLIT)
     text = doc.text
-    inside = CAPTION.match(text, run.start)
+    inside = caption_in_run(text, run)
     if inside:
-        number, cap_start, zone = int(inside.group(1)), run.start, inside.end()
+        number, cap_start, zone = int(inside.group(1)), inside.start(), inside.end()
     else:
         outside = caption_before(text, run.start)
         if outside is None:
             return None
         number, cap_start, zone = outside[0], outside[1], run.start
     cuts = [run.start] + [b for b in run.breaks if run.start < b < run.end] + [run.end]
-    cuts = [c for c in cuts if c >= zone] if inside else cuts
+    cuts = ([zone] + [c for c in cuts if c > zone]) if inside else cuts
     cuts = [c for c in cuts if not inside_known_word(text, c, ctx)]
     if len(cuts) < 4:
         return None
 
     def start_ok(pos: int) -> bool:
+        """The header follows the caption or a footnote glued to it ("...syndromeNCT number"): the
+        glyph runs of a shredded table carry no space between them, the words of a caption do."""
         if pos == zone and not inside:
             return True
-        if pos <= zone or text[pos - 2:pos] in (", ", "; ") or text[pos - 1] in ",;":
+        if pos <= zone or text[pos - 1] in ",;" or text[pos - 1].isspace():
             return False
         before, here = text[pos - 1], text[pos]
-        return before.isspace() or before in ".)]*†‡" or (here.isupper() and (before.islower() or before.isdigit()))
+        return before in ".)]*†‡%" or (here.isupper() and (before.islower() or before.isdigit()))
 
     chains = find_header_chains(text, cuts, ctx, start_ok)
     if not chains:
@@ -82,7 +83,7 @@ def parse_rotated(doc: IngestedText, run: FragmentRun, ctx: DocContext,
     if best is None:
         return None
     _, chain, grid, tail = best
-    warnings = refine_blanks(cache, grid, chain.cells)
+    warnings = refine_blanks(cache, grid, chain.cells) + cross_check(cache, grid, chain.cells)
     if inside:
         cap_end = footnotes.caption_end(text, cap_start, chain.start)
         notes = footnotes.split_footnotes(text, cap_end, chain.start)
@@ -118,11 +119,22 @@ def inside_known_word(text: str, pos: int, ctx: DocContext) -> bool:
     return text[start:end].lower() in ctx.known_words
 
 
+def caption_in_run(text: str, run: FragmentRun) -> re.Match[str] | None:
+    """A "Table N" caption that starts the run or follows other rotated text glued to it (a side
+    banner shredded next to the table: "...OncologyTable 2 ...")."""
+    starts = [run.start] + [b for b in run.breaks if run.start < b < run.end]
+    for pos in starts:
+        m = footnotes.CAPTION.match(text, pos)
+        if m and (pos == run.start or not text[pos - 1].isdigit()):
+            return m
+    return None
+
+
 def caption_before(text: str, pos: int) -> tuple[int, int] | None:
     """(number, start) of a "Table N" caption on the last non-blank line before ``pos``."""
     head = text[:pos].rstrip()
     line_start = head.rfind("\n") + 1
-    m = CAPTION.match(head, line_start)
+    m = footnotes.CAPTION.match(head, line_start)
     return (int(m.group(1)), line_start) if m else None
 
 

@@ -92,7 +92,7 @@ class CellCache:
     settings: SegmentSettings = field(default_factory=SegmentSettings)
     cell_bonus: Mapping[int, float] = field(default_factory=dict)
     barriers: Sequence[int] = ()
-    candidates: dict[tuple[ColumnType, int], list[tuple[int, float]]] = field(default_factory=dict)
+    candidates: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]] = field(default_factory=dict)
     _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
     _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
@@ -179,7 +179,6 @@ def segment_rows(
 ) -> GridParse | None:
     """Best parse of ``text[cuts[0]:cuts[-1]]`` into rows of ``len(columns)`` cells, or ``None``."""
     settings = cache.settings
-    text = cache.text
     row_bonus = row_bonus or {}
     m, k = len(cuts), len(columns)
     if m < 2 or k < 1:
@@ -230,8 +229,9 @@ def segment_rows(
     return GridParse(_trace(cache, cuts, k, back, last, final[1], best), final[0])
 
 
-def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int]) -> list[tuple[int, float]]:
-    """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms).
+def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int]) -> list[tuple[int, float, bool]]:
+    """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms,
+    whether it is an empty marker).
 
     Memoised on the cache, so the header hypotheses of one table share the work.
     """
@@ -240,7 +240,7 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     if found is not None:
         return found
     cost = cache.settings.cell_cost
-    found: list[tuple[int, float]] = []
+    found: list[tuple[int, float, bool]] = []
     span = cache.span(a, ends[-1]) if ends else None
     if span is None or not viable_start(kind, cache.text, span[0]):
         cache.candidates[key] = found
@@ -254,7 +254,7 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
             break
         score = cache.score(kind, a, b)
         if score is not None:
-            found.append((b, score - cost + cache.edge(b)))
+            found.append((b, score - cost + cache.edge(b), cache.is_empty(a, b)))
         elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
             break
     cache.candidates[key] = found
@@ -266,14 +266,14 @@ def _fill(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind:
           j: int, mode: int, entry: bool = False) -> None:
     op = "cont" if entry else "fill"
     last = cuts[-1]
-    for b, score in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
+    for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
         if b > last:
             break
         i2 = index.get(b)
         if i2 is None:
             continue
         candidate = base + score
-        if (entry or j == 0) and cache.is_empty(cuts[i], b):
+        if empty and (entry or j == 0):
             candidate -= cache.settings.empty_entry_penalty if entry else cache.settings.empty_key_penalty
         target = best[i2][j + 1]
         if candidate > target[mode]:

@@ -81,7 +81,16 @@ HEAD_ABBREVIATIONS: dict[str, ColumnType] = {
 
 # Words that qualify a head word without naming a column themselves.
 MODIFIERS: frozenset[str] = frozenset(
-    ["number", "no", "no.", "nos", "of", "or", "and", "&", "/", "any", "all", "the", "a", "an", "grade", "grades", "rate", "rates", "level", "levels", "median", "range", "total", "type", "types", "cell", "cells", "kg", "per", "at", "in", "with", "by", "id", "evaluable", "treated", "nk", "car", "binding", "improved", "dual", "best", "overall", "complete", "partial", "max", "maximum", "regimen", "regimens", "size", "time", "days", "months", "mo", "value", "values", "mean", "count", "name", "names", "list", "main", "key", "prior", "previous", "cohort", "cohorts", "arm", "arms", "group", "groups", "line", "lines", "setting", "used", "given", "infused", "infusion", "schedule", "first", "second", "third", "duration", "rounds", "round", "follow", "up", "t-cell", "t", "x", "×", "%", "n", "mg", "m2", "kg.", "cells/kg", "severe", "≥", "≤", ">", "<", "+", "-", "–", ",", ".", ":", ";", "#", "reported", "stated", "ids"]
+    ["number", "no", "no.", "nos", "of", "or", "and", "&", "/", "any", "all", "the", "a", "an", "grade",
+     "grades", "rate", "rates", "level", "levels", "median", "range", "total", "type", "types", "cell",
+     "cells", "kg", "per", "at", "in", "with", "by", "id", "evaluable", "treated", "nk", "car", "binding",
+     "improved", "dual", "best", "overall", "complete", "partial", "max", "maximum", "regimen", "regimens",
+     "size", "time", "days", "months", "mo", "value", "values", "mean", "count", "name", "names", "list",
+     "main", "key", "prior", "previous", "cohort", "cohorts", "arm", "arms", "group", "groups", "line",
+     "lines", "setting", "used", "given", "infused", "infusion", "schedule", "first", "second", "third",
+     "duration", "rounds", "round", "follow", "up", "t-cell", "t", "x", "×", "%", "n", "mg", "m2", "kg.",
+     "cells/kg", "severe", "≥", "≤", ">", "<", "+", "-", "–", ",", ".", ":", ";", "#", "reported",
+     "stated", "ids"]
 )
 
 # Column names that legitimately start with a lower-case letter.
