@@ -88,6 +88,7 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
         column_scales=scales,
         continuation=[row.continuation for row in parts.rows],
         cell_spans=spans,
+        ambiguous=[(i, col) for i, row in enumerate(parts.rows) for col in sorted(row.ambiguous)],
         warnings=warnings,
     )
 

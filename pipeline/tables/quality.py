@@ -67,6 +67,7 @@ def refine_blanks(cache: CellCache, grid: GridParse, header: Sequence[HeaderCell
             note = f"row {index + 1}: one cell fewer than the header; column {names[chosen]!r} left empty"
             tied = _tied_placements(cache, row, chosen, kinds)
             if len(tied) > 1:
+                row.ambiguous.update(c for c in tied if c != chosen)
                 note += " (the text cannot show which of " + ", ".join(repr(names[c]) for c in tied) + " it is"
                 window = _row_window(cache, row, kinds)
                 if window and _mentions(window, _subjects(names[chosen], cache)):

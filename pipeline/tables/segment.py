@@ -58,6 +58,8 @@ class RowParse:
     continuation: bool
     score: float = 0.0
     extra: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    # Columns whose cell was placed by reading order alone (types could not tell the columns apart).
+    ambiguous: set[int] = field(default_factory=set)
 
 
 @dataclass
