@@ -97,7 +97,10 @@ def table_spec(table: Table, wrapped_labels: bool = False, ruled: bool = False) 
     return pdfgen.TableSpec(
         caption=f"Table {table.number} {table.caption}",
         header=header,
-        rows=[list(row) for row in table.rows],
+        # A cell the text path could only place by reading order is printed nowhere: the PDF
+        # must not state as fact what the text could not show.
+        rows=[["" if (i, j) in table.ambiguous else cell for j, cell in enumerate(row)]
+              for i, row in enumerate(table.rows)],
         footnotes=[_LOST_POWER.sub(r"\g<1>10^\2", note) for note in table.footnotes],
         rotated=table.number in ROTATED,
         ruled=ruled,
