@@ -51,7 +51,7 @@ _PAGE_LINE = re.compile(r"^[^\n]*\bPage\s+\d+\s+of\s+\d+(?!\d)[^\n]*\n?", re.MUL
 
 
 def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
-    """Spans of running header/footer lines ("Page 3 of 4 Huang et al. J Hematol Oncol ...").
+    """Spans of running header/footer lines ("Page 3 of 4 Smith et al. Blood Adv ...").
 
     Besides "Page N of M" lines, a line that recurs at least three times, a page's worth of text
     apart, and differs between its occurrences only in its numbers (a journal running head with the

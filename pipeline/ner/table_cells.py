@@ -1,7 +1,7 @@
 """Entities of table cells, where the column header supplies what the cell alone does not say.
 
 A cell "60%/60%" under "ORR/CR" is two outcomes; "6, 12 and 18" under "Cell dose (108 )" is three
-doses (6e8, 1.2e9, 1.8e9 cells); "1983" under "Abstract number" is an abstract id; "FC" is the
+doses (6e8, 1.2e9, 1.8e9 cells); "1234" under "Abstract number" is an abstract id; "FC" is the
 regimen the document's footnote defines. Header words are matched with the same lexicons as prose.
 """
 

@@ -1,6 +1,6 @@
 """Facts a summary's prose gives about one study.
 
-A summary reports study after study, each closed by its citation ("... (Abstract 3317) [11]."). The
+A summary reports study after study, each closed by its citation ("... (Abstract 1234) [7]."). The
 text from the previous citation to this one is the study's segment; the facts in it (phase, response
 rates, adverse events, patient numbers, doses) belong to the study the citation names.
 """

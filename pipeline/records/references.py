@@ -1,7 +1,7 @@
 """The reference list: which product each cited work is about.
 
 A summary often names a trial's product only in the title of the abstract it cites
-("Interim Phase I clinical data of FT576 as monotherapy ..."); that title is part of the document.
+("Interim phase I data of NKX101 as monotherapy ..."); that title is part of the document.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pipeline.models import IngestedText
 from pipeline.ner.lexicon import alias_index, lookup
 
 _ENTRY = re.compile(r"^\s*\[?(?P<n>\d{1,3})[.\]]\s+(?P<body>.+?)(?=^\s*\[?\d{1,3}[.\]]\s|\Z)", re.M | re.S)
-# A development code: letters then digits ("FT576", "NKX101", "CT103A"), not a CD antigen or gene.
+# A development code: letters then digits ("FT596", "NKX101", "CT103A"), not a CD antigen or gene.
 _CODE = re.compile(r"\b[A-Z]{2,5}-?\d{2,4}[A-Z]?\b")
 
 

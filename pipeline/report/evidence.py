@@ -129,7 +129,7 @@ def quotes_for(value: str, quotes: list[str], forms: dict[str, set[str]]) -> lis
     whole = [q for q, fq in folded if any(_mentions(fq, n) for n in needles)]
     if whole:
         return whole
-    # Table rows flattened into text run cells together ("NCT05008575AMLUmbilical cord").
+    # Table rows flattened into text run cells together ("NCT01234567ALLCord blood").
     return [q for q, fq in folded if any(len(n) >= 3 and n in fq for n in needles)]
 
 

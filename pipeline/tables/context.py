@@ -1,8 +1,8 @@
 """What a document itself tells the cell segmenter: its words, its abbreviations, its citations.
 
-A run-together row ("CD3310FC6, 12 and 18*") is split where the pieces are things the document talks
-about elsewhere: "CD33" and "FC" are in its prose or its abbreviation list, "3317" is cited as
-"(Abstract 3317)". The lexicons of ``pipeline/data`` add what every document of the field uses; they
+A run-together row ("CD1912FC1, 2 and 5*") is split where the pieces are things the document talks
+about elsewhere: "CD19" and "FC" are in its prose or its abbreviation list, "1234" is cited as
+"(Abstract 1234)". The lexicons of ``pipeline/data`` add what every document of the field uses; they
 are optional (a missing file gives an empty list), so the tables stage degrades instead of failing.
 """
 

@@ -1,6 +1,6 @@
 """Cut a run-together stream of table rows into cells: a dynamic programme over allowed cut points.
 
-The stream is the text after the header (``NCT05008575AMLUmbilical cord-derivedCD3310FC...``). A cell
+The stream is the text after the header (``NCT01234567ALLCord blood-derivedCD1912FC...``). A cell
 boundary may only fall on an allowed cut (a fragment break of a shredded rotated table, or a gap
 between words of an upright one). Rows are read column by column; each cell is scored by its column's
 type (``columns.py``). Three things make a row's parse more than a plain split:
