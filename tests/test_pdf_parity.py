@@ -174,6 +174,7 @@ def test_the_pdf_gives_its_tables_back(text_result: DocumentResult, pdf_result: 
         f"Table {t.number} {t.caption}" for t in text_result.tables if t.number in ROTATED]
     for ours, theirs in zip(pdf_result.tables, text_result.tables, strict=True):
         assert len(ours.rows) == len(theirs.rows)
+        assert ours.orientation == theirs.orientation
         assert sorted(ours.column_scales.values()) == sorted(theirs.column_scales.values())
     assert any("10^" in name for t in pdf_result.tables for name in t.column_scales)
 

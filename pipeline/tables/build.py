@@ -75,12 +75,15 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
     caption = _LABEL.sub("", caption)
     start = parts.caption[0]
     end = max([parts.end, parts.caption[1]] + [b for _, b in parts.footnotes])
+    # A PDF reader that saw the table printed rotated says so by its caption.
+    rotated = {" ".join(_LABEL.sub("", c).split()).lower() for c in doc.rotated_captions}
+    orientation = "rotated" if " ".join(caption.split()).lower() in rotated else parts.orientation
     return Table(
         number=parts.number,
         caption=caption,
         header=header,
         rows=rows,
-        orientation=parts.orientation,
+        orientation=orientation,
         footnotes=[normalise(text[a:b]) for a, b in parts.footnotes],
         page=doc.page_of(start),
         start=start,
