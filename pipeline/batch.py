@@ -95,9 +95,12 @@ def _on_alarm(signum, frame):  # pragma: no cover - called by the OS
     raise DocumentTimeout
 
 
-def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 0) -> dict:
+def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 0, store: str = "") -> dict:
     """Process one document (in whichever process this runs) and return its result as plain data.
 
+    With ``store`` (the result folder of the run) the worker saves a finished document itself and
+    returns only its ``info`` and ``errors``, so the parent process does not serialise every result a
+    second time: that serial work is what kept a second worker from doubling the throughput.
     A time limit is enforced with SIGALRM, so a pathological document fails alone.
     """
     nlp = _worker_nlp()  # built once per worker, outside the document's time limit
@@ -114,6 +117,9 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     result.ingested = None
+    if store and result.info.status == "ok" and result.info.sha256:
+        ResultStore.at(Path(store)).save(result)
+        return {"info": result.info.model_dump(mode="json"), "errors": []}
     return result.model_dump(mode="json")
 
 
@@ -149,6 +155,12 @@ class ResultStore:
     def __init__(self, out: Path):
         self.root = out / STATE_DIR / "results"
 
+    @classmethod
+    def at(cls, root: Path) -> ResultStore:
+        store = cls.__new__(cls)
+        store.root = root
+        return store
+
     def path(self, sha256: str) -> Path:
         return self.root / f"{sha256}-{PIPELINE_VERSION}.json"
 
@@ -163,24 +175,26 @@ class ResultStore:
 
     def save(self, result: DocumentResult) -> None:
         if result.info.sha256 and result.info.status == "ok":
-            write_atomic(self.path(result.info.sha256), result.model_dump_json())
+            # A cache entry: renamed into place whole, but not fsynced (a lost entry is recomputed).
+            write_atomic(self.path(result.info.sha256), result.model_dump_json(), durable=False)
 
 
 def _executor(workers: int):
     return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER)
 
 
-def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float) -> Iterator[DocumentResult]:
+def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str
+               ) -> Iterator[DocumentResult]:
     """Results as documents finish; with one worker, in this process."""
     if workers <= 1:
         for path in paths:
-            yield DocumentResult.model_validate(process_path(str(path), max_bytes, timeout))
+            yield DocumentResult.model_validate(process_path(str(path), max_bytes, timeout, store))
         return
     with _executor(workers) as pool:
         pending: set[Future] = set()
         queue = iter(paths)
         for path in queue:
-            pending.add(pool.submit(process_path, str(path), max_bytes, timeout))
+            pending.add(pool.submit(process_path, str(path), max_bytes, timeout, store))
             if len(pending) >= workers * 4:
                 break
         while pending:
@@ -189,10 +203,11 @@ def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float) 
                 yield DocumentResult.model_validate(future.result())
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending.add(pool.submit(process_path, str(nxt), max_bytes, timeout))
+                    pending.add(pool.submit(process_path, str(nxt), max_bytes, timeout, store))
 
 
-def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout: float) -> Iterator[DocumentResult]:
+def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout: float, store: str
+              ) -> Iterator[DocumentResult]:
     """Documents as Dask tasks on a cluster (a LocalCluster when no scheduler address is given)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -200,7 +215,8 @@ def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout:
                                                   threads_per_worker=1, dashboard_address=None)
     client = Client(scheduler) if scheduler else Client(cluster)
     try:
-        futures = client.map(process_path, [str(p) for p in paths], max_bytes=max_bytes, timeout=0, pure=False)
+        futures = client.map(process_path, [str(p) for p in paths], max_bytes=max_bytes, timeout=0,
+                             store=store, pure=False)
         for future in as_completed(futures):
             yield DocumentResult.model_validate(future.result())
             future.release()
@@ -248,10 +264,10 @@ def run_batch(
             summary.skipped += 1
 
     failed: dict[Path, DocumentResult] = {}
-    runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout) if backend == "dask"
-              else _run_local(todo, workers, max_bytes, doc_timeout))
+    root = str(store.root.resolve())
+    runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout, root) if backend == "dask"
+              else _run_local(todo, workers, max_bytes, doc_timeout, root))
     for result in runner:
-        store.save(result)
         if result.info.status != "ok" or not result.info.sha256:
             failed[Path(result.info.source_path)] = result
         if on_document:

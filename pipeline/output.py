@@ -26,14 +26,16 @@ def open_temporary(path: Path) -> tuple[int, str]:
     return fd, tmp
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+def write_atomic(path: Path, content: str, durable: bool = True) -> None:
+    """Write ``content`` to a temporary file beside ``path``, fsync it (unless ``durable`` is off),
+    then rename it over ``path``."""
     fd, tmp = open_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(content)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
