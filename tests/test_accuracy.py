@@ -21,14 +21,16 @@ FLOORS = {
     ("huang2023_carnk_ash2022", "trials"): 1.0,
     ("huang2023_carnk_ash2022", "preclinical"): 1.0,
     ("huang2023_carnk_ash2022", "abbreviations"): 1.0,
-    ("eha2024_cart_lymphoma_cll", "trials"): 0.65,
+    ("huang2023_carnk_ash2022", "entities"): 0.9,
+    ("eha2024_cart_lymphoma_cll", "trials"): 0.88,
     ("ash2023_bispecifics_mm_prose", "trials"): 0.85,
     ("bcma_cart_meeting_abstract", "trials"): 0.9,
     ("bcma_cart_rotated_table", "trials"): 0.8,
     ("aml_cart_cell_per_line", "trials"): 0.75,
     ("all_cd19_cd22_review", "trials"): 0.75,
     ("carnk_pipe_table", "trials"): 0.6,
-    ("correspondence_dose_notation", "trials"): 0.35,
+    ("correspondence_dose_notation", "trials"): 0.4,
+    ("lbcl_phase3_transposed", "trials"): 0.65,
 }
 
 
@@ -44,7 +46,7 @@ def scores(tmp_path_factory) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("doc_id", "file"), sorted(FLOORS))
 def test_f1_does_not_fall_below_its_floor(scores, doc_id, file):
-    field = "pair" if file == "abbreviations" else "ALL"
+    field = {"abbreviations": "pair", "entities": "ALL strict"}.get(file, "ALL")
     row = scores[(scores.doc_id == doc_id) & (scores.file == file) & (scores.field == field)]
     assert len(row) == 1, f"{doc_id} {file} was not scored"
     assert row.f1.iloc[0] >= FLOORS[(doc_id, file)], row.to_dict("records")

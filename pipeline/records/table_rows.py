@@ -9,6 +9,7 @@ from pipeline.models import Table
 from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
+from pipeline.records.events import read_event, statement
 from pipeline.records.normalize import Glossary
 from pipeline.tables.roles import column_roles
 
@@ -90,14 +91,19 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
     elif role in ("adverse_events", "icans"):
         events = ("CRS", "ICANS") if role == "adverse_events" else ("ICANS",)
         named = [e for e in events if e.lower() in header.lower()] or list(events)
+        graded = re.match(r"\s*(grade\s*(?:≥|>=|>)?\s*\d)", header, re.I)
         for event in named:
-            statement = norm.event_from_cell(cell, event)
-            if statement:
+            if graded:  # "Grade ≥3 CRS" over "6%": the header says which grades the cell counts
+                said, worst, n = statement(read_event(graded.group(1) + " ", " in " + norm.clean(cell)))
+                f[event.lower()] = said
+                continue
+            statement_ = norm.event_from_cell(cell, event)
+            if statement_:
                 key = event.lower()
-                f[key] = statement.statement
+                f[key] = statement_.statement
                 if key == "crs":
-                    f["crs_max_grade"] = statement.max_grade
-                f[f"{key}_n"] = statement.n
+                    f["crs_max_grade"] = statement_.max_grade
+                f[f"{key}_n"] = statement_.n
     elif role == "abstract_number":
         f["abstract_number"] = norm.abstract_number(cell)
     elif role == "reference":
