@@ -9,13 +9,17 @@ One run measures, on documents from ``bench/generate.py`` (same seed, so the cor
     texts in the same process, and their ratio;
 (b) throughput: documents/s of ``run_batch`` with 1 worker, 2 workers and the Dask backend (a
     LocalCluster) on the same ``--docs`` documents, and the speed-ups over 1 worker. Each run is a
-    fresh interpreter, so no run inherits a spaCy pipeline, a page cache of imports or a forked
-    parent's memory from an earlier one;
+    fresh interpreter, so no run inherits a built spaCy pipeline or grown caches from an earlier one;
 (c) memory: peak resident memory of a ``confmine run`` subprocess over each ``--rss-sizes`` corpus -
     of its largest single process (exact: ``ru_maxrss`` of ``RUSAGE_CHILDREN`` in a wrapper process)
     and of the whole process tree (main + workers, sampled with psutil every 0.1 s) - and the growth
     from the 1,000-document run (the smallest when there is none) to the largest;
 (d) identity: the CSVs (and normalised texts) of the local and Dask runs of (b), compared byte for byte.
+
+Every measurement runs on a snapshot of ``pipeline/`` copied at the start (put first on
+``PYTHONPATH`` for this process and every subprocess): the working tree may be edited while the
+benchmark runs, and runs that import different code can neither be compared nor checked for identity.
+The snapshot's sha256 is recorded, with whether the live tree changed meanwhile.
 
 Writes ``bench/results.json`` and ``bench/RESULTS.md`` (a short markdown table, also printed). Not
 part of ``make test``: the default run takes about ten minutes on two cores, 10,000 documents about
@@ -26,6 +30,7 @@ Everything is written under a temporary folder that is removed at the end (``--k
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -62,6 +67,30 @@ RSS_WRAPPER = (
 )
 
 
+# ---------------------------------------------------------------- code snapshot
+
+def fingerprint(package: Path) -> str:
+    """sha256 over the package's Python and data files (names and contents), in a stable order."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def snapshot_pipeline(work: Path) -> tuple[Path, str]:
+    """Copy ``pipeline/`` into ``work/code`` and make every later import of it, here and in subprocesses
+    (pool workers, Dask workers, ``confmine run``), load that copy."""
+    if "pipeline" in sys.modules:
+        raise RuntimeError("pipeline was imported before the snapshot was taken")
+    code = work / "code"
+    shutil.copytree(ROOT / "pipeline", code / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(code))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH", "")]))
+    return code, fingerprint(code / "pipeline")
+
+
 # ---------------------------------------------------------------- (a) speed
 
 def measure_speed(paths: list[Path]) -> dict[str, Any]:
@@ -74,6 +103,7 @@ def measure_speed(paths: list[Path]) -> dict[str, Any]:
     """
     import spacy
 
+    import pipeline
     from pipeline import extract_document
     from pipeline.ner import build_nlp
 
@@ -105,6 +135,7 @@ def measure_speed(paths: list[Path]) -> dict[str, Any]:
     tokenizer_s = min(passes)
     return {
         "docs": len(paths), "words": words, "failed": statuses["failed"], "trials": trials, "busy_cpus_before": busy,
+        "pipeline_from": str(Path(pipeline.__file__).parent),
         "pipeline_s": round(pipeline_s, 3), "pipeline_words_per_s": round(words / pipeline_s, 1),
         "tokenizer_s": round(tokenizer_s, 4), "tokenizer_words_per_s": round(words / tokenizer_s, 1),
         "ratio": round(tokenizer_s / pipeline_s, 5),
@@ -128,8 +159,11 @@ def _batch_child(argv: list[str]) -> int:
     start = time.perf_counter()
     summary = run_batch([corpus], out, workers=workers, backend=backend, force=True)
     seconds = time.perf_counter() - start
+    import pipeline
+
     print(json.dumps({"seconds": seconds, "documents": summary.documents, "failed": summary.failed,
-                      "trials": summary.trials, "cpu_seconds": round(_cpu_seconds() - before, 2)}))
+                      "trials": summary.trials, "cpu_seconds": round(_cpu_seconds() - before, 2),
+                      "pipeline_from": str(Path(pipeline.__file__).parent)}))
     return 0
 
 
@@ -146,18 +180,23 @@ def _busy_elsewhere(seconds: float = 1.0) -> float:
 
 def run_batch_timed(corpus: Path, out: Path, backend: str, workers: int) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "_batch", str(corpus), str(out), backend, str(workers)]
-    idle_before = _busy_elsewhere()
+    busy_before = _busy_elsewhere()
     load = os.getloadavg()[0]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=out.parent) as proc:
+        try:
+            stdout, stderr = proc.communicate()
+        except BaseException:
+            _kill_tree(proc.pid)
+            raise
     load = max(load, os.getloadavg()[0])
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stderr[-3000:]}")
-    found = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{stderr[-3000:]}")
+    found = json.loads(stdout.strip().splitlines()[-1])
     found["docs_per_s"] = round(found["documents"] / found["seconds"], 3)
     # CPU our run got per second of wall time (2.0 = both cores of a 2-core machine, all the time).
     found["cpus_used"] = round(found["cpu_seconds"] / found["seconds"], 2)
     found["seconds"] = round(found["seconds"], 2)
-    found["busy_cpus_before"] = idle_before
+    found["busy_cpus_before"] = busy_before
     found["load_1min"] = round(load, 2)
     return found
 
@@ -267,9 +306,13 @@ def measure_rss(size: int, seed: int, workers: int, work: Path, keep: bool = Fal
     print(f"  confmine run over {size} documents ...", file=sys.stderr, flush=True)
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as stderr:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT)
-        with TreeSampler(proc.pid) as sampler:
-            stdout, _ = proc.communicate()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=work)
+        try:
+            with TreeSampler(proc.pid) as sampler:
+                stdout, _ = proc.communicate()
+        except BaseException:
+            _kill_tree(proc.pid)
+            raise
     seconds = time.perf_counter() - start
     maxrss = [line for line in stdout.splitlines() if line.startswith("MAXRSS_KB=")]
     failed = 0
@@ -295,6 +338,19 @@ def measure_rss(size: int, seed: int, workers: int, work: Path, keep: bool = Fal
         shutil.rmtree(corpus, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
     return result
+
+
+def _kill_tree(pid: int) -> None:
+    """Stop a run we started and every process under it: pool workers outlive a killed parent."""
+    try:
+        root = psutil.Process(pid)
+        procs = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(procs, timeout=10)
 
 
 def rss_growth(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -340,11 +396,11 @@ def markdown(results: dict[str, Any]) -> str:
         rows.append((f"run_batch, 1 worker, docs/s ({n} docs)",
                      f"{runs['local_1']['docs_per_s']:.2f}{used(runs['local_1'])}", "", ""))
         rows.append((f"run_batch, 2 workers, docs/s ({n} docs)",
-                     f"{runs['local_2']['docs_per_s']:.2f} ({throughput['speedup_2_workers']:.2f}x"
+                     f"{runs['local_2']['docs_per_s']:.2f} ({throughput['speedup_2_workers']:.3f}x"
                      f"{used(runs['local_2'])})",
                      f">= {TARGETS['speedup_2']}x", _yes(throughput["speedup_2_workers"] >= TARGETS["speedup_2"])))
         rows.append((f"run_batch, Dask LocalCluster ({throughput['dask_workers']} workers), docs/s",
-                     f"{runs['dask']['docs_per_s']:.2f} ({throughput['speedup_dask']:.2f}x{used(runs['dask'])})",
+                     f"{runs['dask']['docs_per_s']:.2f} ({throughput['speedup_dask']:.3f}x{used(runs['dask'])})",
                      "", ""))
     identity = results.get("identity")
     if identity:
@@ -357,9 +413,11 @@ def markdown(results: dict[str, Any]) -> str:
     rss = results.get("rss")
     if rss:
         for run in rss["runs"]:
+            split = (f" (main {run['peak_main_mb']}, worker {run['peak_worker_mb']})"
+                     if run.get("peak_worker_mb") else "")
             rows.append((f"confmine run, {run['docs']:,} docs ({rss['workers']} workers): peak RSS",
-                         f"{run['peak_process_mb']} MB largest process, {run['peak_tree_mb']} MB tree",
-                         "", f"{run['seconds']} s"))
+                         f"{run['peak_process_mb']} MB largest process{split}; {run['peak_tree_mb']} MB tree",
+                         "", f"{run['seconds']} s, {run['failed']} failed"))
         growth = rss.get("growth")
         if growth and "growth_process" in growth:
             ok = growth["growth_process"] <= TARGETS["rss_growth"] and growth.get("growth_tree", 0) <= TARGETS[
@@ -376,6 +434,11 @@ def markdown(results: dict[str, Any]) -> str:
     busy = [r.get("busy_cpus_before", 0) for r in (throughput or {}).get("runs", {}).values()]
     if speed:
         busy.append(speed.get("busy_cpus_before", 0))
+    source = results.get("pipeline_source", {})
+    if source:
+        lines += ["", f"Code: snapshot of pipeline/ sha256 {source['snapshot_sha256'][:12]}"
+                  + (" (the working tree changed during the run; the snapshot was measured)."
+                     if source.get("live_tree_changed_during_run") else ".")]
     if max(busy, default=0) > 0.25:
         lines += ["", f"Other processes kept up to {max(busy):.1f} of {results['machine']['cpus']} CPUs busy when a "
                   "measurement started: speeds and speed-ups are understated (see cpus_used in results.json)."]
@@ -401,6 +464,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--results", type=Path, default=HERE / "results.json", help="where to write the JSON")
     parser.add_argument("--markdown", type=Path, default=HERE / "RESULTS.md", help="where to write the table")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
+    parser.add_argument("--from-json", type=Path, help="measure nothing: rewrite --markdown from this results file")
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.speed_docs, args.rss_sizes = 50, 50, "20,100"
@@ -415,6 +479,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        table = markdown(json.loads(args.from_json.read_text(encoding="utf-8")))
+        args.markdown.write_text(table, encoding="utf-8")
+        print(table)
+        return 0
     results: dict[str, Any] = {
         "generated_at": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine(),
         "settings": {"docs": args.docs, "speed_docs": args.speed_docs, "rss_sizes": args.sizes,
@@ -423,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     def save() -> str:
         """Write what is measured so far: a long run that dies late still leaves its first parts."""
         results["total_seconds"] = round(time.perf_counter() - began, 1)
+        source = results.get("pipeline_source")
+        if source:
+            source["live_tree_changed_during_run"] = fingerprint(ROOT / "pipeline") != source["snapshot_sha256"]
         table = markdown(results)
         args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         args.markdown.write_text(table, encoding="utf-8")
@@ -432,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"working in {work}", file=sys.stderr)
     began = time.perf_counter()
     try:
+        _code, snapshot = snapshot_pipeline(work)
+        results["pipeline_source"] = {"snapshot_sha256": snapshot, "live_tree_changed_during_run": False}
         corpus = work / "corpus"
         paths: list[Path] = []
         if {"speed", "throughput"} & set(args.parts):
