@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,7 +255,3 @@ def _score_row(doc_id: str, file: str, field: str, c: Counts) -> dict:
     return {"doc_id": doc_id, "file": file, "field": field, "tp": c.tp, "fp": c.fp, "fn": c.fn,
             "precision": p, "recall": r, "f1": f}
 
-
-def field_counts(rows: pd.DataFrame) -> Counter[str]:
-    """tp/fp/fn summed over a score frame (for tests and summaries)."""
-    return Counter({k: int(rows[k].sum()) for k in ("tp", "fp", "fn")})

@@ -122,11 +122,12 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.confmine_entities
+        text = doc.text  # spaCy rebuilds this string from the tokens on every access
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 alias = doc.vocab.strings[match_id]
                 span = doc[start:end]
-                if _inside_construct(doc.text, span.start_char, span.end_char):
+                if _inside_construct(text, span.start_char, span.end_char):
                     continue
                 for entry in alias_index()[alias]:
                     if entry.label in self.labels:

@@ -24,8 +24,6 @@ _CITATION = re.compile(
 )
 # Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
 _EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
-_NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
 # "no higher-grade CRS", "no grade 4 or 5 CRS": a bound on the grade, not the absence of the event.
 _QUALIFIED = re.compile(
@@ -108,11 +106,6 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         s = start + m.end()
     spans.append((s, end))
     return spans
-
-
-def _number(text: str) -> int | None:
-    text = text.lower()
-    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
 
 
 @dataclass
