@@ -74,13 +74,14 @@ def doses(doc: Doc) -> Doc:
 @Language.component("confmine_values")
 def values(doc: Doc) -> Doc:
     """Attach the reported percentage to outcome terms and the grade to adverse events."""
+    text = doc.text  # spaCy rebuilds this string from the tokens on every access
     for entity in _found(doc):
         if entity["label"] == "OUTCOME" and "value" not in entity:
-            near = percent_near(doc.text, entity["start"], entity["end"])
+            near = percent_near(text, entity["start"], entity["end"])
             if near:
                 entity["value"], entity["unit"] = near[0], "%"
         elif entity["label"] == "ADVERSE_EVENT" and "value" not in entity:
-            grade = grade_near(doc.text, entity["start"], entity["end"])
+            grade = grade_near(text, entity["start"], entity["end"])
             if grade is not None:
                 entity["value"], entity["unit"] = float(grade), "grade"
     return doc

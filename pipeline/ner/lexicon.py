@@ -58,16 +58,21 @@ def alias_index() -> dict[str, tuple[Entry, ...]]:
     return {alias: tuple(entries) for alias, entries in index.items()}
 
 
+@cache
+def _folded_index() -> dict[str, tuple[Entry, ...]]:
+    """Lower-cased alias -> entries, for the aliases that match regardless of case (first one wins)."""
+    folded: dict[str, tuple[Entry, ...]] = {}
+    for alias, entries in alias_index().items():
+        if not case_sensitive(alias):
+            folded.setdefault(alias.lower(), entries)
+    return folded
+
+
 def lookup(text: str, label: str | None = None) -> Entry | None:
     """The lexicon entry ``text`` names (exact, then case-insensitive for longer aliases)."""
-    index = alias_index()
-    candidates = index.get(text) or ()
+    candidates = alias_index().get(text) or ()
     if not candidates and not case_sensitive(text):
-        lowered = text.lower()
-        candidates = next(
-            (entries for alias, entries in index.items() if alias.lower() == lowered and not case_sensitive(alias)),
-            (),
-        )
+        candidates = _folded_index().get(text.lower(), ())
     for entry in candidates:
         if label is None or entry.label == label:
             return entry
@@ -75,21 +80,28 @@ def lookup(text: str, label: str | None = None) -> Entry | None:
 
 
 @cache
-def target_symbols() -> tuple[str, ...]:
-    return tuple(alias for alias, entries in alias_index().items() if any(e.label == "TARGET" for e in entries))
+def _targets_by_digits() -> dict[str, tuple[str, ...]]:
+    """Target aliases of five characters or more, grouped by the digits they contain, in lexicon order."""
+    groups: dict[str, list[str]] = {}
+    for alias, entries in alias_index().items():
+        if len(alias) >= 5 and any(e.label == "TARGET" for e in entries):
+            groups.setdefault("".join(c for c in alias if c.isdigit()), []).append(alias)
+    return {digits: tuple(aliases) for digits, aliases in groups.items()}
 
 
+@cache
 def near_target(token: str) -> Entry | None:
     """A gene-symbol-like token one edit (or one swap of neighbours) away from a known target alias.
 
     "GRPC5D" is GPRC5D with two letters swapped; the bound of one optimal-string-alignment edit
-    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree).
+    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree). Cached: the
+    same tokens come back in every document.
     """
     if len(token) < 5 or not token.isupper() and not any(c.isdigit() for c in token):
         return None
-    digits = [c for c in token if c.isdigit()]
-    for alias in target_symbols():
-        if len(alias) >= 5 and [c for c in alias if c.isdigit()] == digits and OSA.distance(token, alias) == 1:
+    digits = "".join(c for c in token if c.isdigit())
+    for alias in _targets_by_digits().get(digits, ()):
+        if abs(len(alias) - len(token)) <= 1 and OSA.distance(token, alias) == 1:
             return lookup(alias, "TARGET")
     return None
 
