@@ -8,6 +8,7 @@ one, ``confmine_entities``, resolves overlaps and sets ``doc.ents``.
 
 
 import re
+from bisect import bisect_right
 
 import spacy
 from spacy.language import Language
@@ -15,6 +16,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
+from pipeline.ner.doc_text import doc_text
 from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, lookup
 from pipeline.ner.patterns import dose_entities, grade_near, identifier_entities, percent_near
 from pipeline.ner.table_cells import table_cell_entities
@@ -60,21 +62,21 @@ class _Collecting:
 @Language.component("confmine_identifiers")
 def identifiers(doc: Doc) -> Doc:
     """Registry ids (NCT, ChiCTR, ...) and conference abstract numbers."""
-    _found(doc).extend(identifier_entities(doc.text))
+    _found(doc).extend(identifier_entities(doc_text(doc)))
     return doc
 
 
 @Language.component("confmine_doses")
 def doses(doc: Doc) -> Doc:
     """Cell doses in any notation, converted to a number of cells."""
-    _found(doc).extend(dose_entities(doc.text))
+    _found(doc).extend(dose_entities(doc_text(doc)))
     return doc
 
 
 @Language.component("confmine_values")
 def values(doc: Doc) -> Doc:
     """Attach the reported percentage to outcome terms and the grade to adverse events."""
-    text = doc.text  # spaCy rebuilds this string from the tokens on every access
+    text = doc_text(doc)
     for entity in _found(doc):
         if entity["label"] == "OUTCOME" and "value" not in entity:
             near = percent_near(text, entity["start"], entity["end"])
@@ -90,11 +92,17 @@ def values(doc: Doc) -> Doc:
 def resolve_overlaps(candidates: list[dict]) -> list[dict]:
     """Keep the longest candidates that do not overlap; ties go to the label earlier in PRIORITY."""
     ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), PRIORITY.index(e["label"]), e["start"]))
+    starts: list[int] = []  # the kept spans, sorted and disjoint, so one bisection tests a candidate
     kept: list[dict] = []
     for candidate in ranked:
-        if all(candidate["end"] <= k["start"] or k["end"] <= candidate["start"] for k in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda e: e["start"])
+        at = bisect_right(starts, candidate["start"])
+        if at > 0 and kept[at - 1]["end"] > candidate["start"]:
+            continue
+        if at < len(starts) and starts[at] < candidate["end"]:
+            continue
+        starts.insert(at, candidate["start"])
+        kept.insert(at, candidate)
+    return kept
 
 
 @Language.component("confmine_entities")
@@ -201,7 +209,7 @@ def find_entities(
         section = doc.section_at(e["start"])
         if section is not None and section.kind in SKIPPED_SECTIONS:
             continue
-        sentence = sum(1 for s in sentence_starts if s <= e["start"]) - 1
+        sentence = bisect_right(sentence_starts, e["start"]) - 1
         result.append(
             Entity(
                 label=e["label"],

@@ -17,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from pipeline.lexicons import load_rows
+from pipeline.ner.doc_text import doc_text
 
 # label -> (lexicon file, column holding the canonical form)
 LEXICONS: dict[str, tuple[str, str]] = {
@@ -134,7 +135,7 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.confmine_entities
-        text = doc.text  # spaCy rebuilds this string from the tokens on every access
+        text = doc_text(doc)
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(doc):
                 alias = doc.vocab.strings[match_id]

@@ -8,6 +8,7 @@ regimen the document's footnote defines. Header words are matched with the same 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 
@@ -63,6 +64,32 @@ def _defined(text: str, start: int, short_forms: dict[str, tuple[str, str]]) -> 
     return found
 
 
+CELL_SEPARATOR = " ;\n; "
+
+
+def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
+    """The recognisers' candidates of each cell, offsets into the cell.
+
+    The cells are read as one Doc, joined by a separator no term spans and no value search
+    crosses (a semicolon ends every context window), which costs one pipeline call per table
+    instead of one per cell; a candidate that still straddles two cells is dropped.
+    """
+    if not cells:
+        return []
+    starts, at = [], 0
+    for cell in cells:
+        starts.append(at)
+        at += len(cell) + len(CELL_SEPARATOR)
+    doc = nlp(CELL_SEPARATOR.join(cells))
+    found: list[list[dict]] = [[] for _ in cells]
+    for entity in doc._.confmine_entities:
+        index = bisect_right(starts, entity["start"]) - 1
+        offset = starts[index]
+        if entity["end"] <= offset + len(cells[index]):
+            found[index].append({**entity, "start": entity["start"] - offset, "end": entity["end"] - offset})
+    return found
+
+
 def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
     """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``."""
     roles = column_roles(table.header)
@@ -73,11 +100,10 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
         if span is not None and span[1] > span[0]
     ]
     found: list[dict] = []
-    docs = nlp.pipe(text[s:e].replace("\n", " ") for _col, (s, e) in cells)
-    for (col, (start, _end)), cell_doc in zip(cells, docs, strict=True):
+    texts = [text[s:e].replace("\n", " ") for _col, (s, e) in cells]
+    for (col, (start, _end)), cell, recognised in zip(cells, texts, _recognise(texts, nlp), strict=True):
         header = table.header[col] if col < len(table.header) else ""
         role = roles[col] if col < len(roles) else ""
-        cell = cell_doc.text
         outcomes = header_outcomes(header)
         scale = table.column_scales.get(header) or header_scale(header)
         if outcomes and ("%" in cell or (len(outcomes) > 1 and "/" in cell)):
@@ -90,7 +116,7 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
                           "normalized": m.group()})  # type: ignore[union-attr]
         else:
             found.extend(
-                {**e, "start": e["start"] + start, "end": e["end"] + start} for e in cell_doc._.confmine_entities
+                {**e, "start": e["start"] + start, "end": e["end"] + start} for e in recognised
             )
             found.extend(_defined(cell, start, short_forms))
     return found
