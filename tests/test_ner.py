@@ -104,3 +104,49 @@ def test_every_lexicon_row_names_its_source():
         rows = load_rows(name)
         assert rows, name
         assert all(row.get("source") for row in rows), name
+
+
+def test_agents_named_by_their_target_keep_the_target_inside():
+    found = ents("Patients received anti-CD20 mAb (rituximab) before a CD19 BiTE, and the BCMA bispecific "
+                 "antibody arm enrolled 12 patients.")
+    agents = {e[1]: e[2] for e in labelled(found, "AGENT")}
+    assert agents["anti-CD20 mAb"] == "rituximab"
+    assert "CD19 BiTE" in agents and "BCMA bispecific antibody" in agents
+    assert {"CD20", "CD19", "BCMA"} <= {e[1] for e in labelled(found, "TARGET")}
+
+
+def test_edited_genes_and_fc_receptors_are_not_targets():
+    found = ents("The CD7 CAR-T cells were made with CD7 knocked out to avoid fratricide; the engager binds "
+                 "the CD16 Fc receptor, and NK cells were made by downregulating TIGIT.")
+    assert [e[1] for e in labelled(found, "TARGET")] == ["CD7"]
+
+
+def test_a_written_out_regimen_gives_one_agent_per_drug():
+    found = ents("Lymphodepletion was bendamustine or fludarabine and cyclophosphamide.")
+    assert [e[2] for e in labelled(found, "AGENT")] == ["bendamustine", "fludarabine", "cyclophosphamide"]
+
+
+def test_printed_long_form_of_a_defined_abbreviation_even_misspelt():
+    text = "Table notes: PFS progression-free survivel, CRS cytokine release syndromeNCT number"
+    abbreviations = []
+    for short, long in (("PFS", "progression-free survival"), ("CRS", "cytokine release syndrome")):
+        at = text.index(short)
+        abbreviations.append(Abbreviation(short_form=short, long_form=long, source="footnote", start=at,
+                                          end=at + len(short)))
+    found = ents(text, abbreviations)
+    assert ("OUTCOME", "progression-free survivel") in {e[:2] for e in found}
+    assert ("ADVERSE_EVENT", "cytokine release syndrome") in {e[:2] for e in found}
+
+
+def test_landmark_rates_and_responders():
+    found = ents("The 12-month PFS: 64% in the dose-escalation cohort; three patients achieved a response.")
+    outcomes = {e[1]: (e[2], e[3]) for e in labelled(found, "OUTCOME")}
+    assert outcomes["12-month PFS: 64%"] == ("PFS", 64.0)
+    assert outcomes["response"] == ("ORR", None)
+
+
+def test_coordinated_disease_names_and_transplant_procedures():
+    found = ents("Eligible were patients with hematological and solid tumors after allogeneic hematopoietic "
+                 "stem cell transplantation.")
+    assert [e[1] for e in labelled(found, "DISEASE")] == ["hematological and solid tumors"]
+    assert labelled(found, "CELL_SOURCE") == []

@@ -16,9 +16,18 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
+from pipeline.ner.agents import target_agent_entities
+from pipeline.ner.definitions import long_form_spans
 from pipeline.ner.doc_text import doc_text
-from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, lookup
-from pipeline.ner.patterns import dose_entities, grade_near, identifier_entities, percent_near
+from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, agent_parts, disease_modifiers, lookup
+from pipeline.ner.patterns import (
+    dose_entities,
+    grade_near,
+    identifier_entities,
+    landmark_rate,
+    percent_near,
+    response_entities,
+)
 from pipeline.ner.table_cells import table_cell_entities
 
 if not Doc.has_extension("confmine_entities"):
@@ -59,6 +68,21 @@ class _Collecting:
         return self.inner(doc)
 
 
+@Language.component("confmine_target_agents")
+def target_agents(doc: Doc) -> Doc:
+    """Agents written as their target and a class word ("anti-CD38 mAb", "CD33 TriKE")."""
+    found = _found(doc)
+    found.extend(target_agent_entities(doc_text(doc), [e for e in found if e["label"] == "TARGET"]))
+    return doc
+
+
+@Language.component("confmine_responses")
+def responses(doc: Doc) -> Doc:
+    """Outcomes written as what patients achieved ("two patients achieved a response")."""
+    _found(doc).extend(response_entities(doc_text(doc)))
+    return doc
+
+
 @Language.component("confmine_identifiers")
 def identifiers(doc: Doc) -> Doc:
     """Registry ids (NCT, ChiCTR, ...) and conference abstract numbers."""
@@ -75,10 +99,14 @@ def doses(doc: Doc) -> Doc:
 
 @Language.component("confmine_values")
 def values(doc: Doc) -> Doc:
-    """Attach the reported percentage to outcome terms and the grade to adverse events."""
+    """Attach the reported percentage to outcome terms and the grade to adverse events; a landmark
+    rate ("5-day OS: 100%") becomes one mention with its time point and value."""
     text = doc_text(doc)
     for entity in _found(doc):
-        if entity["label"] == "OUTCOME" and "value" not in entity:
+        landmark = landmark_rate(text, entity["start"], entity["end"]) if entity["label"] == "OUTCOME" else None
+        if landmark is not None:
+            entity["start"], entity["end"], entity["value"], entity["unit"] = *landmark, "%"
+        elif entity["label"] == "OUTCOME" and "value" not in entity:
             near = percent_near(text, entity["start"], entity["end"])
             if near:
                 entity["value"], entity["unit"] = near[0], "%"
@@ -90,7 +118,28 @@ def values(doc: Doc) -> Doc:
 
 
 def resolve_overlaps(candidates: list[dict]) -> list[dict]:
-    """Keep the longest candidates that do not overlap; ties go to the label earlier in PRIORITY."""
+    """Keep the longest candidates that do not overlap; ties go to the label earlier in PRIORITY.
+
+    A candidate that names the label it ``contains`` ("anti-CD38 mAb" contains a TARGET) keeps the
+    candidates of that label inside it as well: the target of an agent is still a target mention.
+    """
+    kept = _disjoint(candidates)
+    holders = [k for k in kept if k.get("contains")]
+    if not holders:
+        return kept
+    spans = {(k["label"], k["start"], k["end"]) for k in kept}
+    nested = []
+    for c in candidates:
+        key = (c["label"], c["start"], c["end"])
+        if key not in spans and any(
+            k["contains"] == c["label"] and k["start"] <= c["start"] and c["end"] <= k["end"] for k in holders
+        ):
+            spans.add(key)
+            nested.append(c)
+    return sorted(kept + nested, key=lambda e: (e["start"], -e["end"]))
+
+
+def _disjoint(candidates: list[dict]) -> list[dict]:
     ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), PRIORITY.index(e["label"]), e["start"]))
     starts: list[int] = []  # the kept spans, sorted and disjoint, so one bisection tests a candidate
     kept: list[dict] = []
@@ -120,8 +169,8 @@ def entities(doc: Doc) -> Doc:
     return doc
 
 
-COMPONENTS = ["confmine_targets", "confmine_lexicons", "confmine_identifiers", "confmine_doses",
-              "confmine_values", "confmine_entities"]
+COMPONENTS = ["confmine_targets", "confmine_lexicons", "confmine_target_agents", "confmine_responses",
+              "confmine_identifiers", "confmine_doses", "confmine_values", "confmine_entities"]
 
 
 def build_nlp() -> Language:
@@ -149,7 +198,8 @@ def _short_forms(abbreviations: list[Abbreviation]) -> dict[str, tuple[str, str]
 
 
 def _abbreviation_entities(text: str, abbreviations: list[Abbreviation]) -> list[dict]:
-    """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma)."""
+    """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma),
+    and so does the long form where it is printed, even misspelt or glued to the next word."""
     known = _short_forms(abbreviations)
     found = []
     for abbreviation in abbreviations:
@@ -159,11 +209,33 @@ def _abbreviation_entities(text: str, abbreviations: list[Abbreviation]) -> list
         for start, end in [(abbreviation.start, abbreviation.end), *abbreviation.mentions]:
             if text[start:end] == abbreviation.short_form:
                 found.append({"label": label, "start": start, "end": end, "normalized": normalized})
+        for start, end in long_form_spans(text, abbreviation):
+            parts = agent_parts(text, start, end) if label == "AGENT" else None
+            if parts:
+                found.extend({"label": label, "start": s, "end": e, "normalized": p.normalized} for s, e, p in parts)
+            else:
+                found.append({"label": label, "start": start, "end": end, "normalized": normalized})
     return found
 
 
 _STATUS = re.compile(r"(?:relapsed(?:\s+or\s+|\s*/\s*)refractory|relapsed|refractory|R/R)\s+$", re.I)
 _DONOR = re.compile(r"healthy\s+(?:adult\s+|donor\s+)?$", re.I)
+
+
+_COORDINATED = re.compile(r"(?<![\w-])(?P<word>[A-Za-z][\w-]{3,})\s+(?:and|or)\s+$")
+
+
+def _with_coordinated(text: str, entity: dict, taken: list[tuple[int, int]]) -> dict:
+    """"hematological and solid tumors" is one disease mention: a modifier that starts a known
+    multi-word disease name, coordinated with the disease found, shares its head word."""
+    if entity["label"] != "DISEASE" or len(text[entity["start"] : entity["end"]].split()) < 2:
+        return entity
+    m = _COORDINATED.search(text, max(0, entity["start"] - 40), entity["start"])
+    if m is None or m.group("word").lower() not in disease_modifiers():
+        return entity
+    if any(s < entity["start"] and m.start() < e for s, e in taken):
+        return entity
+    return {**entity, "start": m.start()}
 
 
 def _with_qualifier(text: str, entity: dict) -> dict:
@@ -177,8 +249,14 @@ def _with_qualifier(text: str, entity: dict) -> dict:
     return entity
 
 
+_TRANSPLANT_AFTER = re.compile(r"(?:[\s-]+\w+){0,3}?[\s-]+transplant", re.I)
+
+
 def _is_cell_type(text: str, entity: dict) -> bool:
-    """"leukemia cells", "myeloma cells" name cells, not the disease."""
+    """"leukemia cells", "myeloma cells" name cells, not the disease; "(allogeneic) hematopoietic stem
+    cell transplantation" is a procedure, not the source of the therapy's cells."""
+    if entity["label"] == "CELL_SOURCE":
+        return bool(_TRANSPLANT_AFTER.match(text, entity["end"], entity["end"] + 60))
     return entity["label"] == "DISEASE" and bool(re.match(r"\s+(?:cells|blasts)\b", text[entity["end"] :]))
 
 
@@ -203,6 +281,8 @@ def find_entities(
     for table in tables:
         merged.extend(resolve_overlaps(table_cell_entities(doc.text, table, nlp, short_forms)))
     merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
+    taken = [(e["start"], e["end"]) for e in merged]
+    merged = [_with_coordinated(doc.text, e, taken) for e in merged]
     sentence_starts = [sent.start_char for sent in spacy_doc.sents]
     result: list[Entity] = []
     for e in sorted(merged, key=lambda e: (e["start"], e["end"])):

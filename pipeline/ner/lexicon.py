@@ -81,6 +81,17 @@ def lookup(text: str, label: str | None = None) -> Entry | None:
 
 
 @cache
+def disease_modifiers() -> frozenset[str]:
+    """First words (lower case) of the multi-word disease names ("hematological" of "hematological
+    malignancies"), the words that can stand before "and" in "hematological and solid tumors"."""
+    return frozenset(
+        alias.split()[0].lower()
+        for alias, entries in alias_index().items()
+        if " " in alias and any(e.label == "DISEASE" for e in entries)
+    )
+
+
+@cache
 def _targets_by_digits() -> dict[str, tuple[str, ...]]:
     """Target aliases of five characters or more, grouped by the digits they contain, in lexicon order."""
     groups: dict[str, list[str]] = {}
@@ -120,6 +131,50 @@ def _inside_construct(text: str, start: int, end: int) -> bool:
     return bool(_DOMAIN_AFTER.match(text[end : end + 30]))
 
 
+_EDITING = (
+    r"(?:knock(?:ed|ing)?[- ]?(?:out|down)|disrupt(?:ed|ing|ion of)?|delet(?:ed|ing|ion of)|silenc(?:ed|ing)"
+    r"|downregulat(?:ed|ing|ion of))"
+)
+_EDITED_BEFORE = re.compile(rf"\b{_EDITING}\s+(?:the\s+|of\s+)?$", re.I)
+_EDITED_AFTER = re.compile(
+    rf"^\)?(?:\s*\([^()]{{1,20}}\))?\s*(?:{_EDITING}\b|(?:gene\s+)?(?:KO|knockout)\b|with\s+CRISPR)", re.I
+)
+_FC_RECEPTOR_AFTER = re.compile(r"^\s*(?:Fc\s*(?:γ\s*)?receptor|FcγR)", re.I)
+
+
+def _not_a_target(text: str, start: int, end: int) -> bool:
+    """A gene the cells are edited at ("with CD38 knocked out", "downregulating NKG2A") or an Fc
+    receptor of the effector cell ("the CD16 Fc receptor") is named, but is not what the therapy
+    targets."""
+    return bool(
+        _EDITED_BEFORE.search(text[max(0, start - 30) : start])
+        or _EDITED_AFTER.match(text[end : end + 40])
+        or _FC_RECEPTOR_AFTER.match(text[end : end + 20])
+    )
+
+
+_CONJUNCTION = re.compile(r"\s+(?:and|plus|with)\s+|\s*[/+]\s*")
+
+
+def agent_parts(text: str, start: int, end: int) -> list[tuple[int, int, Entry]] | None:
+    """The single agents of a regimen written out ("fludarabine and cyclophosphamide"), or ``None``
+    when the span is not a list of known agents: an AGENT mention names one agent."""
+    pieces, at = [], start
+    for m in _CONJUNCTION.finditer(text, start, end):
+        pieces.append((at, m.start()))
+        at = m.end()
+    pieces.append((at, end))
+    if len(pieces) < 2:
+        return None
+    parts = []
+    for s, e in pieces:
+        entry = lookup(text[s:e], "AGENT")
+        if entry is None:
+            return None
+        parts.append((s, e, entry))
+    return parts
+
+
 class LexiconMatcher:
     """Match every lexicon alias in a Doc; results are plain dicts on ``doc._.confmine_entities``."""
 
@@ -143,7 +198,13 @@ class LexiconMatcher:
                 if _inside_construct(text, span.start_char, span.end_char):
                     continue
                 for entry in alias_index()[alias]:
-                    if entry.label in self.labels:
+                    if entry.label == "TARGET" and _not_a_target(text, span.start_char, span.end_char):
+                        continue
+                    parts = agent_parts(text, span.start_char, span.end_char) if entry.label == "AGENT" else None
+                    if parts and entry.label in self.labels:
+                        found.extend({"label": "AGENT", "start": s, "end": e, "normalized": part.normalized}
+                                     for s, e, part in parts)
+                    elif entry.label in self.labels:
                         found.append(
                             {
                                 "label": entry.label,
@@ -154,8 +215,11 @@ class LexiconMatcher:
                         )
         if "TARGET" in self.labels:
             for token in doc:
+                if token.text in alias_index():
+                    continue
                 entry = near_target(token.text)
-                if entry and not any(e["start"] <= token.idx < e["end"] for e in found):
+                if (entry and not any(e["start"] <= token.idx < e["end"] for e in found)
+                        and not _not_a_target(text, token.idx, token.idx + len(token.text))):
                     found.append(
                         {
                             "label": "TARGET",

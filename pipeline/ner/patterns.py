@@ -84,3 +84,29 @@ def grade_near(text: str, start: int, end: int) -> int | None:
         return grade_value(m.group("grade"))
     after = re.match(r"\s*(?:of\s+)?" + GRADE.pattern, text[end : end + 15])
     return grade_value(after.group("grade")) if after else None
+
+
+_LANDMARK_BEFORE = re.compile(r"(?P<time>\d+(?:\.\d+)?[-\s](?:day|week|month|year)s?)[-\s]+$", re.I)
+_LANDMARK_AFTER = re.compile(rf"\s*[:=]\s*(?P<value>{NUMBER})\s*%")
+
+
+def landmark_rate(text: str, start: int, end: int) -> tuple[int, int, float] | None:
+    """A rate at a time point written as one expression ("5-day OS: 100%", "12-month PFS = 65%"):
+    (start, end, value). Without its time point the outcome is another measure, and the value is
+    what the expression states, so the mention spans all three."""
+    before = _LANDMARK_BEFORE.search(text, max(0, start - 20), start)
+    after = _LANDMARK_AFTER.match(text, end)
+    if before is None or after is None:
+        return None
+    return before.start(), after.end(), to_float(after.group("value"))
+
+
+_RESPONDED = re.compile(
+    r"\b(?:achieved|attained|had|reached)\s+(?:an?\s+)?(?P<term>response)(?!\s+(?:rate|of\b))", re.I
+)
+
+
+def response_entities(text: str) -> list[dict]:
+    """"N patients achieved a response": responders, i.e. the overall (objective) response."""
+    return [{"label": "OUTCOME", "start": m.start("term"), "end": m.end("term"), "normalized": "ORR"}
+            for m in _RESPONDED.finditer(text)]

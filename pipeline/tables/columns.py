@@ -262,10 +262,11 @@ def _squashed_terms(terms: frozenset[str]) -> frozenset[str]:
 
 
 def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
-             allowed: frozenset[str]) -> tuple[int, int]:
+             allowed: frozenset[str], neutral: frozenset[str] = frozenset()) -> tuple[int, int]:
     """(terms found, unknown leftover words) for a value read as terms of one category.
 
     A value that is a multi-word term with its space lost at a line end ("R/RMM") counts as found.
+    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown.
     """
     if " " not in value and value.lower() in _squashed_terms(terms):
         return 1, 0
@@ -276,7 +277,7 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
         if merged and span[0] < merged[-1][1]:
             continue
         merged.append(span)
-    unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed)
+    unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed and w not in neutral)
     return len(merged), unknown
 
 
@@ -359,10 +360,13 @@ def _count(value: str, ctx: DocContext) -> float | None:
     return None
 
 
+_AGENT_CONNECTORS = frozenset({"and", "or", "plus", "+", "/", "with", "±", "mono", "monotherapy", "alone"})
+
+
 def _agentive(value: str, ctx: DocContext) -> tuple[int, int]:
-    terms = ctx.lexicon.agents | ctx.lexicon.products
-    return _lexical(value, ctx, terms, "agents",
-                    frozenset({"and", "or", "plus", "+", "/", "with", "±", "mono", "monotherapy", "alone"}))
+    """Agents and products; a target named with an agent ("CD33 TriKE", "BCMA bispecific") is part of
+    its name, not a stray word."""
+    return _lexical(value, ctx, ctx.lexicon.agentive, "agents", _AGENT_CONNECTORS, ctx.lexicon.targets)
 
 
 def _regimen(value: str, ctx: DocContext) -> float | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from pipeline.lexicons import load_rows
 from pipeline.models import IngestedText
@@ -51,6 +51,11 @@ class Lexicon:
     adverse: frozenset[str] = frozenset()
     outcomes: frozenset[str] = frozenset()
     abbreviations: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def agentive(self) -> frozenset[str]:
+        """Agents and products together (built once: a fresh union per cell would be hashed anew)."""
+        return self.agents | self.products
 
     def category(self, term: str) -> str | None:
         """The category of a term, trying it as written and, for long forms, in lower case."""
@@ -112,6 +117,11 @@ class DocContext:
             if sf == short:
                 return lf
         return None
+
+    @cached_property
+    def agentive(self) -> frozenset[str]:
+        """Agents and products together (built once: a fresh union per cell would be hashed anew)."""
+        return self.agents | self.products
 
     def category(self, term: str) -> str | None:
         """Category of a term: lexicon first, then through the document's definition of it."""

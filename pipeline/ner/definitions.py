@@ -1,0 +1,83 @@
+"""Where the long form of a defined abbreviation is printed.
+
+The resolver reports a definition by its short form's offsets and the long form as it should read
+("overall response rate" where the text says "overall response rete"); recognising the long form as
+an entity needs its printed span, found word by word next to the short form.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import OSA
+
+from pipeline.models import Abbreviation
+
+_WORD = re.compile(r"[^\s]+")
+_SLACK = 12  # separators between a short form and its long form: " (", ", ", a tab, "= "
+
+
+def _same_word(printed: str, expected: str, last: bool) -> tuple[int, bool] | None:
+    """(length of ``printed`` that spells ``expected``, whether with a typo), or ``None``. A typo is
+    one edit in a word of four letters or more; the last word may run into the next cell
+    ("syndromeNCT")."""
+    if printed.lower() == expected.lower():
+        return len(printed), False
+    if len(expected) >= 4 and OSA.distance(printed.lower(), expected.lower()) <= 1:
+        return len(printed), True
+    if last and printed.lower().startswith(expected.lower()) and printed[len(expected)].isupper():
+        return len(expected), False
+    return None
+
+
+def _match_at(text: str, start: int, words: list[str]) -> tuple[int, int] | None:
+    """The span from ``start`` whose words spell ``words``, with at most one typo in all."""
+    found = list(_WORD.finditer(text, start, min(len(text), start + sum(map(len, words)) * 2 + 20)))
+    if len(found) < len(words) or found[0].start() != start:
+        return None
+    end, typos = start, 0
+    for i, (m, expected) in enumerate(zip(found, words, strict=False)):
+        last = i == len(words) - 1
+        matched = _same_word(m.group().rstrip(",;.)") if last else m.group(), expected, last)
+        if matched is None:
+            return None
+        typos += matched[1]
+        end = m.start() + matched[0]
+    return (start, end) if typos <= 1 else None
+
+
+def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
+    """The long form right after a short form, as in glossaries and footnote lists ("ORR overall ...")."""
+    at = end
+    while at < len(text) and at < end + _SLACK and not text[at].isalnum():
+        at += 1
+    return _match_at(text, at, words)
+
+
+def _before(text: str, start: int, words: list[str], chars: int) -> tuple[int, int] | None:
+    """The long form right before "(SF)" in running text."""
+    window_start = max(0, start - chars - 40)
+    starts = [m.start() + window_start for m in _WORD.finditer(text, window_start, start)]
+    if len(starts) < len(words):
+        return None
+    candidate = _match_at(text, starts[-len(words)], words)
+    if candidate is not None and start - candidate[1] <= _SLACK and "(" in text[candidate[1] : start]:
+        return candidate
+    return None
+
+
+def long_form_spans(text: str, abbreviation: Abbreviation) -> list[tuple[int, int]]:
+    """Offsets of every printed long form of ``abbreviation``: next to its definition and next to any
+    other occurrence of the short form that is defined again (a table footnote repeating the text's
+    definition)."""
+    words = abbreviation.long_form.split()
+    if not words or abbreviation.source == "lexicon":
+        return []
+    spans = []
+    occurrences = re.finditer(rf"(?<![A-Za-z0-9]){re.escape(abbreviation.short_form)}(?![A-Za-z0-9])", text)
+    for m in occurrences:
+        start, end = m.span()
+        found = _after(text, end, words) or _before(text, start, words, len(abbreviation.long_form))
+        if found is not None and found not in spans:
+            spans.append(found)
+    return spans
