@@ -558,6 +558,23 @@ def _table_page(canvas: Canvas, table: TableSpec, face: Typeface) -> None:
     canvas.showPage()
 
 
+def table_pdf(path: Path, table: TableSpec, widths: Sequence[float], face: Typeface | None = None) -> Path:
+    """One page holding ``table`` alone, upright at the top left, its columns ``widths`` points wide
+    (narrow ones make chosen cells wrap), for tests of how a reader joins wrapped cell lines."""
+    face = face or Typeface()
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.translate(MARGIN, A4[1] - MARGIN)
+    draw_grid(canvas, table, widths, face)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def cell_lines(table: TableSpec, widths: Sequence[float], face: Typeface | None = None) -> list[list[list[str]]]:
+    """The printed lines of each cell of ``table`` (header first) at column ``widths``."""
+    return _grid_lines(table, widths, face or Typeface())[1]
+
+
 def article_pdf(path: Path, body: Sequence[Block], tables: Sequence[TableSpec], back: Sequence[Block],
                 face: Typeface | None = None) -> Article:
     """An article: ``body`` in two columns, each table on a page of its own, then ``back`` (glossary,

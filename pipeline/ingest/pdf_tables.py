@@ -134,6 +134,7 @@ def find_aligned_tables(lines: Sequence[Line], settings: PdfSettings) -> list[Ta
                     break
             j += 1
         if n_rows >= settings.table_min_rows:
+            end = _last_row_end(lines, start, end, rows, settings)
             spans.append(TableSpan(start, end, caption))
             i = end
         else:
@@ -151,6 +152,70 @@ def _ends_table(lines: Sequence[Line], j: int, settings: PdfSettings) -> bool:
         gap = line.top - lines[j - 1].bottom
         return gap > settings.table_end_gap_em * line.size
     return False
+
+
+FOOTNOTE_MARKS = frozenset("*\u2020\u2021\u00a7\u00b6#^")
+"""What a footnote line opens with (``^`` is a raised digit, see ``pdf_lines``)."""
+
+
+def _last_row_end(lines: Sequence[Line], start: int, end: int, rows: Sequence[bool], settings: PdfSettings
+                  ) -> int:
+    """The end of the table at ``lines[start:end]`` moved past the wrapped lines of its last row.
+
+    The run of row-like lines stops at the last line with ``table_min_cells`` segments, but the cells
+    of the last row may wrap onto lines with fewer ("editing  BCL11B" under "Genome  Incomplete"):
+    nothing below the last row says where the table ends. A line joins while it continues the row
+    (``_continues_row``); the first that does not (a footnote, a caption, prose) ends the table.
+    """
+    if end >= len(lines) or end - start < 2:
+        return end
+    table = lines[start:end]
+    gutters = _gutters(table, settings)
+    usual = _wrap_gap(lines, start, end, rows)
+    size = statistics.median(line.size for line in table)
+    extent = (min(line.x0 for line in table), max(line.x1 for line in table))
+    filled = _filled_columns(lines[end - 1], gutters, settings)
+    while end < len(lines) and not is_caption(lines[end]) and not _ends_table(lines, end, settings):
+        line = lines[end]
+        gap = line.top - lines[end - 1].bottom
+        if gap > usual + settings.wrap_gap_tolerance_em * size or line.size < settings.wrap_size_ratio * size:
+            break
+        if not _continues_row(line, gutters, filled, extent, settings):
+            break
+        end += 1
+    return end
+
+
+def _wrap_gap(lines: Sequence[Line], start: int, end: int, rows: Sequence[bool]) -> float:
+    """The table's usual white space above a line: above its wrapped lines (lines after the first full
+    row that are not full rows) when it has some, otherwise above any of its lines."""
+    first = next((j for j in range(start, end) if rows[j]), start)
+    gaps = [(lines[j].top - lines[j - 1].bottom, rows[j]) for j in range(first + 1, end)]
+    wrapped = [gap for gap, full in gaps if not full]
+    every = [gap for gap, _ in gaps] or [0.0]
+    return statistics.median(wrapped or every)
+
+
+def _filled_columns(line: Line, gutters: list[tuple[float, float]], settings: PdfSettings) -> set[int]:
+    cells, _ = _line_cells(line, gutters, settings)
+    return {k for k, cell in enumerate(cells) if cell}
+
+
+def _continues_row(line: Line, gutters: list[tuple[float, float]], filled: set[int], extent: tuple[float, float],
+                   settings: PdfSettings) -> bool:
+    """Whether ``line`` can be the wrapped part of a row whose cells fill the columns ``filled``.
+
+    A wrapped line lies inside the table, each of its phrases within one column, under a cell the row
+    has (a cell empty on the row's first line does not wrap); a footnote opens with its mark, and
+    prose runs across the gutters.
+    """
+    if not line.words or line.words[0].text[:1] in FOOTNOTE_MARKS:
+        return False
+    slack = settings.segment_gap_em * line.size
+    if line.x0 < extent[0] - slack or line.x1 > extent[1] + slack:
+        return False
+    cells, spanning = _line_cells(line, gutters, settings)
+    return not spanning and {k for k, cell in enumerate(cells) if cell} <= filled
 
 
 def _gutters(lines: Sequence[Line], settings: PdfSettings) -> list[tuple[float, float]]:

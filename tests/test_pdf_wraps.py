@@ -1,0 +1,68 @@
+"""Wrapped cells of PDF tables, on small tables drawn for the purpose (``pdfgen.table_pdf``).
+
+A cell too long for its column is printed over several lines; the reader must give each row back as
+one row of whole cells: when the cell is in the last row (nothing below it is a full row), when it is
+the row label in the first column (its second line has a first cell of its own), and without taking
+in the footnotes printed under the table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfgen
+import pytest
+
+from pipeline.ingest.pdf import PdfPage, read_pdf_pages
+from pipeline.ingest.pdf_tables import TableGrid, cell_text
+
+HEADER = ["Product", "Model", "Target", "Dose", "Finding"]
+ROWS = [
+    ["AB-101", "Xenograft", "CD19", "2 mg/kg", "Tumour regression"],
+    ["XY-7", "Syngeneic", "BCMA", "5 mg/kg", "No effect"],
+    ["QR-33", "Xenograft", "CD33", "1 mg/kg", "Delayed growth in three of five mice"],
+]
+WIDTHS = [60.0, 62.0, 48.0, 52.0, 84.0]
+"""Points: "Finding" holds about two words a line, so the last row's finding takes three lines."""
+WIDE = [60.0, 62.0, 48.0, 52.0, 170.0]
+"""Points: every cell on one line."""
+FOOTNOTES = ["NR not reached", "Mice were followed for sixty days after the last dose."]
+"""A footnote short enough to sit in the first column, then a sentence (each under the word count
+that ends a table by itself)."""
+
+
+def _read(path: Path) -> tuple[TableGrid, PdfPage]:
+    [page] = read_pdf_pages(path)
+    [table] = page.tables
+    return table, page
+
+
+def _cells(table: TableGrid) -> list[list[str]]:
+    return [[cell_text(cell) for cell in row] for row in table.rows]
+
+
+def _wrapped(spec: pdfgen.TableSpec, widths: list[float]) -> list[tuple[int, int]]:
+    """(row, column) of the body cells printed on more than one line."""
+    return [(r, c) for r, row in enumerate(pdfgen.cell_lines(spec, widths)[1:])
+            for c, lines in enumerate(row) if len(lines) > 1]
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["booktabs", "grid"])
+def test_last_row_keeps_its_wrapped_lines(ruled: bool, tmp_path: Path) -> None:
+    spec = pdfgen.TableSpec("Table 1 Products tested in animal models", HEADER, ROWS, ruled=ruled)
+    assert (len(ROWS) - 1, 4) in _wrapped(spec, WIDTHS)
+    table, _ = _read(pdfgen.table_pdf(tmp_path / "last_row.pdf", spec, WIDTHS))
+    assert (table.source, table.caption) == ("ruled" if ruled else "aligned", spec.caption)
+    assert _cells(table) == [HEADER, *ROWS]
+
+
+@pytest.mark.parametrize("widths", [WIDTHS, WIDE], ids=["last-row-wraps", "one-line-cells"])
+def test_footnotes_under_the_table_stay_out_of_it(widths: list[float], tmp_path: Path) -> None:
+    """The footnotes are set in the cells' type size here, the first one inside the first column:
+    only the space above them tells them from a wrapped line of the last row."""
+    spec = pdfgen.TableSpec("Table 1 Products tested in animal models", HEADER, ROWS, FOOTNOTES,
+                            size=pdfgen.FOOTNOTE_SIZE)
+    table, page = _read(pdfgen.table_pdf(tmp_path / "footnotes.pdf", spec, widths))
+    assert _cells(table) == [HEADER, *ROWS]
+    lines = page.text.split("\n")
+    assert all(note in lines for note in FOOTNOTES)
