@@ -360,7 +360,9 @@ class TableSpec:
     footnotes below it. ``rotated`` turns it 90° (reading bottom to top); ``ruled`` draws a full grid
     of rules instead of booktabs (rules above and below the header and below the last row); the
     columns in ``unwrapped`` are as wide as their longest cell, the others are narrowed to fit; ``size``
-    is the font size of the cells, made smaller when the table cannot fit otherwise."""
+    is the font size of the cells, made smaller when the table cannot fit otherwise; ``row_space`` is
+    the white added to each row's height (half above, half below its lines; 0 sets rows at the
+    leading, like the lines of a wrapped cell)."""
 
     caption: str
     header: list[str]
@@ -370,6 +372,7 @@ class TableSpec:
     ruled: bool = False
     unwrapped: tuple[int, ...] = ()
     size: float = TABLE_SIZE
+    row_space: float = 6.0
 
 
 @dataclass
@@ -487,7 +490,7 @@ def _grid_lines(table: TableSpec, widths: Sequence[float], face: Typeface
 def grid_height(table: TableSpec, widths: Sequence[float], face: Typeface) -> float:
     caption, rows, notes = _grid_lines(table, widths, face)
     pitch = table.size * LEADING
-    cells = sum(max(len(cell) for cell in row) * pitch + 6 for row in rows)
+    cells = sum(max(len(cell) for cell in row) * pitch + table.row_space for row in rows)
     return len(caption) * CAPTION_SIZE * LEADING + 0.4 * pitch + cells + 4 + len(notes) * FOOTNOTE_SIZE * LEADING
 
 
@@ -506,9 +509,9 @@ def draw_grid(canvas: Canvas, table: TableSpec, widths: Sequence[float], face: T
     for r, row in enumerate(rows):
         for cell, x in zip(row, xs, strict=True):
             for k, line in enumerate(cell):
-                draw_text(canvas, x + CELL_PADDING, y - 3 - table.size - k * pitch, line, table.size,
+                draw_text(canvas, x + CELL_PADDING, y - table.row_space / 2 - table.size - k * pitch, line, table.size,
                           face.bold if r == 0 else face.regular)
-        y -= max(len(cell) for cell in row) * pitch + 6
+        y -= max(len(cell) for cell in row) * pitch + table.row_space
         if r == 0 or table.ruled:
             rules.append(y)
     if not table.ruled:

@@ -174,17 +174,13 @@ def test_same_preclinical_studies(text_result: DocumentResult, pdf_result: Docum
     assert [fields(r) for r in pdf_result.preclinical] == [fields(r) for r in text_result.preclinical]
 
 
-@pytest.mark.xfail(strict=True, reason="PDF reader: a row label wrapped over two lines starts a new row")
 @pytest.mark.parametrize("ruled", [False, True], ids=["booktabs", "grid"])
 def test_wrapped_row_labels(ruled: bool, text_result: DocumentResult, nlp: Language, tmp_path: Path) -> None:
-    """Table 1 as the article sets it, "Healthy adult peripheral blood" wrapped in the first column.
-
-    Known pipeline limitations (not asserted by the parity tests above, which keep labels on one line):
-    without column rules, ``pdf_tables.aligned_grid`` continues a row only with lines whose first column
-    is empty; with a full grid, ``pdf_tables._stacked`` splits the ruled row into text rows because
-    one-line cells, top-aligned, are level with the label's first line and count as stacked. Either
-    way the row's wrapped lines become rows of their own and records of their own."""
+    """Table 1 as the article sets it, "Healthy adult peripheral blood" wrapped in the first column:
+    the label's second and third lines have a first cell of their own, yet belong to its row (without
+    column rules, by the white space between rows, ``pdf_tables.aligned_grid``; with a full grid, by
+    cells that do not stack line for line beside the label, ``pdf_tables._stacked``)."""
     path = tmp_path / f"{EXAMPLE.stem}.pdf"
     render(text_result, path, wrapped_labels=True, ruled=ruled)
     result = extract_document(path, nlp)
-    assert len(result.preclinical) == len(text_result.preclinical)
+    assert [fields(r) for r in result.preclinical] == [fields(r) for r in text_result.preclinical]

@@ -26,6 +26,15 @@ WIDTHS = [60.0, 62.0, 48.0, 52.0, 84.0]
 """Points: "Finding" holds about two words a line, so the last row's finding takes three lines."""
 WIDE = [60.0, 62.0, 48.0, 52.0, 170.0]
 """Points: every cell on one line."""
+LABELLED = [
+    ["Cord blood", "Xenograft", "CD19", "Regression"],
+    ["Healthy donor peripheral blood", "Xenograft", "BCMA", "No effect"],
+    ["Induced pluripotent stem cells", "Syngeneic", "CD33", "Delayed tumour growth"],
+    ["Healthy donor peripheral blood", "Xenograft", "CD123", "Regression"],
+]
+LABELLED_HEADER = ["Source", "Model", "Target", "Finding"]
+LABELLED_WIDTHS = [72.0, 62.0, 48.0, 70.0]
+"""Points: the long sources take two or three lines in the first column, the findings one or two."""
 FOOTNOTES = ["NR not reached", "Mice were followed for sixty days after the last dose."]
 """A footnote short enough to sit in the first column, then a sentence (each under the word count
 that ends a table by itself)."""
@@ -56,6 +65,17 @@ def test_last_row_keeps_its_wrapped_lines(ruled: bool, tmp_path: Path) -> None:
     assert _cells(table) == [HEADER, *ROWS]
 
 
+@pytest.mark.parametrize("ruled", [False, True], ids=["booktabs", "grid"])
+def test_wrapped_row_label_stays_in_its_row(ruled: bool, tmp_path: Path) -> None:
+    """Labels over two and three lines, in the middle and in the last row, beside cells of one line
+    and cells that wrap too."""
+    spec = pdfgen.TableSpec("Table 2 Sources of the cells", LABELLED_HEADER, LABELLED, ruled=ruled)
+    wrapped = _wrapped(spec, LABELLED_WIDTHS)
+    assert {(1, 0), (2, 0), (3, 0), (2, 3)} <= set(wrapped) and (1, 3) not in wrapped
+    table, _ = _read(pdfgen.table_pdf(tmp_path / "labels.pdf", spec, LABELLED_WIDTHS))
+    assert _cells(table) == [LABELLED_HEADER, *LABELLED]
+
+
 @pytest.mark.parametrize("widths", [WIDTHS, WIDE], ids=["last-row-wraps", "one-line-cells"])
 def test_footnotes_under_the_table_stay_out_of_it(widths: list[float], tmp_path: Path) -> None:
     """The footnotes are set in the cells' type size here, the first one inside the first column:
@@ -66,3 +86,21 @@ def test_footnotes_under_the_table_stay_out_of_it(widths: list[float], tmp_path:
     assert _cells(table) == [HEADER, *ROWS]
     lines = page.text.split("\n")
     assert all(note in lines for note in FOOTNOTES)
+
+
+COUNTS_HEADER = ["Group", "Mice", "Tumours", "Days"]
+COUNTS = [
+    ["Control", "10", "9", "21"],
+    ["Treated", "10", "2", "35"],
+    ["Excluded", "2", "", ""],
+    ["Total", "22", "11", ""],
+]
+
+
+@pytest.mark.parametrize("row_space", [0.0, 6.0], ids=["rows-at-the-leading", "rows-set-apart"])
+def test_short_rows_are_not_wrapped_labels(row_space: float, tmp_path: Path) -> None:
+    """Rows whose cells are a subset of the row above ("Excluded  2") stay rows: they are no closer to
+    it than rows are to each other, whether rows sit at the leading or are set apart."""
+    spec = pdfgen.TableSpec("Table 3 Mice per group", COUNTS_HEADER, COUNTS, row_space=row_space)
+    table, _ = _read(pdfgen.table_pdf(tmp_path / "counts.pdf", spec, [70.0, 50.0, 50.0, 50.0]))
+    assert _cells(table) == [COUNTS_HEADER, *COUNTS]

@@ -76,9 +76,9 @@ class PdfSettings:
     wrap_size_ratio: float = 0.9
     """...and its type is at least this fraction of the table's (footnotes are set smaller)."""
     row_spacing_em: float = 0.25
-    """Rows are set apart when the white above a full row exceeds the tightest gap between the
-    table's lines (a wrapped cell's) by this much; a line nearer than halfway to the row above then
-    belongs to it even with a first cell of its own (a wrapped row label)."""
+    """A line with a first cell of its own still belongs to the row above (a wrapped row label) when
+    the white above it is at least this much less than above that row and than above most rows
+    (wrapped lines are set at the leading, rows are set apart)."""
 
     # --- tables found by ruling lines (pdfplumber's table finder) -------------------------------
     ruled_min_rows: int = 2

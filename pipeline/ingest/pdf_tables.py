@@ -318,16 +318,22 @@ def _merge(into: list[str], cells: list[str]) -> list[str]:
 def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -> TableGrid:
     """Rows of a word-aligned table.
 
-    A line whose first column is empty continues the row above (a wrapped cell). Above the first
-    full row, such lines are header lines stacked over it (``Any / modern / method``) and join it,
-    except lines whose phrases span columns ("Modern method" over five columns), which stay a row.
+    A line whose first column is empty continues the row above (a wrapped cell), and so does a line
+    with a first cell of its own when it is a wrapped row label (``_wraps_label``). Above the first
+    full row, lines with an empty first column are header lines stacked over it (``Any / modern /
+    method``) and join it, except lines whose phrases span columns ("Modern method" over five
+    columns), which stay a row.
     """
     gutters = _gutters(lines, settings)
+    read = [_line_cells(line, gutters, settings) for line in lines]
+    gaps = [0.0, *(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False))]
+    spacing = _row_spacing(gaps, [cells for cells, _ in read], settings)
+    margin = settings.row_spacing_em * statistics.median(line.size for line in lines)
     rows: list[list[str]] = []
+    opened = 0.0  # the white space above the first line of rows[-1]
     pending: list[str] | None = None
     in_header = True
-    for line in lines:
-        cells, spanning = _line_cells(line, gutters, settings)
+    for i, (line, (cells, spanning)) in enumerate(zip(lines, read, strict=True)):
         keyed = bool(cells[0])
         if in_header and spanning:
             if pending:
@@ -344,11 +350,14 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
             else:
                 rows.append(pending)
             pending = None
+        elif not in_header and keyed and rows and spacing is not None:
+            keyed = not _wraps_label(cells, rows[-1], gaps[i], min(opened, spacing) - margin)
         in_header = False
         if not keyed and rows:
             rows[-1] = _merge(rows[-1], cells)
         else:
             rows.append(cells)
+            opened = gaps[i]
     if pending is not None:
         rows.append(pending)
     rows = drop_empty(rows)
@@ -361,6 +370,29 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
         x0=min(line.x0 for line in lines),
         x1=max(line.x1 for line in lines),
     )
+
+
+def _row_spacing(gaps: Sequence[float], cells: Sequence[list[str]], settings: PdfSettings) -> float | None:
+    """The usual white space above a row of the table body: above the lines with a first cell and
+    ``table_min_cells`` cells or more (full rows), after the first one (whose gap is the header's).
+    None when the body has no such lines after the first."""
+    full = [i for i, row in enumerate(cells) if row[0] and sum(1 for text in row if text) >= settings.table_min_cells]
+    return statistics.median(gaps[i] for i in full[1:]) if len(full) > 1 else None
+
+
+def _wraps_label(cells: list[str], row: list[str], gap: float, limit: float) -> bool:
+    """Whether a line with a first cell of its own is the wrapped part of ``row``: a row label (or
+    several cells) too long for its column, continued on the next line.
+
+    Its cells lie under cells the row has (a cell empty on the row's first line does not wrap), and
+    it sits closer to the line above than rows sit to each other, both usually and above this row
+    (``limit``, already less ``row_spacing_em``): wrapped lines are set at the type's leading, rows
+    are set apart. Tables whose rows sit at the leading keep "a first cell starts a row", and so does
+    a row after the extra space that opens a group of rows.
+    """
+    ours = {k for k, text in enumerate(cells) if text}
+    theirs = {k for k, text in enumerate(row) if text}
+    return gap <= limit and ours <= theirs
 
 
 # --- ruled tables ----------------------------------------------------------------------------------
@@ -454,8 +486,9 @@ def _unstack_rows(grid: TableGrid, stacks: dict[tuple[int, int], list[Line]], se
     """Split a ruled row that holds several text rows (rules drawn only every fifth row).
 
     The row is split when its first filled cell has k > 1 lines and most filled cells
-    (``stacked_row_share``) have their lines level with those k lines; a header whose cells merely
-    wrap keeps its single row.
+    (``stacked_row_share``) have k lines level with those k lines, one beside each; a header whose
+    cells merely wrap keeps its single row, and so does a row whose label wraps (cells of one line
+    are level with the label's first line, but leave its other lines alone).
     """
     rows: list[list[str]] = []
     bands: list[tuple[float, float]] = []
@@ -493,7 +526,7 @@ def _stacked(r: int, row: list[str], stacks: dict[tuple[int, int], list[Line]], 
                                                                                            strict=True))
         if not level or len(set(slots)) != len(slots):
             return None
-        aligned += 1
+        aligned += len(lines) == len(anchors)
         for j, ln in zip(slots, lines, strict=True):
             parts[j][c] = ln.text
     return (anchors, parts) if aligned >= settings.stacked_row_share * len(filled) else None
