@@ -362,7 +362,8 @@ class TableSpec:
     columns in ``unwrapped`` are as wide as their longest cell, the others are narrowed to fit; ``size``
     is the font size of the cells, made smaller when the table cannot fit otherwise; ``row_space`` is
     the white added to each row's height (half above, half below its lines; 0 sets rows at the
-    leading, like the lines of a wrapped cell)."""
+    leading, like the lines of a wrapped cell); with ``hyphenate``, long lowercase words of body cells
+    are split at a line end with a hyphen (``wrap``)."""
 
     caption: str
     header: list[str]
@@ -373,6 +374,7 @@ class TableSpec:
     unwrapped: tuple[int, ...] = ()
     size: float = TABLE_SIZE
     row_space: float = 6.0
+    hyphenate: bool = False
 
 
 @dataclass
@@ -481,8 +483,9 @@ def _grid_lines(table: TableSpec, widths: Sequence[float], face: Typeface
     rows = []
     for r, row in enumerate([table.header, *table.rows]):
         font = face.bold if r == 0 else face.regular
-        rows.append([[line for line in wrap(cell, w - 2 * CELL_PADDING + 0.01, table.size, font=font)[0] if line]
-                     or [""] for cell, w in zip(row, widths, strict=True)])
+        hyphenate = table.hyphenate and r > 0
+        rows.append([[line for line in wrap(cell, w - 2 * CELL_PADDING + 0.01, table.size, hyphenate, font)[0]
+                      if line] or [""] for cell, w in zip(row, widths, strict=True)])
     notes = [line for note in table.footnotes for line in wrap(note, width, FOOTNOTE_SIZE, font=face.regular)[0]]
     return caption, rows, notes
 

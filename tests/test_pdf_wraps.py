@@ -104,3 +104,33 @@ def test_short_rows_are_not_wrapped_labels(row_space: float, tmp_path: Path) -> 
     spec = pdfgen.TableSpec("Table 3 Mice per group", COUNTS_HEADER, COUNTS, row_space=row_space)
     table, _ = _read(pdfgen.table_pdf(tmp_path / "counts.pdf", spec, [70.0, 50.0, 50.0, 50.0]))
     assert _cells(table) == [COUNTS_HEADER, *COUNTS]
+
+
+HYPHENATED = [
+    ["Cord blood", "Xenograft", "CD19", "Regression"],
+    ["Donor haematopoietic progenitors", "Xenograft", "BCMA", "No effect"],
+    ["Cord blood", "Syngeneic", "CD33", "Regression"],
+]
+
+
+@pytest.mark.parametrize("ruled", [False, True], ids=["booktabs", "grid"])
+def test_hyphenated_row_label_joins_like_the_text_path(ruled: bool, tmp_path: Path) -> None:
+    """A label broken inside words ("Donor haema-" / "topoietic prog-" / "enitors") reads whole."""
+    spec = pdfgen.TableSpec("Table 4 Sources", LABELLED_HEADER, HYPHENATED, ruled=ruled, hyphenate=True)
+    widths = [60.0, 62.0, 48.0, 70.0]
+    assert sum(line.endswith("-") for line in pdfgen.cell_lines(spec, widths)[2][0]) == 2
+    path = pdfgen.table_pdf(tmp_path / "hyphens.pdf", spec, widths)
+    table, page = _read(path)
+    assert _cells(table) == [LABELLED_HEADER, *HYPHENATED]
+    assert "| Donor haematopoietic progenitors | Xenograft | BCMA | No effect |" in page.text.split("\n")
+
+
+def test_cell_line_end_hyphens_follow_the_text_path() -> None:
+    """The typesetter's hyphen goes, a compound's stays (a capital, or the page spells it so)."""
+    from pipeline.ingest.normalize import document_vocabulary
+
+    assert cell_text("Healthy donor periph-\neral blood") == "Healthy donor peripheral blood"
+    assert cell_text("iPSC-\nderived") == "iPSC-derived"
+    assert cell_text("anti-\nCD19") == "anti-CD19"
+    assert cell_text("cord-\nderived", document_vocabulary("Cord blood, or cells derived from it")) == "cord-derived"
+    assert cell_text("cord-\nderived", document_vocabulary("Umbilical cord-derived cells")) == "cord-derived"

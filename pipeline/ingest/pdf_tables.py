@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pipeline.ingest.normalize import HYPHEN_BREAK, document_vocabulary, keeps_hyphen
 from pipeline.ingest.pdf_glyphs import UPRIGHT, Box, Glyph, Orient, frame_box, to_frame
 from pipeline.ingest.pdf_lines import Line, Word, build_lines, segments, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
@@ -57,18 +58,35 @@ class TableGrid:
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def cell_text(cell: str) -> str:
-    """A cell as it sits in a pipe table: one line (a line-end hyphen joins), no pipe of its own."""
-    joined = re.sub(r"(?<=\w-)\n(?=\w)", "", cell)
+Vocabulary = tuple[Counter[str], set[str]]
+"""Words and hyphenated compounds of a text (``normalize.document_vocabulary``)."""
+
+
+def cell_text(cell: str, vocabulary: Vocabulary | None = None) -> str:
+    """A cell as it sits in a pipe table: one line, no pipe of its own.
+
+    Its lines join with a space, or without one after a line-end hyphen, which stays or goes as the
+    text path decides for the lines of a page (``normalize.keeps_hyphen``): the typesetter's goes
+    ("periph-" / "eral"), a compound's stays ("iPSC-" / "derived"). ``vocabulary`` is the text the
+    decision draws on: the page's (``render_pipe``), or else the cell's own.
+    """
+    words, compounds = vocabulary or document_vocabulary(cell)
+
+    def join(m: re.Match[str]) -> str:
+        keep = keeps_hyphen(m.group("left"), m.group("right"), words, compounds)
+        return f"{m.group('left')}{'-' if keep else ''}{m.group('right')}"
+
+    joined = re.sub(r"(?<=\w-)\n(?=\w)", "", HYPHEN_BREAK.sub(join, cell))
     return " ".join(joined.split()).replace("|", "\\|")
 
 
-def render_pipe(grid: TableGrid) -> list[str]:
-    """The table as pipe-table lines: header row, separator, body rows."""
+def render_pipe(grid: TableGrid, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The table as pipe-table lines: header row, separator, body rows (``vocabulary``: see
+    ``cell_text``)."""
     width = grid.n_cols
     out = []
     for i, row in enumerate(grid.rows):
-        cells = [cell_text(c) for c in row] + [""] * (width - len(row))
+        cells = [cell_text(c, vocabulary) for c in row] + [""] * (width - len(row))
         out.append("|" + "|".join(f" {c} " if c else " " for c in cells) + "|")
         if i == 0:
             out.append("|" + "|".join(["---"] * width) + "|")
