@@ -72,7 +72,8 @@ class PdfSettings:
     """Words wholly inside a gutter make a column of their own when they come from this many lines."""
     wrap_gap_tolerance_em: float = 0.1
     """A line below a table's last full row continues it (a wrapped cell) only when the white above it
-    exceeds the table's usual gap above a wrapped line by at most this (rounding of glyph boxes)..."""
+    exceeds the table's usual gap above a wrapped line (above any line, when none of its cells wrap)
+    by at most this (rounding of glyph boxes)..."""
     wrap_size_ratio: float = 0.9
     """...and its type is at least this fraction of the table's (footnotes are set smaller)."""
     row_spacing_em: float = 0.25
