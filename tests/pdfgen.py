@@ -360,7 +360,10 @@ class TableSpec:
     footnotes below it. ``rotated`` turns it 90° (reading bottom to top); ``ruled`` draws a full grid
     of rules instead of booktabs (rules above and below the header and below the last row); the
     columns in ``unwrapped`` are as wide as their longest cell, the others are narrowed to fit; ``size``
-    is the font size of the cells, made smaller when the table cannot fit otherwise."""
+    is the font size of the cells, made smaller when the table cannot fit otherwise; ``row_space`` is
+    the white added to each row's height (half above, half below its lines; 0 sets rows at the
+    leading, like the lines of a wrapped cell); with ``hyphenate``, long lowercase words of body cells
+    are split at a line end with a hyphen (``wrap``)."""
 
     caption: str
     header: list[str]
@@ -370,6 +373,8 @@ class TableSpec:
     ruled: bool = False
     unwrapped: tuple[int, ...] = ()
     size: float = TABLE_SIZE
+    row_space: float = 6.0
+    hyphenate: bool = False
 
 
 @dataclass
@@ -478,8 +483,9 @@ def _grid_lines(table: TableSpec, widths: Sequence[float], face: Typeface
     rows = []
     for r, row in enumerate([table.header, *table.rows]):
         font = face.bold if r == 0 else face.regular
-        rows.append([[line for line in wrap(cell, w - 2 * CELL_PADDING + 0.01, table.size, font=font)[0] if line]
-                     or [""] for cell, w in zip(row, widths, strict=True)])
+        hyphenate = table.hyphenate and r > 0
+        rows.append([[line for line in wrap(cell, w - 2 * CELL_PADDING + 0.01, table.size, hyphenate, font)[0]
+                      if line] or [""] for cell, w in zip(row, widths, strict=True)])
     notes = [line for note in table.footnotes for line in wrap(note, width, FOOTNOTE_SIZE, font=face.regular)[0]]
     return caption, rows, notes
 
@@ -487,7 +493,7 @@ def _grid_lines(table: TableSpec, widths: Sequence[float], face: Typeface
 def grid_height(table: TableSpec, widths: Sequence[float], face: Typeface) -> float:
     caption, rows, notes = _grid_lines(table, widths, face)
     pitch = table.size * LEADING
-    cells = sum(max(len(cell) for cell in row) * pitch + 6 for row in rows)
+    cells = sum(max(len(cell) for cell in row) * pitch + table.row_space for row in rows)
     return len(caption) * CAPTION_SIZE * LEADING + 0.4 * pitch + cells + 4 + len(notes) * FOOTNOTE_SIZE * LEADING
 
 
@@ -506,9 +512,9 @@ def draw_grid(canvas: Canvas, table: TableSpec, widths: Sequence[float], face: T
     for r, row in enumerate(rows):
         for cell, x in zip(row, xs, strict=True):
             for k, line in enumerate(cell):
-                draw_text(canvas, x + CELL_PADDING, y - 3 - table.size - k * pitch, line, table.size,
+                draw_text(canvas, x + CELL_PADDING, y - table.row_space / 2 - table.size - k * pitch, line, table.size,
                           face.bold if r == 0 else face.regular)
-        y -= max(len(cell) for cell in row) * pitch + 6
+        y -= max(len(cell) for cell in row) * pitch + table.row_space
         if r == 0 or table.ruled:
             rules.append(y)
     if not table.ruled:
@@ -556,6 +562,23 @@ def _table_page(canvas: Canvas, table: TableSpec, face: Typeface) -> None:
     draw_grid(canvas, table, widths, face)
     canvas.restoreState()
     canvas.showPage()
+
+
+def table_pdf(path: Path, table: TableSpec, widths: Sequence[float], face: Typeface | None = None) -> Path:
+    """One page holding ``table`` alone, upright at the top left, its columns ``widths`` points wide
+    (narrow ones make chosen cells wrap), for tests of how a reader joins wrapped cell lines."""
+    face = face or Typeface()
+    canvas = Canvas(str(path), pagesize=A4)
+    canvas.translate(MARGIN, A4[1] - MARGIN)
+    draw_grid(canvas, table, widths, face)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def cell_lines(table: TableSpec, widths: Sequence[float], face: Typeface | None = None) -> list[list[list[str]]]:
+    """The printed lines of each cell of ``table`` (header first) at column ``widths``."""
+    return _grid_lines(table, widths, face or Typeface())[1]
 
 
 def article_pdf(path: Path, body: Sequence[Block], tables: Sequence[TableSpec], back: Sequence[Block],

@@ -9,7 +9,7 @@ article. Superscripts the text dump lost are drawn as real superscripts: the pow
 the text path scaled a column by ("Cell dose (10⁸)") and the doses of the footnotes ("6 × 10⁸").
 ``extract_document`` on that PDF must give the same trials and preclinical studies as on the text,
 field for field, except ``evidence``, ``conflicts`` and ``start`` (they quote and point into each
-path's own text) and the fields marked in ``LAST_ROW_TRUNCATED``.
+path's own text).
 """
 
 from __future__ import annotations
@@ -31,16 +31,6 @@ IGNORED = {"evidence", "conflicts", "start"}
 """Fields that quote or point into each path's own text."""
 ROTATED = {2}
 """Tables drawn rotated (their numbers), as in the published article."""
-
-LAST_ROW_TRUNCATED = {"method", "combination"}
-"""KNOWN PIPELINE DIFFERENCE, not a rendering choice: the PDF reader loses the wrapped lines of the
-last row of a table without column rules. ``pdf_tables.find_aligned_tables`` ends an aligned table at
-the last line that looks like a full row (``table_min_cells`` segments or more); the second line of the
-last row of Table 1 ("editing", "BCL11B suppression") has two segments, so it is left out of the table
-and those cells keep only their first line ("Genome", "Incomplete"). These fields of the record built
-from that row come out truncated ("genome" for "genome editing", "incomplete" for "incomplete bcl11b
-suppression"). Which of these differ depends on which cells wrap (font metrics, column widths); with
-Liberation Sans or Arial both do. Remove the mark when the reader keeps trailing wrapped lines."""
 
 _ENTRY = re.compile(r"^\s*(\d{1,3}\.)\t\s*(.*)$", re.S)
 _LOST_POWER = re.compile(r"(\d\s*×\s*)10(\d{1,2})\b(?: (?=[,;.)]))?")
@@ -135,13 +125,6 @@ def fields(record: object) -> dict[str, object]:
     return record.model_dump(exclude=IGNORED)  # type: ignore[attr-defined]
 
 
-def last_row_starts(result: DocumentResult) -> set[int]:
-    """Where the last row of each upright table starts in the text path's text (a record built from
-    a table row starts at the row)."""
-    return {span[0] for table in result.tables if table.number not in ROTATED
-            for span in table.cell_spans[-1][:1] if span}
-
-
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     return build_nlp()
@@ -185,33 +168,19 @@ def test_same_trials(text_result: DocumentResult, pdf_result: DocumentResult) ->
 
 
 def test_same_preclinical_studies(text_result: DocumentResult, pdf_result: DocumentResult) -> None:
+    """Every study, the one built from the last row of Table 1 too: its cells wrap ("Genome" /
+    "editing") below the last line with a cell in every column, and the reader keeps those lines."""
     assert len(pdf_result.preclinical) == len(text_result.preclinical)
-    last_rows = last_row_starts(text_result)
-    for ours, theirs in zip(pdf_result.preclinical, text_result.preclinical, strict=True):
-        mine, expected = fields(ours), fields(theirs)
-        if theirs.start not in last_rows:
-            assert mine == expected
-            continue
-        differ = {name for name in expected if mine[name] != expected[name]}
-        assert differ, "the last row reads whole now: remove LAST_ROW_TRUNCATED"
-        assert differ <= LAST_ROW_TRUNCATED, f"unmarked differences: {differ - LAST_ROW_TRUNCATED}"
-        for name in differ:  # truncated to the first line of the cell, nothing else
-            assert str(expected[name]).startswith(f"{mine[name]} "), name
-        assert {k: v for k, v in mine.items() if k not in differ} == {
-            k: v for k, v in expected.items() if k not in differ}
+    assert [fields(r) for r in pdf_result.preclinical] == [fields(r) for r in text_result.preclinical]
 
 
-@pytest.mark.xfail(strict=True, reason="PDF reader: a row label wrapped over two lines starts a new row")
 @pytest.mark.parametrize("ruled", [False, True], ids=["booktabs", "grid"])
 def test_wrapped_row_labels(ruled: bool, text_result: DocumentResult, nlp: Language, tmp_path: Path) -> None:
-    """Table 1 as the article sets it, "Healthy adult peripheral blood" wrapped in the first column.
-
-    Known pipeline limitations (not asserted by the parity tests above, which keep labels on one line):
-    without column rules, ``pdf_tables.aligned_grid`` continues a row only with lines whose first column
-    is empty; with a full grid, ``pdf_tables._stacked`` splits the ruled row into text rows because
-    one-line cells, top-aligned, are level with the label's first line and count as stacked. Either
-    way the row's wrapped lines become rows of their own and records of their own."""
+    """Table 1 as the article sets it, "Healthy adult peripheral blood" wrapped in the first column:
+    the label's second and third lines have a first cell of their own, yet belong to its row (without
+    column rules, by the white space between rows, ``pdf_tables.aligned_grid``; with a full grid, by
+    cells that do not stack line for line beside the label, ``pdf_tables._stacked``)."""
     path = tmp_path / f"{EXAMPLE.stem}.pdf"
     render(text_result, path, wrapped_labels=True, ruled=ruled)
     result = extract_document(path, nlp)
-    assert len(result.preclinical) == len(text_result.preclinical)
+    assert [fields(r) for r in result.preclinical] == [fields(r) for r in text_result.preclinical]

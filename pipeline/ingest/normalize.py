@@ -76,7 +76,7 @@ def remove_lines(spans: list[tuple[int, int]]) -> list[Edit]:
     return [Edit(start, end, "\n") for start, end in spans]
 
 
-_HYPHEN_BREAK = re.compile(r"(?P<left>[^\s\-/]*[A-Za-z0-9)\]])-[ \t]*\n[ \t]*(?P<right>[A-Za-z0-9][^\s]*)")
+HYPHEN_BREAK = re.compile(r"(?P<left>[^\s\-/]*[A-Za-z0-9)\]])-[ \t]*\n[ \t]*(?P<right>[A-Za-z0-9][^\s]*)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Za-z]")
 
 
@@ -87,7 +87,7 @@ def document_vocabulary(text: str) -> tuple[Counter[str], set[str]]:
     """
     words: Counter[str] = Counter()
     compounds: set[str] = set()
-    for line in _HYPHEN_BREAK.sub(" ", text).split("\n"):
+    for line in HYPHEN_BREAK.sub(" ", text).split("\n"):
         for m in _WORD.finditer(line):
             word = m.group().lower()
             if "-" in word:
@@ -104,42 +104,44 @@ def _holds_digit_or_closes_bracket(left: str) -> bool:
 
 
 def dehyphenate(text: str) -> list[Edit]:
-    """Undo line-end hyphenation where the hyphen was only the typesetter's.
-
-    The break "left-\\nright" keeps its hyphen when the right part starts with a capital or digit
-    (CAR-\\nNK, anti-\\nCD38, Senti-\\n202), when the left part holds a capital after its first
-    letter, a digit or a bracket ((iPSC)-\\nderived, Bcl11b-\\nedited), or when the document itself
-    writes the pair as a hyphenated compound elsewhere, or writes both halves as words but never
-    the joined word (receptor-\\nengineered). Otherwise the hyphen and the line break go
-    (syn-\\ndrome, capac-\\nity).
-    """
+    """Undo line-end hyphenation where the hyphen was only the typesetter's (``keeps_hyphen``)."""
     words, compounds = document_vocabulary(text)
     edits: list[Edit] = []
-    for m in _HYPHEN_BREAK.finditer(text):
-        left, right = m.group("left"), m.group("right")
-        hyphen = m.start() + len(left)
-        right_word = re.match(r"[A-Za-z]+", right)
-        left_word = re.search(r"[A-Za-z]+$", left)
-        if not right_word or not left_word:
-            edits.append(Edit(hyphen, m.start("right"), "-"))
-            continue
-        joined = (left_word.group() + right_word.group()).lower()
-        pair = f"{left_word.group()}-{right_word.group()}".lower()
-        keep = (
-            right[0].isupper()
-            or _holds_digit_or_closes_bracket(left)
-            or any(ch.isupper() for ch in left_word.group()[1:])
-            or (pair in compounds and words[joined] == 0)
-            or (
-                words[joined] == 0
-                and len(left_word.group()) > 2
-                and words[left_word.group().lower()] > 0
-                and words[right_word.group().lower()] > 0
-            )
-        )
-        end_of_break = m.start("right")
-        edits.append(Edit(hyphen, end_of_break, "-" if keep else ""))
+    for m in HYPHEN_BREAK.finditer(text):
+        hyphen = m.start() + len(m.group("left"))
+        keep = keeps_hyphen(m.group("left"), m.group("right"), words, compounds)
+        edits.append(Edit(hyphen, m.start("right"), "-" if keep else ""))
     return edits
+
+
+def keeps_hyphen(left: str, right: str, words: Counter[str], compounds: set[str]) -> bool:
+    """Whether the line-end break "left-\\nright" keeps its hyphen (``words`` and ``compounds``: the
+    document's vocabulary, see ``document_vocabulary``).
+
+    It does when the right part starts with a capital or digit (CAR-\\nNK, anti-\\nCD38, Senti-\\n202),
+    when the left part holds a capital after its first letter, a digit or a bracket ((iPSC)-\\nderived,
+    Bcl11b-\\nedited), or when the document itself writes the pair as a hyphenated compound elsewhere,
+    or writes both halves as words but never the joined word (receptor-\\nengineered). Otherwise the
+    hyphen goes (syn-\\ndrome, capac-\\nity).
+    """
+    right_word = re.match(r"[A-Za-z]+", right)
+    left_word = re.search(r"[A-Za-z]+$", left)
+    if not right_word or not left_word:
+        return True
+    joined = (left_word.group() + right_word.group()).lower()
+    pair = f"{left_word.group()}-{right_word.group()}".lower()
+    return (
+        right[0].isupper()
+        or _holds_digit_or_closes_bracket(left)
+        or any(ch.isupper() for ch in left_word.group()[1:])
+        or (pair in compounds and words[joined] == 0)
+        or (
+            words[joined] == 0
+            and len(left_word.group()) > 2
+            and words[left_word.group().lower()] > 0
+            and words[right_word.group().lower()] > 0
+        )
+    )
 
 
 def aligned_blocks(text: str, min_lines: int = 3) -> list[tuple[int, int]]:

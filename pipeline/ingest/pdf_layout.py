@@ -20,6 +20,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pipeline.ingest.normalize import document_vocabulary
 from pipeline.ingest.pdf_glyphs import UPRIGHT, Glyph, Orient, to_frame
 from pipeline.ingest.pdf_lines import Line, build_lines, line_free_gaps, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
@@ -214,9 +215,16 @@ def _valid_gutter(band: Sequence[Element], gutters: list[tuple[float, float]], s
 
 
 def render(items: Sequence[Item], settings: PdfSettings) -> str:
-    """Items as text: a line per line, blank lines between paragraphs and around tables."""
+    """Items as text: a line per line, blank lines between paragraphs and around tables.
+
+    A table cell's line-end hyphens are decided on the words of the whole page (``cell_text``), as
+    the text path decides those of the page's prose on the words of the whole document.
+    """
     out: list[str] = []
     flow: list[Line] = []
+    vocabulary = document_vocabulary("\n".join(
+        item.text if isinstance(item, Line) else "\n".join(cell for row in item.rows for cell in row)
+        for item in items if not isinstance(item, Break)))
 
     def flush() -> None:
         out.extend(_flow_text(flow, settings))
@@ -230,7 +238,7 @@ def render(items: Sequence[Item], settings: PdfSettings) -> str:
         if isinstance(item, TableGrid):
             if out and out[-1] and not CAPTION.match(out[-1]):
                 out.append("")
-            out.extend(render_pipe(item))
+            out.extend(render_pipe(item, vocabulary))
         out.append("")
     flush()
     text = "\n".join(out)

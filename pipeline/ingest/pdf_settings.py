@@ -70,6 +70,16 @@ class PdfSettings:
     """...and so does white space this tall above a line."""
     sparse_column_lines: int = 2
     """Words wholly inside a gutter make a column of their own when they come from this many lines."""
+    wrap_gap_tolerance_em: float = 0.1
+    """A line below a table's last full row continues it (a wrapped cell) only when the white above it
+    exceeds the table's usual gap above a wrapped line (above any line, when none of its cells wrap)
+    by at most this (rounding of glyph boxes)..."""
+    wrap_size_ratio: float = 0.9
+    """...and its type is at least this fraction of the table's (footnotes are set smaller)."""
+    row_spacing_em: float = 0.25
+    """A line with a first cell of its own still belongs to the row above (a wrapped row label) when
+    the white above it is at least this much less than above that row and than above most rows
+    (wrapped lines are set at the leading, rows are set apart)."""
 
     # --- tables found by ruling lines (pdfplumber's table finder) -------------------------------
     ruled_min_rows: int = 2

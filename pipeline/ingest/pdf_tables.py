@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pipeline.ingest.normalize import HYPHEN_BREAK, document_vocabulary, keeps_hyphen
 from pipeline.ingest.pdf_glyphs import UPRIGHT, Box, Glyph, Orient, frame_box, to_frame
 from pipeline.ingest.pdf_lines import Line, Word, build_lines, segments, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
@@ -57,18 +58,35 @@ class TableGrid:
 # --- rendering -------------------------------------------------------------------------------------
 
 
-def cell_text(cell: str) -> str:
-    """A cell as it sits in a pipe table: one line (a line-end hyphen joins), no pipe of its own."""
-    joined = re.sub(r"(?<=\w-)\n(?=\w)", "", cell)
+Vocabulary = tuple[Counter[str], set[str]]
+"""Words and hyphenated compounds of a text (``normalize.document_vocabulary``)."""
+
+
+def cell_text(cell: str, vocabulary: Vocabulary | None = None) -> str:
+    """A cell as it sits in a pipe table: one line, no pipe of its own.
+
+    Its lines join with a space, or without one after a line-end hyphen, which stays or goes as the
+    text path decides for the lines of a page (``normalize.keeps_hyphen``): the typesetter's goes
+    ("periph-" / "eral"), a compound's stays ("iPSC-" / "derived"). ``vocabulary`` is the text the
+    decision draws on: the page's (``render_pipe``), or else the cell's own.
+    """
+    words, compounds = vocabulary or document_vocabulary(cell)
+
+    def join(m: re.Match[str]) -> str:
+        keep = keeps_hyphen(m.group("left"), m.group("right"), words, compounds)
+        return f"{m.group('left')}{'-' if keep else ''}{m.group('right')}"
+
+    joined = re.sub(r"(?<=\w-)\n(?=\w)", "", HYPHEN_BREAK.sub(join, cell))
     return " ".join(joined.split()).replace("|", "\\|")
 
 
-def render_pipe(grid: TableGrid) -> list[str]:
-    """The table as pipe-table lines: header row, separator, body rows."""
+def render_pipe(grid: TableGrid, vocabulary: Vocabulary | None = None) -> list[str]:
+    """The table as pipe-table lines: header row, separator, body rows (``vocabulary``: see
+    ``cell_text``)."""
     width = grid.n_cols
     out = []
     for i, row in enumerate(grid.rows):
-        cells = [cell_text(c) for c in row] + [""] * (width - len(row))
+        cells = [cell_text(c, vocabulary) for c in row] + [""] * (width - len(row))
         out.append("|" + "|".join(f" {c} " if c else " " for c in cells) + "|")
         if i == 0:
             out.append("|" + "|".join(["---"] * width) + "|")
@@ -134,6 +152,7 @@ def find_aligned_tables(lines: Sequence[Line], settings: PdfSettings) -> list[Ta
                     break
             j += 1
         if n_rows >= settings.table_min_rows:
+            end = _last_row_end(lines, start, end, rows, settings)
             spans.append(TableSpan(start, end, caption))
             i = end
         else:
@@ -151,6 +170,70 @@ def _ends_table(lines: Sequence[Line], j: int, settings: PdfSettings) -> bool:
         gap = line.top - lines[j - 1].bottom
         return gap > settings.table_end_gap_em * line.size
     return False
+
+
+FOOTNOTE_MARKS = frozenset("*\u2020\u2021\u00a7\u00b6#^")
+"""What a footnote line opens with (``^`` is a raised digit, see ``pdf_lines``)."""
+
+
+def _last_row_end(lines: Sequence[Line], start: int, end: int, rows: Sequence[bool], settings: PdfSettings
+                  ) -> int:
+    """The end of the table at ``lines[start:end]`` moved past the wrapped lines of its last row.
+
+    The run of row-like lines stops at the last line with ``table_min_cells`` segments, but the cells
+    of the last row may wrap onto lines with fewer ("editing  BCL11B" under "Genome  Incomplete"):
+    nothing below the last row says where the table ends. A line joins while it continues the row
+    (``_continues_row``); the first that does not (a footnote, a caption, prose) ends the table.
+    """
+    if end >= len(lines) or end - start < 2:
+        return end
+    table = lines[start:end]
+    gutters = _gutters(table, settings)
+    usual = _wrap_gap(lines, start, end, rows)
+    size = statistics.median(line.size for line in table)
+    extent = (min(line.x0 for line in table), max(line.x1 for line in table))
+    filled = _filled_columns(lines[end - 1], gutters, settings)
+    while end < len(lines) and not is_caption(lines[end]) and not _ends_table(lines, end, settings):
+        line = lines[end]
+        gap = line.top - lines[end - 1].bottom
+        if gap > usual + settings.wrap_gap_tolerance_em * size or line.size < settings.wrap_size_ratio * size:
+            break
+        if not _continues_row(line, gutters, filled, extent, settings):
+            break
+        end += 1
+    return end
+
+
+def _wrap_gap(lines: Sequence[Line], start: int, end: int, rows: Sequence[bool]) -> float:
+    """The table's usual white space above a line: above its wrapped lines (lines after the first full
+    row that are not full rows) when it has some, otherwise above any of its lines."""
+    first = next((j for j in range(start, end) if rows[j]), start)
+    gaps = [(lines[j].top - lines[j - 1].bottom, rows[j]) for j in range(first + 1, end)]
+    wrapped = [gap for gap, full in gaps if not full]
+    every = [gap for gap, _ in gaps] or [0.0]
+    return statistics.median(wrapped or every)
+
+
+def _filled_columns(line: Line, gutters: list[tuple[float, float]], settings: PdfSettings) -> set[int]:
+    cells, _ = _line_cells(line, gutters, settings)
+    return {k for k, cell in enumerate(cells) if cell}
+
+
+def _continues_row(line: Line, gutters: list[tuple[float, float]], filled: set[int], extent: tuple[float, float],
+                   settings: PdfSettings) -> bool:
+    """Whether ``line`` can be the wrapped part of a row whose cells fill the columns ``filled``.
+
+    A wrapped line lies inside the table, each of its phrases within one column, under a cell the row
+    has (a cell empty on the row's first line does not wrap); a footnote opens with its mark, and
+    prose runs across the gutters.
+    """
+    if not line.words or line.words[0].text[:1] in FOOTNOTE_MARKS:
+        return False
+    slack = settings.segment_gap_em * line.size
+    if line.x0 < extent[0] - slack or line.x1 > extent[1] + slack:
+        return False
+    cells, spanning = _line_cells(line, gutters, settings)
+    return not spanning and {k for k, cell in enumerate(cells) if cell} <= filled
 
 
 def _gutters(lines: Sequence[Line], settings: PdfSettings) -> list[tuple[float, float]]:
@@ -253,16 +336,22 @@ def _merge(into: list[str], cells: list[str]) -> list[str]:
 def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -> TableGrid:
     """Rows of a word-aligned table.
 
-    A line whose first column is empty continues the row above (a wrapped cell). Above the first
-    full row, such lines are header lines stacked over it (``Any / modern / method``) and join it,
-    except lines whose phrases span columns ("Modern method" over five columns), which stay a row.
+    A line whose first column is empty continues the row above (a wrapped cell), and so does a line
+    with a first cell of its own when it is a wrapped row label (``_wraps_label``). Above the first
+    full row, lines with an empty first column are header lines stacked over it (``Any / modern /
+    method``) and join it, except lines whose phrases span columns ("Modern method" over five
+    columns), which stay a row.
     """
     gutters = _gutters(lines, settings)
+    read = [_line_cells(line, gutters, settings) for line in lines]
+    gaps = [0.0, *(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False))]
+    spacing = _row_spacing(gaps, [cells for cells, _ in read], settings)
+    margin = settings.row_spacing_em * statistics.median(line.size for line in lines)
     rows: list[list[str]] = []
+    opened = 0.0  # the white space above the first line of rows[-1]
     pending: list[str] | None = None
     in_header = True
-    for line in lines:
-        cells, spanning = _line_cells(line, gutters, settings)
+    for i, (line, (cells, spanning)) in enumerate(zip(lines, read, strict=True)):
         keyed = bool(cells[0])
         if in_header and spanning:
             if pending:
@@ -279,11 +368,14 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
             else:
                 rows.append(pending)
             pending = None
+        elif not in_header and keyed and rows and spacing is not None:
+            keyed = not _wraps_label(cells, rows[-1], gaps[i], min(opened, spacing) - margin)
         in_header = False
         if not keyed and rows:
             rows[-1] = _merge(rows[-1], cells)
         else:
             rows.append(cells)
+            opened = gaps[i]
     if pending is not None:
         rows.append(pending)
     rows = drop_empty(rows)
@@ -296,6 +388,29 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
         x0=min(line.x0 for line in lines),
         x1=max(line.x1 for line in lines),
     )
+
+
+def _row_spacing(gaps: Sequence[float], cells: Sequence[list[str]], settings: PdfSettings) -> float | None:
+    """The usual white space above a row of the table body: above the lines with a first cell and
+    ``table_min_cells`` cells or more (full rows), after the first one (whose gap is the header's).
+    None when the body has no such lines after the first."""
+    full = [i for i, row in enumerate(cells) if row[0] and sum(1 for text in row if text) >= settings.table_min_cells]
+    return statistics.median(gaps[i] for i in full[1:]) if len(full) > 1 else None
+
+
+def _wraps_label(cells: list[str], row: list[str], gap: float, limit: float) -> bool:
+    """Whether a line with a first cell of its own is the wrapped part of ``row``: a row label (or
+    several cells) too long for its column, continued on the next line.
+
+    Its cells lie under cells the row has (a cell empty on the row's first line does not wrap), and
+    it sits closer to the line above than rows sit to each other, both usually and above this row
+    (``limit``, already less ``row_spacing_em``): wrapped lines are set at the type's leading, rows
+    are set apart. Tables whose rows sit at the leading keep "a first cell starts a row", and so does
+    a row after the extra space that opens a group of rows.
+    """
+    ours = {k for k, text in enumerate(cells) if text}
+    theirs = {k for k, text in enumerate(row) if text}
+    return gap <= limit and ours <= theirs
 
 
 # --- ruled tables ----------------------------------------------------------------------------------
@@ -389,8 +504,9 @@ def _unstack_rows(grid: TableGrid, stacks: dict[tuple[int, int], list[Line]], se
     """Split a ruled row that holds several text rows (rules drawn only every fifth row).
 
     The row is split when its first filled cell has k > 1 lines and most filled cells
-    (``stacked_row_share``) have their lines level with those k lines; a header whose cells merely
-    wrap keeps its single row.
+    (``stacked_row_share``) have k lines level with those k lines, one beside each; a header whose
+    cells merely wrap keeps its single row, and so does a row whose label wraps (cells of one line
+    are level with the label's first line, but leave its other lines alone).
     """
     rows: list[list[str]] = []
     bands: list[tuple[float, float]] = []
@@ -428,7 +544,7 @@ def _stacked(r: int, row: list[str], stacks: dict[tuple[int, int], list[Line]], 
                                                                                            strict=True))
         if not level or len(set(slots)) != len(slots):
             return None
-        aligned += 1
+        aligned += len(lines) == len(anchors)
         for j, ln in zip(slots, lines, strict=True):
             parts[j][c] = ln.text
     return (anchors, parts) if aligned >= settings.stacked_row_share * len(filled) else None
