@@ -89,6 +89,90 @@ def test_adverse_event_statements():
     assert statement(facts)[0] == "grade >=3 38%"
 
 
+def test_event_counts_written_with_a_noun_or_a_verb_between_grade_and_count():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event("", " was confined to grade 1–2 events in four patients.")
+    assert statement(facts) == ("grade 1-2 in 4 patients", 2, 4)
+    facts = read_event("Grade 3–4 ", " developed in two patients (8%) and grade 3–4 ICANS in five (20%).")
+    assert statement(facts) == ("grade 3-4 in 2 patients", None, None)
+    facts = read_event("and grade 3–4 ", " in five (20%).")
+    assert statement(facts) == ("grade 3-4 in 5 patients", None, None)
+    facts = read_event("", " of any grade affected 40 patients (80%) and was of grade ≥3 in 6 (12%).")
+    assert statement(facts) == ("any grade in 40 patients; grade >=3 in 6 patients", None, 40)
+    facts = read_event("", " occurred in 30 patients (60%), with grade 3 events in two (4%) and none of grade 4 or 5.")
+    assert statement(facts) == ("any grade in 30 patients; grade 3 in 2 patients", 3, 30)
+
+
+def test_event_patient_named_before_the_grade():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event(" occurred in 50 patients; it was mild in all but one patient, who had grade 3 ", ".")
+    assert statement(facts) == ("grade 3 in 1 patient", None, None)
+    facts = read_event("", " was seen in 40 patients (70%) and was of grade ≥3 in five (9%), "
+                           "including one grade 5 event.")
+    assert statement(facts) == ("any grade in 40 patients; grade >=3 in 5 patients; grade 5 in 1 patient", 5, 40)
+    facts = read_event("", " affected 55% (including one grade 5 event).")
+    assert statement(facts) == ("any grade 55%; grade 5 in 1 patient", 5, None)
+
+
+def test_event_bounded_to_a_band_counts_every_patient_in_that_band():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event("", " was recorded in nine patients (7%), all with grade 1–2 events.")
+    assert statement(facts) == ("grade 1-2 in 9 patients", 2, 9)
+    facts = read_event("", " occurred in three patients and did not exceed grade 2.")
+    assert statement(facts) == ("grade 1-2 in 3 patients", 2, 3)
+    facts = read_event("", " was reported in 40 patients: grade 1–2 in 33% and no grade ≥3 events.")
+    assert statement(facts) == ("grade 1-2 in 40 patients", 2, 40)
+    facts = read_event("", " (GVHD), all of grade 1–2, was seen in 8 (30%).")
+    assert statement(facts) == ("grade 1-2 in 8 patients", 2, 8)
+    # A bound with a higher band stated keeps the all-grade count and the band.
+    facts = read_event("", " occurred in 20 patients (50%), reached grade 3 in two and never exceeded grade 3.")
+    assert statement(facts) == ("any grade in 20 patients; grade 3 in 2 patients", 3, 20)
+
+
+def test_a_bound_after_one_event_does_not_bound_the_next():
+    text = ("Results\nIn the phase 2 study NCT01111111, 40 patients received CAR T cells. CRS occurred in 20 "
+            "patients (50%), reached grade 3 in two and never exceeded grade 3, and ICANS was seen in 6 patients "
+            "(15%).\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.crs == "any grade in 20 patients; grade 3 in 2 patients" and arm.crs_max_grade == 3
+    assert arm.icans == "any grade in 6 patients" and arm.icans_n == 6
+
+
+def test_prose_gvhd_statement_reaches_the_record():
+    text = ("Results\nIn the phase 1 study NCT02222222, 12 patients received donor-derived CAR T cells; "
+            "graft-versus-host disease (GVHD), all of grade 1–2, was seen in 3 (25%).\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.gvhd == "grade 1-2 in 3 patients"
+
+
+def test_prose_dose_levels_spell_out_a_table_range():
+    text = ("In a phase I trial, three dose levels were tested, 1 × 106, 3 × 106 and 1 × 107 cells/kg (Abstract 42) "
+            "[3].\n")
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "Dose", "Abstract number"],
+                  rows=[["NCT03333333", "9", "1 × 106–1 × 107/kg", "42"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.doses_cells == "1e+06;3e+06;1e+07" and arm.dose_unit == "cells/kg"
+    assert "doses_cells" not in arm.conflicts
+
+
+def test_prose_doses_that_do_not_match_a_table_list_stay_a_conflict():
+    text = "In a phase I trial the dose levels were 1 × 106, 3 × 106 and 1 × 107 cells/kg (Abstract 43) [4].\n"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "Dose", "Abstract number"],
+                  rows=[["NCT04444444", "9", "1 × 106 or 1 × 107/kg", "43"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.doses_cells == "1e+06;1e+07"
+    assert "doses_cells: table" in arm.conflicts
+
+
 def test_disagreement_between_table_and_prose_is_kept_as_a_conflict():
     text = "The ORR of this phase I study was 50% and CR 30% (Abstract 901) [2].\n"
     table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
