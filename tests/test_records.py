@@ -205,3 +205,37 @@ def test_malformed_values_give_a_partial_record_not_a_crash():
     assert arm.trial_id == ""  # a 7-digit NCT id is not an id, and none is made up
     assert arm.orr_pct is None and arm.cr_pct == 40
     assert "partial record: orr_pct 160.0 is invalid" in arm.conflicts
+
+
+def test_a_study_known_only_by_its_name_gets_a_record():
+    text = ("Results\nThe single-arm phase 2 ALPHA-7 study gave the product to 30 patients with multiple myeloma. "
+            "The ORR was 80%.\n\nA closing remark without data.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.trial_id == "ALPHA-7" and arm.phase == "II" and arm.orr_pct == 80
+    assert arm.disease == "multiple myeloma"
+
+
+def test_studies_listed_in_one_sentence_own_only_their_clause():
+    text = ("Results\nDrug doses differed: teclistamab was given at 1.5 mg/kg (ALPHA-1, N = 100) and talquetamab "
+            "at 0.4 mg/kg (BETA-2, N = 50). The ORR was 60% and 70%, respectively.\n")
+    doc, result = _result(text, [], [])
+    first, second = build_records(doc, result)[0]
+    assert (first.trial_id, first.product, first.n_patients, first.orr_pct) == ("ALPHA-1", "teclistamab", 100, None)
+    assert (second.trial_id, second.product, second.n_patients, second.orr_pct) == ("BETA-2", "talquetamab", 50, None)
+
+
+def test_a_registry_id_paragraph_stops_where_another_named_study_begins():
+    text = ("Results\nIn NCT01234567, 20 patients received CAR T cells. The levels in the GAMMA-3 study were "
+            "different. In GAMMA-3 (n = 12), CRS affected 50% of patients.\n")
+    doc, result = _result(text, [], [])
+    registered, named = build_records(doc, result)[0]
+    assert registered.trial_id == "NCT01234567" and not registered.crs and registered.n_patients == 20
+    assert named.trial_id == "GAMMA-3" and named.n_patients == 12 and named.crs == "any grade 50%"
+
+
+def test_patient_numbers_after_covered_or_included():
+    text = "Results\nThe phase 1 study NCT07777777 covered 65 patients with a median of four prior lines.\n"
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.n_patients == 65

@@ -224,6 +224,16 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         clinical.append((p, []))
         known_ids.update(seg.trial_ids)
 
+    for seg in prose.named_segments(doc):
+        if seg.name in known_ids:
+            continue  # a table row or an earlier paragraph already gave this study its record
+        p = Partial(fields={"arm": "monotherapy", "trial_id": seg.name,
+                            **prose.subject(doc, seg, result.entities, glossary)}, start=seg.start)
+        _apply_prose([(p, [])], prose.facts(doc, seg, result.entities, glossary))
+        p.evidence.insert(0, doc.text[seg.start : seg.end])
+        clinical.append((p, []))
+        known_ids.add(seg.name)
+
     topic = _dominant_disease(result)
     products = cited_products(doc)
     trials = []
