@@ -239,3 +239,29 @@ def test_patient_numbers_after_covered_or_included():
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
     assert arm.n_patients == 65
+
+
+def test_cell_source_from_where_the_product_is_introduced():
+    text = ("Summary\nThe last talk was an update on the autologous CAR T-cell product idecabtagene vicleucel "
+            "(ide-cel).\n\nResults\nIn the phase 2 study NCT08888888 of ide-cel, 50 patients were treated.\n")
+    abbreviations = [Abbreviation(short_form="ide-cel", long_form="idecabtagene vicleucel", start=0, end=1,
+                                  source="inline")]
+    doc, result = _result(text, [], abbreviations)
+    (arm,) = build_records(doc, result)[0]
+    assert arm.product == "idecabtagene vicleucel" and arm.cell_source == "autologous"
+
+
+def test_a_lymphodepleting_regimen_after_after_is_the_preconditioning():
+    text = ("Results\nIn the phase 1 study NCT09999999, CAR T cells were given to 12 patients after fludarabine "
+            "and cyclophosphamide, at 1 × 106 cells/kg.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.preconditioning == "fludarabine and cyclophosphamide"
+
+
+def test_a_prior_therapy_after_after_is_not_the_preconditioning():
+    text = ("Results\nIn the phase 1 study NCT09999998, CAR T cells were given to 12 patients who relapsed after "
+            "rituximab, at 1 × 106 cells/kg.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.preconditioning == ""

@@ -236,10 +236,13 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
 
     topic = _dominant_disease(result)
     products = cited_products(doc)
+    sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
         if not p.fields.get("disease") and topic:
             p.fields["disease"] = topic
+        if not p.fields.get("cell_source") and str(p.fields.get("product", "")).lower() in sources:
+            p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
         trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))

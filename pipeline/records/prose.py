@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from pipeline.lexicons import load_rows
 from pipeline.models import Entity, IngestedText
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
@@ -261,9 +263,36 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     return fields
 
 
+def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
+    """Product (long form, lower case) -> the cell source the text gives it where it introduces the product
+    ("the autologous chimeric antigen receptor (CAR) T-cell product idecabtagene vicleucel (ide-cel)").
+
+    A summary may describe a product once, in its opening, and report the study later without repeating
+    it. Only a sentence naming a single product counts, the source must stand before the product in it,
+    and a product given two different sources is left out.
+    """
+    prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
+    found: dict[str, set[str]] = {}
+    for start, end in prose:
+        for s, e in _sentences(doc.text, start, end):
+            inside = [x for x in entities if s <= x.start < e]
+            names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
+            if len(names) != 1:
+                continue
+            first = min(x.start for x in inside if x.label == "PRODUCT")
+            sources = {x.normalized for x in inside if x.label == "CELL_SOURCE" and x.normalized and x.end <= first
+                       and not re.match(r"[\w\s-]{0,40}transplant", doc.text[x.end :])}
+            if len(sources) == 1:
+                found.setdefault(names.pop(), set()).update(sources)
+    return {name: sources.pop() for name, sources in found.items() if len(sources) == 1}
+
+
 def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
-    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents."""
-    for s, e in _sentences(text, seg.start, seg.end):
+    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents; without the
+    word, "CAR T cells were given to 20 patients ... after fludarabine and cyclophosphamide" when the
+    agents are a known lymphodepleting regimen (``lymphodepletion.tsv``)."""
+    sentences = _sentences(text, seg.start, seg.end)
+    for s, e in sentences:
         cue = _LYMPHODEPLETION.search(text, s, e)
         if not cue:
             continue
@@ -273,6 +302,47 @@ def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFa
             out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
             out.evidence.append(" ".join(text[s:e].split()))
             return
+    for s, e in sentences:
+        regimen = _lymphodepleting_after(text, s, e, inside)
+        if regimen:
+            out.fields.setdefault("preconditioning", regimen)
+            out.evidence.append(" ".join(text[s:e].split()))
+            return
+
+
+_AFTER = re.compile(r"\bafter\s+$", re.I)
+_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered)\b", re.I)
+_AGENT_JOIN = re.compile(r"\s*(?:and|plus|/|,)\s*", re.I)
+
+
+@cache
+def _lymphodepleting() -> frozenset[str]:
+    return frozenset(row["agent"].lower() for row in load_rows("lymphodepletion"))
+
+
+def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> str:
+    """The regimen named right after "after" in a sentence that gives cells, if it is lymphodepleting.
+
+    Prior therapies are also named after "after" ("relapsed after R-CHOP"), so only regimens listed as
+    lymphodepleting count, and only where the sentence is about giving the cells.
+    """
+    if not _GIVES_CELLS.search(text, s, e):
+        return ""
+    agents = sorted((x for x in inside if x.label == "AGENT" and s <= x.start < e and x.normalized),
+                    key=lambda x: x.start)
+    for i, first in enumerate(agents):
+        if not _AFTER.search(text, s, first.start):
+            continue
+        names, end = [first.normalized.lower()], first.end
+        for nxt in agents[i + 1 :]:
+            if not _AGENT_JOIN.fullmatch(text[end : nxt.start]):
+                break
+            names.append(nxt.normalized.lower())
+            end = nxt.end
+        regimen = " and ".join(names)
+        if regimen in _lymphodepleting():
+            return regimen
+    return ""
 
 
 def _sentence_of(text: str, seg: Segment, at: int) -> str:
