@@ -89,6 +89,90 @@ def test_adverse_event_statements():
     assert statement(facts)[0] == "grade >=3 38%"
 
 
+def test_event_counts_written_with_a_noun_or_a_verb_between_grade_and_count():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event("", " was confined to grade 1–2 events in four patients.")
+    assert statement(facts) == ("grade 1-2 in 4 patients", 2, 4)
+    facts = read_event("Grade 3–4 ", " developed in two patients (8%) and grade 3–4 ICANS in five (20%).")
+    assert statement(facts) == ("grade 3-4 in 2 patients", None, None)
+    facts = read_event("and grade 3–4 ", " in five (20%).")
+    assert statement(facts) == ("grade 3-4 in 5 patients", None, None)
+    facts = read_event("", " of any grade affected 40 patients (80%) and was of grade ≥3 in 6 (12%).")
+    assert statement(facts) == ("any grade in 40 patients; grade >=3 in 6 patients", None, 40)
+    facts = read_event("", " occurred in 30 patients (60%), with grade 3 events in two (4%) and none of grade 4 or 5.")
+    assert statement(facts) == ("any grade in 30 patients; grade 3 in 2 patients", 3, 30)
+
+
+def test_event_patient_named_before_the_grade():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event(" occurred in 50 patients; it was mild in all but one patient, who had grade 3 ", ".")
+    assert statement(facts) == ("grade 3 in 1 patient", None, None)
+    facts = read_event("", " was seen in 40 patients (70%) and was of grade ≥3 in five (9%), "
+                           "including one grade 5 event.")
+    assert statement(facts) == ("any grade in 40 patients; grade >=3 in 5 patients; grade 5 in 1 patient", 5, 40)
+    facts = read_event("", " affected 55% (including one grade 5 event).")
+    assert statement(facts) == ("any grade 55%; grade 5 in 1 patient", 5, None)
+
+
+def test_event_bounded_to_a_band_counts_every_patient_in_that_band():
+    from pipeline.records.events import read_event, statement
+
+    facts = read_event("", " was recorded in nine patients (7%), all with grade 1–2 events.")
+    assert statement(facts) == ("grade 1-2 in 9 patients", 2, 9)
+    facts = read_event("", " occurred in three patients and did not exceed grade 2.")
+    assert statement(facts) == ("grade 1-2 in 3 patients", 2, 3)
+    facts = read_event("", " was reported in 40 patients: grade 1–2 in 33% and no grade ≥3 events.")
+    assert statement(facts) == ("grade 1-2 in 40 patients", 2, 40)
+    facts = read_event("", " (GVHD), all of grade 1–2, was seen in 8 (30%).")
+    assert statement(facts) == ("grade 1-2 in 8 patients", 2, 8)
+    # A bound with a higher band stated keeps the all-grade count and the band.
+    facts = read_event("", " occurred in 20 patients (50%), reached grade 3 in two and never exceeded grade 3.")
+    assert statement(facts) == ("any grade in 20 patients; grade 3 in 2 patients", 3, 20)
+
+
+def test_a_bound_after_one_event_does_not_bound_the_next():
+    text = ("Results\nIn the phase 2 study NCT01111111, 40 patients received CAR T cells. CRS occurred in 20 "
+            "patients (50%), reached grade 3 in two and never exceeded grade 3, and ICANS was seen in 6 patients "
+            "(15%).\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.crs == "any grade in 20 patients; grade 3 in 2 patients" and arm.crs_max_grade == 3
+    assert arm.icans == "any grade in 6 patients" and arm.icans_n == 6
+
+
+def test_prose_gvhd_statement_reaches_the_record():
+    text = ("Results\nIn the phase 1 study NCT02222222, 12 patients received donor-derived CAR T cells; "
+            "graft-versus-host disease (GVHD), all of grade 1–2, was seen in 3 (25%).\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.gvhd == "grade 1-2 in 3 patients"
+
+
+def test_prose_dose_levels_spell_out_a_table_range():
+    text = ("In a phase I trial, three dose levels were tested, 1 × 106, 3 × 106 and 1 × 107 cells/kg (Abstract 42) "
+            "[3].\n")
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "Dose", "Abstract number"],
+                  rows=[["NCT03333333", "9", "1 × 106–1 × 107/kg", "42"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.doses_cells == "1e+06;3e+06;1e+07" and arm.dose_unit == "cells/kg"
+    assert "doses_cells" not in arm.conflicts
+
+
+def test_prose_doses_that_do_not_match_a_table_list_stay_a_conflict():
+    text = "In a phase I trial the dose levels were 1 × 106, 3 × 106 and 1 × 107 cells/kg (Abstract 43) [4].\n"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["NCT number", "Patient number", "Dose", "Abstract number"],
+                  rows=[["NCT04444444", "9", "1 × 106 or 1 × 107/kg", "43"]])
+    doc, result = _result(text, [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.doses_cells == "1e+06;1e+07"
+    assert "doses_cells: table" in arm.conflicts
+
+
 def test_disagreement_between_table_and_prose_is_kept_as_a_conflict():
     text = "The ORR of this phase I study was 50% and CR 30% (Abstract 901) [2].\n"
     table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
@@ -121,3 +205,63 @@ def test_malformed_values_give_a_partial_record_not_a_crash():
     assert arm.trial_id == ""  # a 7-digit NCT id is not an id, and none is made up
     assert arm.orr_pct is None and arm.cr_pct == 40
     assert "partial record: orr_pct 160.0 is invalid" in arm.conflicts
+
+
+def test_a_study_known_only_by_its_name_gets_a_record():
+    text = ("Results\nThe single-arm phase 2 ALPHA-7 study gave the product to 30 patients with multiple myeloma. "
+            "The ORR was 80%.\n\nA closing remark without data.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.trial_id == "ALPHA-7" and arm.phase == "II" and arm.orr_pct == 80
+    assert arm.disease == "multiple myeloma"
+
+
+def test_studies_listed_in_one_sentence_own_only_their_clause():
+    text = ("Results\nDrug doses differed: teclistamab was given at 1.5 mg/kg (ALPHA-1, N = 100) and talquetamab "
+            "at 0.4 mg/kg (BETA-2, N = 50). The ORR was 60% and 70%, respectively.\n")
+    doc, result = _result(text, [], [])
+    first, second = build_records(doc, result)[0]
+    assert (first.trial_id, first.product, first.n_patients, first.orr_pct) == ("ALPHA-1", "teclistamab", 100, None)
+    assert (second.trial_id, second.product, second.n_patients, second.orr_pct) == ("BETA-2", "talquetamab", 50, None)
+
+
+def test_a_registry_id_paragraph_stops_where_another_named_study_begins():
+    text = ("Results\nIn NCT01234567, 20 patients received CAR T cells. The levels in the GAMMA-3 study were "
+            "different. In GAMMA-3 (n = 12), CRS affected 50% of patients.\n")
+    doc, result = _result(text, [], [])
+    registered, named = build_records(doc, result)[0]
+    assert registered.trial_id == "NCT01234567" and not registered.crs and registered.n_patients == 20
+    assert named.trial_id == "GAMMA-3" and named.n_patients == 12 and named.crs == "any grade 50%"
+
+
+def test_patient_numbers_after_covered_or_included():
+    text = "Results\nThe phase 1 study NCT07777777 covered 65 patients with a median of four prior lines.\n"
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.n_patients == 65
+
+
+def test_cell_source_from_where_the_product_is_introduced():
+    text = ("Summary\nThe last talk was an update on the autologous CAR T-cell product idecabtagene vicleucel "
+            "(ide-cel).\n\nResults\nIn the phase 2 study NCT08888888 of ide-cel, 50 patients were treated.\n")
+    abbreviations = [Abbreviation(short_form="ide-cel", long_form="idecabtagene vicleucel", start=0, end=1,
+                                  source="inline")]
+    doc, result = _result(text, [], abbreviations)
+    (arm,) = build_records(doc, result)[0]
+    assert arm.product == "idecabtagene vicleucel" and arm.cell_source == "autologous"
+
+
+def test_a_lymphodepleting_regimen_after_after_is_the_preconditioning():
+    text = ("Results\nIn the phase 1 study NCT09999999, CAR T cells were given to 12 patients after fludarabine "
+            "and cyclophosphamide, at 1 × 106 cells/kg.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.preconditioning == "fludarabine and cyclophosphamide"
+
+
+def test_a_prior_therapy_after_after_is_not_the_preconditioning():
+    text = ("Results\nIn the phase 1 study NCT09999998, CAR T cells were given to 12 patients who relapsed after "
+            "rituximab, at 1 × 106 cells/kg.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert arm.preconditioning == ""

@@ -8,6 +8,7 @@ yield records.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TypeVar
 
@@ -19,11 +20,11 @@ from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
 from pipeline.records.normalize import Glossary
 from pipeline.records.references import cited_products
-from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
+from pipeline.records.table_rows import DOSE_RANGE, Partial, clinical_rows, is_clinical, preclinical_rows
 from pipeline.tables.roles import column_roles
 
 R = TypeVar("R", bound=BaseModel)
-ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "trial_id", "product", "cell_source",
+ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd", "trial_id", "product", "cell_source",
             "preconditioning")
 PER_ARM = ("orr_pct", "cr_pct")
 EVENT_STATEMENTS = ("crs", "icans", "gvhd")
@@ -106,13 +107,23 @@ def _prose_doses(p: Partial, facts: prose.ProseFacts, conflicts: list[str], sing
         if not for_arm:
             continue
         p.evidence.append(sentence)
-        if not listed:
+        if not listed or (_refines_range(p, listed, values) and unit == p.fields.get("dose_unit")):
             p.fields["doses_cells"] = ";".join(format_cells(v) for v in values)
             p.fields["dose_unit"] = unit
+            p.fields.pop(DOSE_RANGE, None)
             listed = values
         elif not all(any(abs(v - w) <= 1e-6 * w for w in listed) for v in values):
             conflicts.append(f"doses_cells: table {p.fields['doses_cells']} vs prose "
                              f"{';'.join(format_cells(v) for v in values)}")
+
+
+def _refines_range(p: Partial, bounds: list[float], levels: list[float]) -> bool:
+    """Prose levels "2.5 × 10^5, 7.5 × 10^5 and 2.5 × 10^6 cells/kg" spell out a table range
+    "2.5 × 10^5–2.5 × 10^6/kg" when they start and end at its bounds; they are then the dose levels."""
+    if not p.fields.get(DOSE_RANGE) or len(levels) < 3:
+        return False
+    low, high = min(bounds), max(bounds)
+    return math.isclose(min(levels), low, rel_tol=1e-6) and math.isclose(max(levels), high, rel_tol=1e-6)
 
 
 def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
@@ -213,12 +224,25 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         clinical.append((p, []))
         known_ids.update(seg.trial_ids)
 
+    for seg in prose.named_segments(doc):
+        if seg.name in known_ids:
+            continue  # a table row or an earlier paragraph already gave this study its record
+        p = Partial(fields={"arm": "monotherapy", "trial_id": seg.name,
+                            **prose.subject(doc, seg, result.entities, glossary)}, start=seg.start)
+        _apply_prose([(p, [])], prose.facts(doc, seg, result.entities, glossary))
+        p.evidence.insert(0, doc.text[seg.start : seg.end])
+        clinical.append((p, []))
+        known_ids.add(seg.name)
+
     topic = _dominant_disease(result)
     products = cited_products(doc)
+    sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
         if not p.fields.get("disease") and topic:
             p.fields["disease"] = topic
+        if not p.fields.get("cell_source") and str(p.fields.get("product", "")).lower() in sources:
+            p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
         trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from pipeline.lexicons import load_rows
 from pipeline.models import Entity, IngestedText
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
@@ -37,8 +39,19 @@ _PATIENTS = re.compile(
     r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
     r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
     r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
-    r"|\benrolled\s+(?P<n2>\d+)\s+patients\b",
+    r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b",
     re.I,
+)
+
+
+# A study known only by its name: letters, a hyphen, digits ("ZUMA-12", "MajesTEC-1", "CRB-402").
+_STUDY_NAME = r"[A-Z][A-Za-z]*-[A-Z]*\d{1,4}[A-Za-z]?"
+# A name counts as a study only where the text says so: "the CRB-402 study", "(MajesTEC-1, N = 165)",
+# "In CRB-402 (n = 46)".
+_NAMED_STUDY = re.compile(
+    rf"(?<![\w-])(?P<a>{_STUDY_NAME})(?=\s+(?:study|trial)\b)"
+    rf"|\(\s*(?P<b>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
+    rf"|\b[Ii]n\s+(?P<c>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
 )
 
 
@@ -51,6 +64,72 @@ class Segment:
     abstract_number: str = ""
     reference: str = ""
     trial_ids: list[str] = field(default_factory=list)
+    name: str = ""
+
+
+@dataclass
+class _Mention:
+    name: str
+    start: int
+    end: int
+    sentence: tuple[int, int]
+
+
+def _study_mentions(text: str, start: int, end: int) -> list[_Mention]:
+    """Names given as study names in ``text[start:end]``, outside sentences that carry a registry id
+    (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line)."""
+    out = []
+    spans = _sentences(text, start, end)
+    for m in _NAMED_STUDY.finditer(text, start, end):
+        name = m.group("a") or m.group("b") or m.group("c")
+        if lookup(name) is not None:
+            continue
+        sentence = next(((s, e) for s, e in spans if s <= m.start() < e), (m.start(), m.end()))
+        if TRIAL_ID.search(text, sentence[0], sentence[1]):
+            continue
+        out.append(_Mention(name, m.start(), m.end(), sentence))
+    return out
+
+
+def named_segments(doc: IngestedText) -> list[Segment]:
+    """Segments for studies named without a registry id or citation ("The single-arm phase 2 ZUMA-12
+    study gave axi-cel to 40 patients ...").
+
+    A study named alone in its sentence owns that sentence and the ones after it, up to the next study
+    named, the next registry id or the paragraph end. Several studies named in one sentence ("teclistamab
+    ... (MajesTEC-1, N = 165), elranatamab ... (MagnetisMM-3, N = 123)") own only their own clause, since
+    what follows such a list is said of all of them at once.
+    """
+    text = doc.text
+    out: list[Segment] = []
+    for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
+        mentions = _study_mentions(text, section.start, section.end)
+        for i, m in enumerate(mentions):
+            same_sentence = [x for x in mentions if x.sentence == m.sentence]
+            if len({x.name for x in same_sentence}) > 1:
+                before = [x.end for x in same_sentence if x.end <= m.start]
+                out.append(Segment(max(before, default=m.sentence[0]), m.end, name=m.name))
+                continue
+            if out and out[-1].name == m.name and out[-1].end >= m.sentence[0]:
+                continue  # the same study named again inside its own segment
+            end = _paragraph_end(text, m.end, section.end)
+            later = [x.sentence[0] for x in mentions[i + 1 :] if x.name != m.name and x.sentence[0] > m.start]
+            ids = [t.start() for t in TRIAL_ID.finditer(text, m.end, end)]
+            for stop in later + ids:
+                end = min(end, max(text.rfind(". ", m.end, stop) + 1, m.end) if stop in ids else stop)
+            out.append(Segment(m.sentence[0], end, name=m.name))
+    return out
+
+
+def study_name_starts(doc: IngestedText) -> list[int]:
+    """Where each sentence naming a study (without a registry id) begins: another study's prose ends there."""
+    return sorted({m.sentence[0] for s in doc.sections if s.kind in PROSE_SECTIONS
+                   for m in _study_mentions(doc.text, s.start, s.end)})
+
+
+def _paragraph_end(text: str, at: int, limit: int) -> int:
+    end = text.find("\n\n", at, limit)
+    return end if end >= 0 else limit
 
 
 def segments(doc: IngestedText) -> list[Segment]:
@@ -81,9 +160,13 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
     out: list[Segment] = []
     body = [s for s in doc.sections if s.kind in PROSE_SECTIONS]
     every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)}
+    named = study_name_starts(doc)
     if len(every_id) == 1:
-        # A meeting abstract about one trial: its Background, Methods and Results all describe it.
-        return [Segment(body[0].start, body[-1].end, trial_ids=sorted(every_id))]
+        # A meeting abstract about one trial: its Background, Methods and Results all describe it, up to
+        # where another study is named.
+        first = min(m.start() for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end))
+        end = min([body[-1].end, *(n for n in named if n > first)])
+        return [Segment(body[0].start, end, trial_ids=sorted(every_id))]
     for section in body:
         text = doc.text[section.start : section.end]
         ids = list(TRIAL_ID.finditer(text))
@@ -94,6 +177,8 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
             end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
             if i + 1 < len(ids):
                 end = min(end, max(text.rfind(". ", m.end(), nxt) + 1, m.end()))
+            # The prose of another, named study ("The bb21217 levels in the CRB-402 study ...") is not this one's.
+            end = min([end, *(n - section.start for n in named if section.start + m.end() < n)])
             out.append(Segment(section.start + sentence_start, section.start + end,
                                trial_ids=[normalize_trial_id(m.group())]))
     return out
@@ -178,9 +263,36 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     return fields
 
 
+def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
+    """Product (long form, lower case) -> the cell source the text gives it where it introduces the product
+    ("the autologous chimeric antigen receptor (CAR) T-cell product idecabtagene vicleucel (ide-cel)").
+
+    A summary may describe a product once, in its opening, and report the study later without repeating
+    it. Only a sentence naming a single product counts, the source must stand before the product in it,
+    and a product given two different sources is left out.
+    """
+    prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
+    found: dict[str, set[str]] = {}
+    for start, end in prose:
+        for s, e in _sentences(doc.text, start, end):
+            inside = [x for x in entities if s <= x.start < e]
+            names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
+            if len(names) != 1:
+                continue
+            first = min(x.start for x in inside if x.label == "PRODUCT")
+            sources = {x.normalized for x in inside if x.label == "CELL_SOURCE" and x.normalized and x.end <= first
+                       and not re.match(r"[\w\s-]{0,40}transplant", doc.text[x.end :])}
+            if len(sources) == 1:
+                found.setdefault(names.pop(), set()).update(sources)
+    return {name: sources.pop() for name, sources in found.items() if len(sources) == 1}
+
+
 def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
-    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents."""
-    for s, e in _sentences(text, seg.start, seg.end):
+    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents; without the
+    word, "CAR T cells were given to 20 patients ... after fludarabine and cyclophosphamide" when the
+    agents are a known lymphodepleting regimen (``lymphodepletion.tsv``)."""
+    sentences = _sentences(text, seg.start, seg.end)
+    for s, e in sentences:
         cue = _LYMPHODEPLETION.search(text, s, e)
         if not cue:
             continue
@@ -190,6 +302,47 @@ def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFa
             out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
             out.evidence.append(" ".join(text[s:e].split()))
             return
+    for s, e in sentences:
+        regimen = _lymphodepleting_after(text, s, e, inside)
+        if regimen:
+            out.fields.setdefault("preconditioning", regimen)
+            out.evidence.append(" ".join(text[s:e].split()))
+            return
+
+
+_AFTER = re.compile(r"\bafter\s+$", re.I)
+_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered)\b", re.I)
+_AGENT_JOIN = re.compile(r"\s*(?:and|plus|/|,)\s*", re.I)
+
+
+@cache
+def _lymphodepleting() -> frozenset[str]:
+    return frozenset(row["agent"].lower() for row in load_rows("lymphodepletion"))
+
+
+def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> str:
+    """The regimen named right after "after" in a sentence that gives cells, if it is lymphodepleting.
+
+    Prior therapies are also named after "after" ("relapsed after R-CHOP"), so only regimens listed as
+    lymphodepleting count, and only where the sentence is about giving the cells.
+    """
+    if not _GIVES_CELLS.search(text, s, e):
+        return ""
+    agents = sorted((x for x in inside if x.label == "AGENT" and s <= x.start < e and x.normalized),
+                    key=lambda x: x.start)
+    for i, first in enumerate(agents):
+        if not _AFTER.search(text, s, first.start):
+            continue
+        names, end = [first.normalized.lower()], first.end
+        for nxt in agents[i + 1 :]:
+            if not _AGENT_JOIN.fullmatch(text[end : nxt.start]):
+                break
+            names.append(nxt.normalized.lower())
+            end = nxt.end
+        regimen = " and ".join(names)
+        if regimen in _lymphodepleting():
+            return regimen
+    return ""
 
 
 def _sentence_of(text: str, seg: Segment, at: int) -> str:

@@ -24,6 +24,16 @@ class Partial:
     footnote_marks: list[str] = field(default_factory=list)
 
 
+# Marks a row whose dose cell is a range ("2.5 × 10^5–2.5 × 10^6/kg"): its two numbers are bounds, not
+# the dose levels, and the prose may list the levels in between. Not a record field (dropped on output).
+DOSE_RANGE = "_dose_range"
+
+
+def is_range(written: str, values: tuple[float, ...]) -> bool:
+    """Two dose values joined by a dash or "to" are the ends of a range, not two levels."""
+    return len(values) == 2 and bool(re.search(r"\d\s*(?:–|—|-|\bto\b)\s*\d", written))
+
+
 def is_clinical(table: Table, roles: list[str]) -> bool:
     clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
@@ -71,6 +81,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         written = parse_doses(cell)
         if written:
             f["doses_cells"] = ";".join(format_cells(v) for d in written for v in d.values)
+            f[DOSE_RANGE] = len(written) == 1 and is_range(cell[written[0].start : written[0].end], written[0].values)
             f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else written[0].unit
             return
         levels = split_levels(re.sub(r"[*†‡§]", "", cell))
