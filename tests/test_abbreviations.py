@@ -48,6 +48,32 @@ def test_long_form_boundary_chosen_by_letters():
     )
 
 
+def test_long_form_keeps_an_article_whose_letter_the_short_form_uses():
+    assert pairs("Samples went to the Northern Reference Laboratory (TNRL) for typing.")["TNRL"] == (
+        "the Northern Reference Laboratory"
+    )
+    assert pairs("Each cell carries a membrane tethering protein (AMTP) on its surface.")["AMTP"] == (
+        "a membrane tethering protein"
+    )
+
+
+def test_long_form_keeps_its_whole_hyphenated_first_word():
+    assert pairs("Mice lacked the zinc-dependent lactate oxidase (dLO) in liver.")["dLO"] == (
+        "zinc-dependent lactate oxidase"
+    )
+    assert pairs("We measured 2,5-dimethyl-4-hydroxyfuranone (HF) in fruit.")["HF"] == (
+        "2,5-dimethyl-4-hydroxyfuranone"
+    )
+
+
+def test_long_form_drops_a_fused_name_slash_or_negation_before_it():
+    assert pairs("A Tub7p-yellow fluorescent protein (YFP) fusion was imaged.")["YFP"] == (
+        "yellow fluorescent protein"
+    )
+    assert pairs("It binds the p52/nuclear factor kappa B (NFkB) complex.")["NFkB"] == "nuclear factor kappa B"
+    assert pairs("Sera with anti-smooth muscle antibody (SMA) were excluded.")["SMA"] == "smooth muscle antibody"
+
+
 def test_suffix_after_the_bracket():
     text = ("Chimeric antigen receptor (CAR)-NK cell therapy and "
             "induced pluripotent stem cell (iPSC)-derived cells.")

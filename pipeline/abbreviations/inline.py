@@ -31,7 +31,6 @@ _NOT_SHORT = re.compile(
     re.IGNORECASE,
 )
 _PLURAL = re.compile(r"(?<=[A-Z])s$")
-_ARTICLE = re.compile(r"^(?:the|an?(?=\s+[^aA]))\s+", re.IGNORECASE)
 _ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 _TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
 _ORDINALS = {
@@ -192,7 +191,7 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) 
     if found.unmatched:
         start = _extend_for_tail(text, start, short, found.unmatched)
     joined = re.sub(r"-\s*\n\s*", "-", text[start:open_at])  # a hyphen the document keeps
-    long_form = _ARTICLE.sub("", " ".join(joined.split()).strip(",;:-\"' "))
+    long_form = " ".join(joined.split()).strip(",;:-\"' ")
     if ", " in long_form and found.score < settings.min_score_comma:
         return ""
     letters = sum(ch.isalpha() for ch in long_form)
