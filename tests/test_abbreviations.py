@@ -74,6 +74,24 @@ def test_long_form_drops_a_fused_name_slash_or_negation_before_it():
     assert pairs("Sera with anti-smooth muscle antibody (SMA) were excluded.")["SMA"] == "smooth muscle antibody"
 
 
+def test_short_form_then_long_form_after_a_cue_or_as_one_hyphenated_word():
+    assert pairs("We call the new gene Lkd (for lipid kinase domain) in this work.") == {"Lkd": "lipid kinase domain"}
+    assert pairs("Blocking NMQA (N-methyl-Q-alanine) receptors halted firing.") == {"NMQA": "N-methyl-Q-alanine"}
+    assert pairs("The RMP (rapid-mixing-pump) was calibrated.") == {"RMP": "rapid-mixing-pump"}
+
+
+def test_short_form_then_long_form_may_skip_one_word():
+    assert pairs("We cloned TRAP3 (transport regulating adaptor protein 3) from liver.") == {
+        "TRAP3": "transport regulating adaptor protein 3"
+    }
+
+
+def test_short_form_then_a_variant_of_itself_is_no_definition():
+    assert pairs("Levels of IL-6 (IL-6 receptor bound) fell.") == {}
+    assert pairs("We used HB-EGF (proHB-EGF precursor form) throughout.") == {}
+    assert pairs("Cells expressing MKP2 (L1CAM) were sorted.") == {}
+
+
 def test_suffix_after_the_bracket():
     text = ("Chimeric antigen receptor (CAR)-NK cell therapy and "
             "induced pluripotent stem cell (iPSC)-derived cells.")

@@ -17,6 +17,10 @@ from pipeline.abbreviations.definitions import Definition
 from pipeline.abbreviations.linebreaks import join_line_breaks
 
 _OPEN = {"(": ")", "[": "]"}
+# A gene-style name written in title case ("Sdic", "Epac"): a short form before a bracket only when its
+# letters open the words of the bracket's content.
+_TITLE_NAME = re.compile(r"^[A-Z][a-z]{2,5}$")
+_REVERSED_CUE = re.compile(r"^(?:for|short\s+for|standing\s+for|i\.\s?e\.,?)\s+", re.IGNORECASE)
 _MAX_CONTENT = 120
 _CUE = re.compile(
     r"^(?:hereafter|henceforth|hereinafter|termed|called|named|designated|abbreviated(?:\s+as)?|"
@@ -44,9 +48,10 @@ class InlineSettings:
     """Acceptance thresholds for an alignment (score is per short-form unit, see ``align``)."""
 
     min_score: float = 1.0
-    min_score_reversed: float = 2.2
+    min_score_reversed: float = 1.5
     min_score_comma: float = 2.0
     max_skipped: int = 2
+    max_skipped_reversed: int = 1
     max_short_chars: int = 15
     max_short_words: int = 3
     min_single_letter_word: int = 4
@@ -244,18 +249,48 @@ def _short_before(
     lead = len(stripped) - len(stripped.lstrip("\"'"))
     short = stripped[lead:]
     s_start += lead
-    if not _looks_like_acronym(short):
+    acronym = _looks_like_acronym(short)
+    if not acronym and not _TITLE_NAME.match(short):
         return None
-    content = text[open_at + 1 : close_at]
-    long_part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
-    if len(long_part.split()) < 2 or len(units(long_part)) <= len(units(short)):
+    long_part = _reversed_long(text[open_at + 1 : close_at])
+    if not _enough_words(long_part) or len(units(long_part)) <= len(units(short)):
+        return None
+    if _names_itself(short, long_part):
         return None
     found = align(short, long_part, _optional_tail(short))
     if not _accept(found, short, settings.min_score_reversed, settings) or found is None:
         return None
-    if found.start != 0 or found.skipped:
+    if found.start != 0 or found.skipped > settings.max_skipped_reversed:
         return None
+    if not acronym and (found.word_starts < found.units or found.unmatched):
+        return None  # "Sdic (sperm-specific dynein intermediate chain)": every letter opens a word
     return short, " ".join(long_part.split()), s_start, s_start + len(short)
+
+
+def _reversed_long(content: str) -> str:
+    """The long-form candidate in "SF (long form)": up to the first "; " or ", ", after a cue that
+    announces an expansion ("Sdic (for sperm-specific dynein intermediate chain)")."""
+    part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
+    return _REVERSED_CUE.sub("", part, count=1)
+
+
+def _names_itself(short: str, long_part: str) -> bool:
+    """A bracket that repeats the short form ("IL-1 (IL-1 alpha)", "HB-EGF (proHB-EGF)") names a
+    variant or a member of it; an expansion spells the short form out instead."""
+    s, lower = short.lower(), long_part.lower()
+    if len(units(short)) >= 4 and s in lower:
+        return True
+    return re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lower) is not None
+
+
+def _enough_words(long_part: str) -> bool:
+    """Two words, or one word with two hyphen-joined word parts ("N-methyl-D-aspartate",
+    "Skp1-cullin-F-box"): a single plain word or a variant name ("L1CAM", "His-Prt1p") in brackets is
+    a synonym or a gloss, not an expansion."""
+    words = long_part.split()
+    if len(words) != 1:
+        return len(words) >= 2
+    return sum(part.isalpha() and len(part) >= 3 for part in words[0].split("-")) >= 2
 
 
 def _looks_like_acronym(token: str) -> bool:
