@@ -92,6 +92,19 @@ def test_short_form_then_a_variant_of_itself_is_no_definition():
     assert pairs("Cells expressing MKP2 (L1CAM) were sorted.") == {}
 
 
+def test_one_letter_brackets_that_are_markers_not_short_forms():
+    assert pairs("The receptor(s) of this ligand remain unknown.") == {}
+    assert pairs("The survey aimed to measure (a) how often patients fell and (b) why.") == {}
+    assert pairs("The construct contains (i) a promoter and (ii) a reporter.") == {}
+    assert pairs("Two strains (C, D) grew slowly.") == {}
+    assert pairs("Serum testosterone (T) was measured.") == {"T": "testosterone"}
+
+
+def test_long_form_holding_the_short_form_as_a_word_is_no_definition():
+    assert pairs("Binding of the GD3 ganglioside (GD3) was weak.") == {}
+    assert pairs("Cells lacking the K-ras (ras) allele grew.") == {}
+
+
 def test_suffix_after_the_bracket():
     text = ("Chimeric antigen receptor (CAR)-NK cell therapy and "
             "induced pluripotent stem cell (iPSC)-derived cells.")

@@ -37,6 +37,8 @@ _NOT_SHORT = re.compile(
 _PLURAL = re.compile(r"(?<=[A-Z])s$")
 _ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 _TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
+# The item that follows a lower-case enumeration marker: "(a)" then "(b)", "(i)" then "(ii)".
+_NEXT_ITEM = {chr(c): chr(c + 1) for c in range(ord("a"), ord("h"))} | {"i": "ii"}
 _ORDINALS = {
     "1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth",
     "6": "sixth", "7": "seventh", "8": "eighth", "9": "ninth",
@@ -100,11 +102,25 @@ def _definition_at(
 ) -> tuple[str, str, int, int] | None:
     content = text[open_at + 1 : close_at]
     short, s_start = _short_in_brackets(content, open_at + 1)
-    if short and _looks_short(short, settings):
+    if short and _looks_short(short, settings) and not _is_marker(text, open_at, close_at, short):
         long_form = _long_before(text, open_at, short, settings)
         if long_form:
             return short, long_form, s_start, s_start + len(short)
     return _short_before(text, open_at, close_at, settings)
+
+
+def _is_marker(text: str, open_at: int, close_at: int, short: str) -> bool:
+    """A one-letter bracket that is not a short form: a suffix glued to its word ("signal(s)",
+    "apolipoprotein(a)"), an item of an enumeration whose next item follows ("to assess (a) whether
+    ... and (b)", "includes (i) ... (ii)"), or a list of labels ("two clones (C, D)")."""
+    if len(short) != 1:
+        return False
+    if open_at > 0 and text[open_at - 1].isalnum():
+        return True
+    if re.match(r"[A-Za-z]\s*,\s*[A-Za-z]\s*$", text[open_at + 1 : close_at]):
+        return True
+    following = _NEXT_ITEM.get(short)
+    return following is not None and f"({following})" in text[close_at : close_at + 600]
 
 
 def _short_in_brackets(content: str, offset: int) -> tuple[str, int]:
@@ -210,6 +226,8 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) 
     variant = len(long_form) - len(short) <= 2 and long_form.lower().startswith(short.lower()[:2])
     if " " not in long_form and variant:
         return ""  # "BELL1 (BEL1)": a variant spelling, not a definition
+    if _names_itself(short, long_form):
+        return ""  # "GM1 ganglioside (GM1)": the short form is a word of its long form
     return long_form
 
 
@@ -255,7 +273,7 @@ def _short_before(
     long_part = _reversed_long(text[open_at + 1 : close_at])
     if not _enough_words(long_part) or len(units(long_part)) <= len(units(short)):
         return None
-    if _names_itself(short, long_part):
+    if _names_itself(short, long_part, substring=True):
         return None
     found = align(short, long_part, _optional_tail(short))
     if not _accept(found, short, settings.min_score_reversed, settings) or found is None:
@@ -274,11 +292,13 @@ def _reversed_long(content: str) -> str:
     return _REVERSED_CUE.sub("", part, count=1)
 
 
-def _names_itself(short: str, long_part: str) -> bool:
-    """A bracket that repeats the short form ("IL-1 (IL-1 alpha)", "HB-EGF (proHB-EGF)") names a
-    variant or a member of it; an expansion spells the short form out instead."""
+def _names_itself(short: str, long_part: str, substring: bool = False) -> bool:
+    """A long form that holds the short form as a word ("GM1 ganglioside (GM1)", "IL-1 (IL-1 alpha)")
+    names a variant or a member of it; an expansion spells the short form out instead. With
+    ``substring``, a long short form inside a word counts too ("HB-EGF (proHB-EGF)"): right for the
+    bracketed side of "SF (...)", too strict before "(SF)", where a name is often cut ("diltiazem (DILT)")."""
     s, lower = short.lower(), long_part.lower()
-    if len(units(short)) >= 4 and s in lower:
+    if substring and len(units(short)) >= 4 and s in lower:
         return True
     return re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lower) is not None
 
