@@ -105,6 +105,14 @@ def test_long_form_holding_the_short_form_as_a_word_is_no_definition():
     assert pairs("Cells lacking the K-ras (ras) allele grew.") == {}
 
 
+def test_long_form_crosses_an_initial_and_a_locant_bracket():
+    assert pairs("Strains of B. subtilis surface protein (BSP) were typed.")["BSP"] == "B. subtilis surface protein"
+    assert pairs("Plates were stained with N-(2-pyridyl) amino benzoate (NAB) overnight.")["NAB"] == (
+        "N-(2-pyridyl) amino benzoate"
+    )
+    assert pairs("Cells were fixed. Heat shock protein (HSP) rose.")["HSP"] == "Heat shock protein"
+
+
 def test_suffix_after_the_bracket():
     text = ("Chimeric antigen receptor (CAR)-NK cell therapy and "
             "induced pluripotent stem cell (iPSC)-derived cells.")

@@ -28,7 +28,8 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 # What stops the search for a long form: a bracket, a clause or sentence break, a blank line.
-_BOUNDARY = re.compile(r"[()\[\];]|[.!?:](?=\s)|\n\s*\n|=")
+# A period after a lone capital is an initial or an abbreviated genus ("S. aureus protein A"), not a stop.
+_BOUNDARY = re.compile(r"[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=")
 _NOT_SHORT = re.compile(
     r"[=<>%±×]|^\d+(?:\.\d+)?$|^\d+\s|^(?:19|20)\d\d[a-z]?$"
     r"|^(?:i\.\s?e\b|e\.\s?g\b|cf\.|vs\.|etc\.|et al\b)",
@@ -174,14 +175,14 @@ def _window(text: str, end: int, max_words: int) -> tuple[int, str]:
 
 
 def _glued_brackets(text: str, lo: int, end: int) -> set[int]:
-    """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled"): they do not
-    end a long form."""
+    """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled",
+    "N-(1-naphthyl)"): they do not end a long form."""
     out: set[int] = set()
     for m in re.finditer(r"[(\[][^()\[\]\s]{0,12}[)\]]", text[lo:end]):
         a, b = lo + m.start(), lo + m.end()
         before = text[a - 1] if a > 0 else " "
         after = text[b] if b < len(text) else " "
-        if before.isalnum() or after.isalnum() or after == "-":
+        if before.isalnum() or after.isalnum() or "-" in (before, after):
             out.update((a, b - 1))
     return out
 
