@@ -72,7 +72,7 @@ def units(short: str) -> tuple[str, ...]:
     Punctuation is ignored (as Schwartz & Hearst do); a Greek letter is one unit that may match
     either the letter itself or its spelled-out name.
     """
-    return tuple(ch.lower() for ch in short if ch.isalnum())
+    return tuple(map(str.lower, filter(str.isalnum, short)))
 
 
 def _kinds(text: str) -> tuple[int, ...]:
