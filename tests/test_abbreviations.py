@@ -48,6 +48,71 @@ def test_long_form_boundary_chosen_by_letters():
     )
 
 
+def test_long_form_keeps_an_article_whose_letter_the_short_form_uses():
+    assert pairs("Samples went to the Northern Reference Laboratory (TNRL) for typing.")["TNRL"] == (
+        "the Northern Reference Laboratory"
+    )
+    assert pairs("Each cell carries a membrane tethering protein (AMTP) on its surface.")["AMTP"] == (
+        "a membrane tethering protein"
+    )
+
+
+def test_long_form_keeps_its_whole_hyphenated_first_word():
+    assert pairs("Mice lacked the zinc-dependent lactate oxidase (dLO) in liver.")["dLO"] == (
+        "zinc-dependent lactate oxidase"
+    )
+    assert pairs("We measured 2,5-dimethyl-4-hydroxyfuranone (HF) in fruit.")["HF"] == (
+        "2,5-dimethyl-4-hydroxyfuranone"
+    )
+
+
+def test_long_form_drops_a_fused_name_slash_or_negation_before_it():
+    assert pairs("A Tub7p-yellow fluorescent protein (YFP) fusion was imaged.")["YFP"] == (
+        "yellow fluorescent protein"
+    )
+    assert pairs("It binds the p52/nuclear factor kappa B (NFkB) complex.")["NFkB"] == "nuclear factor kappa B"
+    assert pairs("Sera with anti-smooth muscle antibody (SMA) were excluded.")["SMA"] == "smooth muscle antibody"
+
+
+def test_short_form_then_long_form_after_a_cue_or_as_one_hyphenated_word():
+    assert pairs("We call the new gene Lkd (for lipid kinase domain) in this work.") == {"Lkd": "lipid kinase domain"}
+    assert pairs("Blocking NMQA (N-methyl-Q-alanine) receptors halted firing.") == {"NMQA": "N-methyl-Q-alanine"}
+    assert pairs("The RMP (rapid-mixing-pump) was calibrated.") == {"RMP": "rapid-mixing-pump"}
+
+
+def test_short_form_then_long_form_may_skip_one_word():
+    assert pairs("We cloned TRAP3 (transport regulating adaptor protein 3) from liver.") == {
+        "TRAP3": "transport regulating adaptor protein 3"
+    }
+
+
+def test_short_form_then_a_variant_of_itself_is_no_definition():
+    assert pairs("Levels of IL-6 (IL-6 receptor bound) fell.") == {}
+    assert pairs("We used HB-EGF (proHB-EGF precursor form) throughout.") == {}
+    assert pairs("Cells expressing MKP2 (L1CAM) were sorted.") == {}
+
+
+def test_one_letter_brackets_that_are_markers_not_short_forms():
+    assert pairs("The receptor(s) of this ligand remain unknown.") == {}
+    assert pairs("The survey aimed to measure (a) how often patients fell and (b) why.") == {}
+    assert pairs("The construct contains (i) a promoter and (ii) a reporter.") == {}
+    assert pairs("Two strains (C, D) grew slowly.") == {}
+    assert pairs("Serum testosterone (T) was measured.") == {"T": "testosterone"}
+
+
+def test_long_form_holding_the_short_form_as_a_word_is_no_definition():
+    assert pairs("Binding of the GD3 ganglioside (GD3) was weak.") == {}
+    assert pairs("Cells lacking the K-ras (ras) allele grew.") == {}
+
+
+def test_long_form_crosses_an_initial_and_a_locant_bracket():
+    assert pairs("Strains of B. subtilis surface protein (BSP) were typed.")["BSP"] == "B. subtilis surface protein"
+    assert pairs("Plates were stained with N-(2-pyridyl) amino benzoate (NAB) overnight.")["NAB"] == (
+        "N-(2-pyridyl) amino benzoate"
+    )
+    assert pairs("Cells were fixed. Heat shock protein (HSP) rose.")["HSP"] == "Heat shock protein"
+
+
 def test_suffix_after_the_bracket():
     text = ("Chimeric antigen receptor (CAR)-NK cell therapy and "
             "induced pluripotent stem cell (iPSC)-derived cells.")

@@ -30,7 +30,7 @@ GREEK = {
     "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi",
     "ψ": "psi", "ω": "omega",
 }
-_KEPT_PREFIXES = frozenset(GREEK.values()) | {"pre"}
+_NEGATIONS = frozenset({"anti", "non"})
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
 
 # Weights of the alignment score (see the module docstring); named so that their role is readable.
@@ -72,7 +72,7 @@ def units(short: str) -> tuple[str, ...]:
     Punctuation is ignored (as Schwartz & Hearst do); a Greek letter is one unit that may match
     either the letter itself or its spelled-out name.
     """
-    return tuple(ch.lower() for ch in short if ch.isalnum())
+    return tuple(map(str.lower, filter(str.isalnum, short)))
 
 
 def _kinds(text: str) -> tuple[int, ...]:
@@ -247,19 +247,28 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
 
 
 def _long_start(text: str, first: int, word_start: int) -> int:
-    """Where the long form begins: the word of the first matched letter, or the letter itself when
-    it opens a sub-word after "/" or after a hyphenated prefix of real letters ("anti-",
-    "Cla4p-green fluorescent protein"); a locant prefix ("1-", "N-", "3'-") stays."""
+    """Where the long form begins: the whole whitespace word of the first matched letter, as Schwartz &
+    Hearst and Ab3P take it ("enoyl-acyl carrier protein (ACP)", "7,8-dihydro-8-oxoguanine (8-oxoG)"),
+    except when the letter opens a sub-word after something that is not part of the name: a "/"
+    ("p300/CREB-binding protein"), a dash "--", a negating prefix ("anti-", "non-") or a separate
+    gene-like name fused by a hyphen ("Cla4p-green fluorescent protein (GFP)"); a bracketed prefix is
+    part of the name ("preSu9(1-112)-dihydrofolate reductase")."""
     if first == word_start:
         return word_start
     joint = text[first - 1]
-    if joint.isalnum():
-        return word_start
     if joint == "/":
         return first
     prefix = text[word_start:first - 1]
-    if joint != "-" or "(" in prefix or sum(ch.isalpha() for ch in prefix) < 2:
-        return word_start
-    if prefix.lower() in _KEPT_PREFIXES:
-        return word_start  # a modifier the long form keeps: "alpha-myosin", "pre-T cell"
-    return first
+    if joint == "-" and "(" not in prefix and _is_separate_prefix(prefix):
+        return first
+    return word_start
+
+
+def _is_separate_prefix(prefix: str) -> bool:
+    """A hyphenated prefix that names or negates something else rather than modifying the long form:
+    it ends in a dash ("--"), is a negation, or is a gene-like name (a letter followed by a digit:
+    "Cla4p", "p85"); locants ("1,3-", "20alpha-", "alpha-1-") and modifiers ("cofactor-") are not."""
+    core = prefix.rsplit("/", 1)[-1]
+    if prefix.endswith("-") or core.lower() in _NEGATIONS:
+        return True
+    return re.search(r"[A-Za-z]\d", core) is not None

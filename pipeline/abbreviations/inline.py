@@ -17,6 +17,10 @@ from pipeline.abbreviations.definitions import Definition
 from pipeline.abbreviations.linebreaks import join_line_breaks
 
 _OPEN = {"(": ")", "[": "]"}
+# A gene-style name written in title case ("Sdic", "Epac"): a short form before a bracket only when its
+# letters open the words of the bracket's content.
+_TITLE_NAME = re.compile(r"^[A-Z][a-z]{2,5}$")
+_REVERSED_CUE = re.compile(r"^(?:for|short\s+for|standing\s+for|i\.\s?e\.,?)\s+", re.IGNORECASE)
 _MAX_CONTENT = 120
 _CUE = re.compile(
     r"^(?:hereafter|henceforth|hereinafter|termed|called|named|designated|abbreviated(?:\s+as)?|"
@@ -24,16 +28,18 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 # What stops the search for a long form: a bracket, a clause or sentence break, a blank line.
-_BOUNDARY = re.compile(r"[()\[\];]|[.!?:](?=\s)|\n\s*\n|=")
+# A period after a lone capital is an initial or an abbreviated genus ("S. aureus protein A"), not a stop.
+_BOUNDARY = re.compile(r"[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=")
 _NOT_SHORT = re.compile(
     r"[=<>%±×]|^\d+(?:\.\d+)?$|^\d+\s|^(?:19|20)\d\d[a-z]?$"
     r"|^(?:i\.\s?e\b|e\.\s?g\b|cf\.|vs\.|etc\.|et al\b)",
     re.IGNORECASE,
 )
 _PLURAL = re.compile(r"(?<=[A-Z])s$")
-_ARTICLE = re.compile(r"^(?:the|an?(?=\s+[^aA]))\s+", re.IGNORECASE)
 _ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 _TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
+# The item that follows a lower-case enumeration marker: "(a)" then "(b)", "(i)" then "(ii)".
+_NEXT_ITEM = {chr(c): chr(c + 1) for c in range(ord("a"), ord("h"))} | {"i": "ii"}
 _ORDINALS = {
     "1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth",
     "6": "sixth", "7": "seventh", "8": "eighth", "9": "ninth",
@@ -45,9 +51,10 @@ class InlineSettings:
     """Acceptance thresholds for an alignment (score is per short-form unit, see ``align``)."""
 
     min_score: float = 1.0
-    min_score_reversed: float = 2.2
+    min_score_reversed: float = 1.5
     min_score_comma: float = 2.0
     max_skipped: int = 2
+    max_skipped_reversed: int = 1
     max_short_chars: int = 15
     max_short_words: int = 3
     min_single_letter_word: int = 4
@@ -96,11 +103,25 @@ def _definition_at(
 ) -> tuple[str, str, int, int] | None:
     content = text[open_at + 1 : close_at]
     short, s_start = _short_in_brackets(content, open_at + 1)
-    if short and _looks_short(short, settings):
+    if short and _looks_short(short, settings) and not _is_marker(text, open_at, close_at, short):
         long_form = _long_before(text, open_at, short, settings)
         if long_form:
             return short, long_form, s_start, s_start + len(short)
     return _short_before(text, open_at, close_at, settings)
+
+
+def _is_marker(text: str, open_at: int, close_at: int, short: str) -> bool:
+    """A one-letter bracket that is not a short form: a suffix glued to its word ("signal(s)",
+    "apolipoprotein(a)"), an item of an enumeration whose next item follows ("to assess (a) whether
+    ... and (b)", "includes (i) ... (ii)"), or a list of labels ("two clones (C, D)")."""
+    if len(short) != 1:
+        return False
+    if open_at > 0 and text[open_at - 1].isalnum():
+        return True
+    if re.match(r"[A-Za-z]\s*,\s*[A-Za-z]\s*$", text[open_at + 1 : close_at]):
+        return True
+    following = _NEXT_ITEM.get(short)
+    return following is not None and f"({following})" in text[close_at : close_at + 600]
 
 
 def _short_in_brackets(content: str, offset: int) -> tuple[str, int]:
@@ -154,14 +175,14 @@ def _window(text: str, end: int, max_words: int) -> tuple[int, str]:
 
 
 def _glued_brackets(text: str, lo: int, end: int) -> set[int]:
-    """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled"): they do not
-    end a long form."""
+    """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled",
+    "N-(1-naphthyl)"): they do not end a long form."""
     out: set[int] = set()
     for m in re.finditer(r"[(\[][^()\[\]\s]{0,12}[)\]]", text[lo:end]):
         a, b = lo + m.start(), lo + m.end()
         before = text[a - 1] if a > 0 else " "
         after = text[b] if b < len(text) else " "
-        if before.isalnum() or after.isalnum() or after == "-":
+        if before.isalnum() or after.isalnum() or "-" in (before, after):
             out.update((a, b - 1))
     return out
 
@@ -192,7 +213,7 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) 
     if found.unmatched:
         start = _extend_for_tail(text, start, short, found.unmatched)
     joined = re.sub(r"-\s*\n\s*", "-", text[start:open_at])  # a hyphen the document keeps
-    long_form = _ARTICLE.sub("", " ".join(joined.split()).strip(",;:-\"' "))
+    long_form = " ".join(joined.split()).strip(",;:-\"' ")
     if ", " in long_form and found.score < settings.min_score_comma:
         return ""
     letters = sum(ch.isalpha() for ch in long_form)
@@ -206,6 +227,8 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) 
     variant = len(long_form) - len(short) <= 2 and long_form.lower().startswith(short.lower()[:2])
     if " " not in long_form and variant:
         return ""  # "BELL1 (BEL1)": a variant spelling, not a definition
+    if _names_itself(short, long_form):
+        return ""  # "GM1 ganglioside (GM1)": the short form is a word of its long form
     return long_form
 
 
@@ -245,18 +268,50 @@ def _short_before(
     lead = len(stripped) - len(stripped.lstrip("\"'"))
     short = stripped[lead:]
     s_start += lead
-    if not _looks_like_acronym(short):
+    acronym = _looks_like_acronym(short)
+    if not acronym and not _TITLE_NAME.match(short):
         return None
-    content = text[open_at + 1 : close_at]
-    long_part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
-    if len(long_part.split()) < 2 or len(units(long_part)) <= len(units(short)):
+    long_part = _reversed_long(text[open_at + 1 : close_at])
+    if not _enough_words(long_part) or len(units(long_part)) <= len(units(short)):
+        return None
+    if _names_itself(short, long_part, substring=True):
         return None
     found = align(short, long_part, _optional_tail(short))
     if not _accept(found, short, settings.min_score_reversed, settings) or found is None:
         return None
-    if found.start != 0 or found.skipped:
+    if found.start != 0 or found.skipped > settings.max_skipped_reversed:
         return None
+    if not acronym and (found.word_starts < found.units or found.unmatched):
+        return None  # "Sdic (sperm-specific dynein intermediate chain)": every letter opens a word
     return short, " ".join(long_part.split()), s_start, s_start + len(short)
+
+
+def _reversed_long(content: str) -> str:
+    """The long-form candidate in "SF (long form)": up to the first "; " or ", ", after a cue that
+    announces an expansion ("Sdic (for sperm-specific dynein intermediate chain)")."""
+    part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
+    return _REVERSED_CUE.sub("", part, count=1)
+
+
+def _names_itself(short: str, long_part: str, substring: bool = False) -> bool:
+    """A long form that holds the short form as a word ("GM1 ganglioside (GM1)", "IL-1 (IL-1 alpha)")
+    names a variant or a member of it; an expansion spells the short form out instead. With
+    ``substring``, a long short form inside a word counts too ("HB-EGF (proHB-EGF)"): right for the
+    bracketed side of "SF (...)", too strict before "(SF)", where a name is often cut ("diltiazem (DILT)")."""
+    s, lower = short.lower(), long_part.lower()
+    if substring and len(units(short)) >= 4 and s in lower:
+        return True
+    return re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lower) is not None
+
+
+def _enough_words(long_part: str) -> bool:
+    """Two words, or one word with two hyphen-joined word parts ("N-methyl-D-aspartate",
+    "Skp1-cullin-F-box"): a single plain word or a variant name ("L1CAM", "His-Prt1p") in brackets is
+    a synonym or a gloss, not an expansion."""
+    words = long_part.split()
+    if len(words) != 1:
+        return len(words) >= 2
+    return sum(part.isalpha() and len(part) >= 3 for part in words[0].split("-")) >= 2
 
 
 def _looks_like_acronym(token: str) -> bool:

@@ -11,6 +11,7 @@ linked to the meaning defined nearest before it.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
@@ -21,6 +22,7 @@ from pipeline.abbreviations.shapes import singular
 from pipeline.models import Abbreviation
 
 _TYPO_RATIO = 85.0
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 
 
 def long_key(long_form: str) -> str:
@@ -32,9 +34,25 @@ def long_key(long_form: str) -> str:
 
 
 def mention_spans(text: str, short: str) -> list[tuple[int, int]]:
-    """Every use of ``short`` as a whole token, or with a plural "s" (the span covers ``short``)."""
-    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(short)}(?=s?(?![A-Za-z0-9]))")
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    """Every use of ``short`` as a whole token, or with a plural "s" (the span covers ``short``).
+
+    A plain substring scan with the token checks done by hand: a regular expression per short form
+    overflowed ``re``'s pattern cache and recompiling them cost a third of the resolver's time."""
+    out: list[tuple[int, int]] = []
+    if not short:
+        return out
+    pos = text.find(short)
+    while pos >= 0:
+        end = pos + len(short)
+        after = text[end:end + 1]
+        opens = pos == 0 or text[pos - 1] not in _ASCII_ALNUM
+        closes = after not in _ASCII_ALNUM or (after == "s" and text[end + 1:end + 2] not in _ASCII_ALNUM)
+        if opens and closes:
+            out.append((pos, end))
+            pos = text.find(short, end)
+        else:
+            pos = text.find(short, pos + 1)
+    return out
 
 
 def _lexicon_uses(text: str, shorts: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
