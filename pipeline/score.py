@@ -49,8 +49,12 @@ def _number(value: str) -> float | None:
         return None
 
 
+_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "–": "-", "—": "-"})
+
+
 def _fold(value: str) -> str:
-    return re.sub(r"\s+", " ", value.strip().lower())
+    """Text compared as written, up to case, spacing and how a sign is typed ("≥3" is ">=3")."""
+    return re.sub(r"\s+", " ", value.strip().lower().translate(_SIGNS))
 
 
 def same_value(field: str, pred: object, gold: object) -> bool:

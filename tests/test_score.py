@@ -30,6 +30,9 @@ def test_values_compare_as_numbers_sets_and_folded_text():
     assert not same_value("orr_pct", "16.7", "17")
     assert same_value("doses_cells", "1.2e9;6e8", "6e+08;1.2e+09")
     assert same_value("target_symbols", "MS4A1;ERBB2", "ERBB2;MS4A1")
+    assert same_value("crs", "any grade 77%; grade >=3 46%", "any grade 77%; grade ≥3 46%")
+    assert same_value("icans", "grade 1-2 in 4", "grade 1–2 in 4")
+    assert not same_value("crs", "grade >=3 46%", "grade <=3 46%")
     assert same_value("disease", "Acute  myeloid leukemia", "acute myeloid leukemia")
     assert not same_value("target_symbols", "MS4A1", "ERBB2;MS4A1")
 
