@@ -11,7 +11,8 @@ can be weighed against a cell of another and against leaving a column empty.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
+from typing import NamedTuple
 
 from pipeline.tables.context import DocContext
 from pipeline.tables.vocabulary import ColumnType
@@ -165,13 +166,21 @@ def _first_words(terms: frozenset[str]) -> frozenset[str]:
     return frozenset(w.lower() for t in terms for w in _WORDISH.findall(t)[:1])
 
 
-def _covered(value: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    """Spans of ``value`` matched by lexicon terms (longest first, case-sensitive then long forms)."""
-    return list(_covered_cached(value, terms))
+def _covered(value: str, terms: frozenset[str], ctx: DocContext) -> list[tuple[int, int]]:
+    """Spans of ``value`` matched by lexicon terms (longest first, case-sensitive then long forms).
+
+    Memoised per document, not per process: the spans of one table are scored under several
+    column types and header hypotheses, while a process-wide cache only grows with the corpus.
+    """
+    key = (value, id(terms))
+    found = ctx.covered.get(key)
+    if found is None:
+        found = _covered_spans(value, terms)
+        ctx.covered[key] = found
+    return list(found)
 
 
-@lru_cache(maxsize=65536)
-def _covered_cached(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
+def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     firsts = _first_words(terms)
     if not any(w.lower() in firsts for w in _WORDISH.findall(value)):
@@ -270,7 +279,7 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
     """
     if " " not in value and value.lower() in _squashed_terms(terms):
         return 1, 0
-    spans = _covered(value, terms) + _doc_terms(value, ctx, category)
+    spans = _covered(value, terms, ctx) + _doc_terms(value, ctx, category)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for span in spans:
@@ -443,7 +452,7 @@ def _outcome(value: str, ctx: DocContext) -> float | None:
         return 4.0 + evidence
     if _NR.fullmatch(value):
         return 2.0
-    if ctx.lexicon.outcomes and _covered(value, ctx.lexicon.outcomes):
+    if ctx.lexicon.outcomes and _covered(value, ctx.lexicon.outcomes, ctx):
         return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
     return text_score(value, ctx) - 1.0
 
@@ -468,7 +477,7 @@ def _adverse(value: str, ctx: DocContext) -> float | None:
         return 4.5 + _percent_evidence(value, ctx) + _pair_order(value)
     if _PERCENT.fullmatch(value) or _N_PERCENT.fullmatch(value):
         return 4.0 + _percent_evidence(value, ctx)
-    if _AE_WORDS.search(value) or (ctx.lexicon.adverse and _covered(value, ctx.lexicon.adverse)):
+    if _AE_WORDS.search(value) or (ctx.lexicon.adverse and _covered(value, ctx.lexicon.adverse, ctx)):
         return 3.5 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
     return text_score(value, ctx) - 1.0
 
@@ -589,7 +598,8 @@ def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = Fa
     """
     if is_empty_marker(value):
         return EMPTY_SCORE
-    if kind is not T.TRIAL and _ANY_ID.search(value):
+    features = _features(value, ctx)
+    if kind is not T.TRIAL and features.has_id:
         return None
     if shape is None:
         shape = well_formed(value, partial)
@@ -599,10 +609,29 @@ def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = Fa
     if score is None:
         return None
     if kind in _TYPED_KINDS:
-        score -= FOREIGN_PENALTY * len(_FOREIGN.findall(value))
+        score -= FOREIGN_PENALTY * features.foreign
     elif kind in (T.ADVERSE, T.OUTCOME):
-        score -= FOREIGN_PENALTY * len(_PRODUCT_NAME.findall(value))
-    return score + shape - _glued(value, ctx)
+        score -= FOREIGN_PENALTY * features.product_names
+    return score + shape - features.glue_cost
+
+
+class _Features(NamedTuple):
+    """What score_cell needs of a value whatever the column type."""
+
+    has_id: bool
+    foreign: int
+    product_names: int
+    glue_cost: float
+
+
+def _features(value: str, ctx: DocContext) -> _Features:
+    """Computed once per value and document (the same span is scored under every column type)."""
+    found = ctx.features.get(value)
+    if found is None:
+        found = _Features(bool(_ANY_ID.search(value)), len(_FOREIGN.findall(value)),
+                          len(_PRODUCT_NAME.findall(value)), _glued(value, ctx))
+        ctx.features[value] = found
+    return found
 
 
 def _glued(value: str, ctx: DocContext) -> float:

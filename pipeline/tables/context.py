@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import Any
 
 from pipeline.lexicons import load_rows
 from pipeline.models import IngestedText
@@ -104,6 +105,8 @@ class DocContext:
     citations: list[tuple[int, int, str]] = field(default_factory=list)
     memo: dict[tuple[str, str], float] = field(default_factory=dict)
     known_words: frozenset[str] = frozenset()
+    covered: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)
 
     def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Definitions found in a table's footnotes; the document's own win over the lexicon."""
@@ -117,11 +120,6 @@ class DocContext:
             if sf == short:
                 return lf
         return None
-
-    @cached_property
-    def agentive(self) -> frozenset[str]:
-        """Agents and products together (built once: a fresh union per cell would be hashed anew)."""
-        return self.agents | self.products
 
     def category(self, term: str) -> str | None:
         """Category of a term: lexicon first, then through the document's definition of it."""
