@@ -16,6 +16,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from bench_modules import bench_module
+
 Cell = tuple[str, ...]  # the glyph lines of a cell; joined they give its text
 
 
@@ -57,25 +59,8 @@ def _joined(cell: Cell) -> str:
 
 
 def shred(runs: list[str], rng: random.Random, group: int = 2) -> str:
-    """The extractor's dump of glyph runs: 1-3 characters a line, a blank line after every
-    ``group`` lines, sometimes earlier at the end of a run."""
-    lines: list[str] = []
-    count = 0
-    for run in runs:
-        pos = 0
-        while pos < len(run):
-            size = rng.choice((1, 2, 2, 2, 3, 3))
-            piece = run[pos:pos + size]
-            pos += size
-            lines.append(piece if piece.strip() else " ")
-            count += 1
-            if count == group:
-                lines.append("")
-                count = 0
-        if count and rng.random() < 0.3:
-            lines.append("")
-            count = 0
-    return "\n".join(lines) + "\n"
+    """The extractor's dump of glyph runs (the benchmark generator's shredder, spaces kept)."""
+    return "\n".join(bench_module("generate").shred(runs, rng, keep_spaces=True, group=group)) + "\n"
 
 
 def glyph_runs(table: GeneratedTable) -> list[str]:

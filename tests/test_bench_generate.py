@@ -6,14 +6,12 @@ through the pipeline like them, so these checks run with ``make test`` although 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from bench_modules import bench_module
 
 from pipeline import extract_document
 from pipeline.ingest.text import ingest_text
@@ -21,17 +19,7 @@ from pipeline.ingest.text import ingest_text
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load_generator() -> ModuleType:
-    """``bench/`` is a folder of scripts, not a package: load the generator from its file."""
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = bench_module("generate")
 
 
 @pytest.fixture(scope="module")
