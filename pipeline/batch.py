@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline import columns
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
-from pipeline.models import DocumentResult, ErrorRecord
+from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
 from pipeline.output import open_temporary, write_atomic
 
 PIPELINE_VERSION = "0.1.0"
@@ -123,9 +123,13 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
     return result.model_dump(mode="json")
 
 
-def _timed_out(path: Path, timeout: float) -> DocumentResult:
-    from pipeline.models import DocumentInfo
+def _reused(path: Path, sha256: str) -> DocumentInfo:
+    """What the progress display is told of a document whose stored result is reused."""
+    return DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256,
+                        kind="pdf" if path.suffix.lower() == ".pdf" else "txt")
 
+
+def _timed_out(path: Path, timeout: float) -> DocumentResult:
     info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256_of(path),
                         kind="pdf" if path.suffix.lower() == ".pdf" else "txt", status="failed",
                         error=f"timeout: over {timeout:g} s (--doc-timeout)")
@@ -163,6 +167,11 @@ class ResultStore:
 
     def path(self, sha256: str) -> Path:
         return self.root / f"{sha256}-{PIPELINE_VERSION}.json"
+
+    def has(self, sha256: str) -> bool:
+        """Whether a finished result is stored (checked without reading it: a damaged entry is
+        found, and the document redone, when the outputs are written)."""
+        return bool(sha256) and self.path(sha256).exists()
 
     def load(self, sha256: str) -> DocumentResult | None:
         path = self.path(sha256)
@@ -235,7 +244,7 @@ def run_batch(
     doc_timeout: float = 0,
     backend: str = "local",
     scheduler: str | None = None,
-    on_document: Callable[[DocumentResult], None] | None = None,
+    on_document: Callable[[DocumentInfo], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Process ``inputs`` into ``out``; the callbacks drive a progress display."""
@@ -258,49 +267,78 @@ def run_batch(
             continue
         if digest:
             first_by_digest[digest] = path
-        if force or store.load(digest) is None:
+        if force or not store.has(digest):
             todo.append(path)
         else:
             summary.skipped += 1
 
+    order = sorted(collected.files, key=lambda p: (p.stem, str(p)))
+    todo.sort(key=lambda p: (p.stem, str(p)))  # submitted in output order, so they mostly finish in it
+    pending = set(todo)
     failed: dict[Path, DocumentResult] = {}
-    root = str(store.root.resolve())
-    runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout, root) if backend == "dask"
-              else _run_local(todo, workers, max_bytes, doc_timeout, root))
-    for result in runner:
-        if result.info.status != "ok" or not result.info.sha256:
-            failed[Path(result.info.source_path)] = result
-        if on_document:
-            on_document(result)
     if on_document:
         for path in collected.files:
-            if path not in todo and digests[path] and first_by_digest.get(digests[path]) == path:
-                on_document(store.load(digests[path]))  # type: ignore[arg-type]
+            if path not in pending and digests[path] and first_by_digest.get(digests[path]) == path:
+                on_document(_reused(path, digests[path]))
+
+    def ready(path: Path) -> bool:
+        return path not in pending and first_by_digest.get(digests[path], path) not in pending
+
+    def output(path: Path) -> DocumentResult | None:
+        digest = digests[path]
+        if path in failed:
+            return failed[path]
+        result = store.load(digest)
+        if result is None:  # the stored entry was damaged since it was checked: redo the document
+            result = DocumentResult.model_validate(process_path(str(path), max_bytes, doc_timeout))
+            store.save(result)
+            if result.info.status != "ok":
+                return result
+        update: dict[str, str] = {"doc_id": path.stem, "source_path": str(path)}
+        first = first_by_digest.get(digest)
+        if first is not None and first != path:
+            update["error"] = f"duplicate of {first}; processed once"
+        return result.model_copy(update={"info": result.info.model_copy(update=update)})
 
     def results() -> Iterator[DocumentResult]:
-        for path in sorted(collected.files, key=lambda p: (p.stem, str(p))):
-            digest = digests[path]
-            if path in failed:
-                yield failed[path]
-                continue
-            result = store.load(digest)
-            if result is None:
-                continue
-            update: dict[str, str] = {"doc_id": path.stem, "source_path": str(path)}
-            first = first_by_digest.get(digest)
-            if first is not None and first != path:
-                update["error"] = f"duplicate of {first}; processed once"
-            yield result.model_copy(update={"info": result.info.model_copy(update=update)})
+        """Every document in output order, each as soon as it and all before it are done: the
+        outputs are written while the workers run, not after."""
+        root = str(store.root.resolve())
+        runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout, root) if backend == "dask"
+                  else _run_local(todo, workers, max_bytes, doc_timeout, root))
+        at = 0
+        for finished in runner:
+            path = Path(finished.info.source_path)
+            if finished.info.status != "ok" or not finished.info.sha256:
+                failed[path] = finished
+            pending.discard(path)
+            if on_document:
+                on_document(finished.info)
+            while at < len(order) and ready(order[at]):
+                result = output(order[at])
+                at += 1
+                if result is not None:
+                    yield result
+        for path in order[at:]:
+            result = output(path)
+            if result is not None:
+                yield result
 
     write_outputs(results(), collected.problems, out, summary)
     return summary
 
 
 class _CsvSink:
-    """A CSV written row by row to a temporary file beside its target, renamed into place on close."""
+    """A CSV written row by row to a temporary file beside its target, renamed into place on close.
 
-    def __init__(self, path: Path, header: list[str]):
+    ``durable`` sinks are fsynced before the rename; a document's own small files (its table grids)
+    are not: the rename alone keeps them whole if the run is killed, and an fsync per file was the
+    largest serial cost of writing a run's outputs.
+    """
+
+    def __init__(self, path: Path, header: list[str], durable: bool = True):
         self.path = path
+        self.durable = durable
         fd, self.tmp = open_temporary(path)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.writer = csv.writer(self.handle, lineterminator="\n")
@@ -316,7 +354,8 @@ class _CsvSink:
 
     def close(self) -> None:
         self.handle.flush()
-        os.fsync(self.handle.fileno())
+        if self.durable:
+            os.fsync(self.handle.fileno())
         self.handle.close()
         os.replace(self.tmp, self.path)
 
@@ -365,12 +404,13 @@ def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem],
                 "n_cols": len(table.header), "orientation": table.orientation,
                 "footnotes": " | ".join(table.footnotes), "page": table.page,
             })
-            grid = _CsvSink(out / "tables" / f"{doc_id}__table{table.number}.csv", _unique(table.header))
+            grid = _CsvSink(out / "tables" / f"{doc_id}__table{table.number}.csv", _unique(table.header),
+                            durable=False)
             for row in table.rows:
                 grid.write(dict(zip(grid.header, row, strict=False)))
             grid.close()
         if result.text:
-            write_atomic(out / "texts" / f"{doc_id}.txt", result.text)
+            write_atomic(out / "texts" / f"{doc_id}.txt", result.text, durable=False)
     for problem in problems:
         sinks["errors"].write({"doc_id": Path(problem.path).stem, "source_path": problem.path, "stage": "input",
                                "error_type": "InputError", "message": problem.message})

@@ -60,13 +60,13 @@ def run(
         def started(total: int) -> None:
             progress.update(task, total=total)
 
-        def finished(result) -> None:
+        def finished(info) -> None:
             progress.advance(task)
             elapsed = progress.tasks[0].elapsed or 0
             done = progress.tasks[0].completed
             progress.update(task, rate=f"{done / elapsed:.1f} docs/s" if elapsed else "")
-            if result.info.status == "failed":
-                progress.console.print(f"[red]failed[/red] {result.info.source_path}: {result.info.error}")
+            if info.status == "failed":
+                progress.console.print(f"[red]failed[/red] {info.source_path}: {info.error}")
 
         if backend not in ("local", "dask"):
             raise typer.BadParameter("--backend must be 'local' or 'dask'")
