@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
 from spacy.language import Language
@@ -101,13 +101,13 @@ def _targets_by_digits() -> dict[str, tuple[str, ...]]:
     return {digits: tuple(aliases) for digits, aliases in groups.items()}
 
 
-@cache
+@lru_cache(maxsize=8192)
 def near_target(token: str) -> Entry | None:
     """A gene-symbol-like token one edit (or one swap of neighbours) away from a known target alias.
 
     "GRPC5D" is GPRC5D with two letters swapped; the bound of one optimal-string-alignment edit
-    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree). Cached: the
-    same tokens come back in every document.
+    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree). Cached, with a
+    bound: the same tokens come back in every document, new ones with every document.
     """
     if len(token) < 5 or not token.isupper() and not any(c.isdigit() for c in token):
         return None
