@@ -98,6 +98,7 @@ class CellCache:
     _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
     _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
+    _edges: dict[int, float] = field(default_factory=dict)
 
     def span(self, a: int, b: int) -> tuple[int, int] | None:
         key = (a, b)
@@ -149,7 +150,11 @@ class CellCache:
 
     def edge(self, pos: int) -> float:
         """Bonus (a hinted cell end) minus cost (a cut inside a word) of a boundary at ``pos``."""
-        return self.cell_bonus.get(pos, 0.0) - boundary_cost(self.text, pos, self.settings)
+        known = self._edges.get(pos)
+        if known is None:
+            known = self.cell_bonus.get(pos, 0.0) - boundary_cost(self.text, pos, self.settings)
+            self._edges[pos] = known
+        return known
 
     def is_empty(self, a: int, b: int) -> bool:
         span = self.span(a, b)
@@ -256,7 +261,8 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
             break
         score = cache.score(kind, a, b)
         if score is not None:
-            found.append((b, score - cost + cache.edge(b), cache.is_empty(a, b)))
+            value = cache._shapes[(a, b)][0]  # type: ignore[index]  # scored, so shaped
+            found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
         elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
             break
     cache.candidates[key] = found
