@@ -449,3 +449,26 @@ def test_dev_transposed_table_is_detected() -> None:
 def test_dev_documents_without_tables(name: str) -> None:
     _, tables = _dev(name)
     assert tables == []
+
+
+def _term_sets():
+    from pipeline.tables.context import load_lexicon
+
+    lexicon = load_lexicon()
+    return [lexicon.diseases, lexicon.targets, lexicon.agentive, lexicon.outcomes]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_term_matching_equals_one_regular_expression_of_all_terms(data):
+    """The dictionary matcher finds exactly what the alternation of all terms finds."""
+    from pipeline.tables.columns import _term_matches, _term_pattern
+
+    terms = data.draw(st.sampled_from(_term_sets()))
+    pieces = st.one_of(st.sampled_from(sorted(terms)), st.text(alphabet="ABab cd-/()09,;%αζİ≥", max_size=4))
+    value = data.draw(st.lists(pieces, min_size=1, max_size=4).map("".join))
+    value = data.draw(st.sampled_from([value, value.upper(), value.lower()]))
+    for ignore_case in (False, True):
+        pattern = _term_pattern(terms, ignore_case)
+        expected = [m.span() for m in pattern.finditer(value)] if pattern else []
+        assert _term_matches(value, terms, ignore_case) == expected
