@@ -99,6 +99,7 @@ class CellCache:
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
     _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
     _edges: dict[int, float] = field(default_factory=dict)
+    _hopeless: dict[tuple[int, int], bool] = field(default_factory=dict)
 
     def span(self, a: int, b: int) -> tuple[int, int] | None:
         key = (a, b)
@@ -145,8 +146,13 @@ class CellCache:
     def hopeless(self, a: int, b: int) -> bool:
         """Whether no longer span from ``a`` can be a cell either: it already runs over two places
         where cells were glued together."""
-        span = self.span(a, b)
-        return span is not None and glue_points(self.text[span[0]:span[1]]) >= 2
+        key = (a, b)
+        known = self._hopeless.get(key)
+        if known is None:
+            span = self.span(a, b)
+            known = span is not None and glue_points(self.text[span[0]:span[1]]) >= 2
+            self._hopeless[key] = known
+        return known
 
     def edge(self, pos: int) -> float:
         """Bonus (a hinted cell end) minus cost (a cut inside a word) of a boundary at ``pos``."""
@@ -196,6 +202,7 @@ def segment_rows(
     last = m - 1
     index = {pos: i for i, pos in enumerate(cuts)}
     final: tuple[float, int] = (NEG, FULL)
+    local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]] = {}
 
     for i in range(m):
         state = best[i]
@@ -225,11 +232,11 @@ def segment_rows(
                 s = state[j][mode]
                 if s == NEG or (mode == CONT and j == 0):
                     continue
-                _fill(cache, cuts, index, columns[j], i, s, best, back, j, mode)
+                _fill(cache, cuts, index, columns[j], i, s, best, back, j, mode, local)
         if allow_continuation and i > 0 and state[0][FULL] > NEG and back.get((i, 0, FULL), ("",))[0] == "row":
             start = state[0][FULL] - settings.continuation_penalty
             for a in range(1, k):
-                _fill(cache, cuts, index, columns[a], i, start, best, back, a, CONT, entry=True)
+                _fill(cache, cuts, index, columns[a], i, start, best, back, a, CONT, local, entry=True)
 
     if final[0] == NEG:
         return None
@@ -269,17 +276,31 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     return found
 
 
+def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType, i: int,
+             local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]]) -> list[tuple[int, float, bool]]:
+    """The candidates of ``kind`` at cut ``i`` as (end cut index, score, empty), once per parse: the
+    programme visits the same start for every column of that type and both row modes."""
+    key = (kind, i)
+    found = local.get(key)
+    if found is None:
+        last = cuts[-1]
+        found = []
+        for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
+            if b > last:
+                break
+            i2 = index.get(b)
+            if i2 is not None:
+                found.append((i2, score, empty))
+        local[key] = found
+    return found
+
+
 def _fill(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType, i: int, base: float,
           best: list[list[list[float]]], back: dict[tuple[int, int, int], tuple[str, int, int, int]],
-          j: int, mode: int, entry: bool = False) -> None:
+          j: int, mode: int, local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]],
+          entry: bool = False) -> None:
     op = "cont" if entry else "fill"
-    last = cuts[-1]
-    for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
-        if b > last:
-            break
-        i2 = index.get(b)
-        if i2 is None:
-            continue
+    for i2, score, empty in _indexed(cache, cuts, index, kind, i, local):
         candidate = base + score
         if empty and (entry or j == 0):
             candidate -= cache.settings.empty_entry_penalty if entry else cache.settings.empty_key_penalty
