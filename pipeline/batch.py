@@ -23,7 +23,7 @@ from pipeline import columns
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
-from pipeline.output import open_temporary, write_atomic
+from pipeline.output import open_temporary, remove_temporaries, write_atomic
 
 PIPELINE_VERSION = "0.1.0"
 TASKS_PER_WORKER = 200
@@ -250,6 +250,8 @@ def run_batch(
     """Process ``inputs`` into ``out``; the callbacks drive a progress display."""
     collected = collect_inputs(inputs)
     store = ResultStore(out)
+    for folder in (out, out / "tables", out / "texts", store.root):
+        remove_temporaries(folder)  # left by a run that was killed: this run rewrites every output
     summary = RunSummary(input_problems=len(collected.problems))
     if on_start:
         on_start(len(collected.files))
@@ -288,6 +290,13 @@ def run_batch(
         digest = digests[path]
         if path in failed:
             return failed[path]
+        first = first_by_digest.get(digest)
+        if first in failed:  # a copy of a document that failed fails the same way, without a second try
+            note = f"duplicate of {first}; processed once"
+            info = failed[first].info.model_copy(update={"doc_id": path.stem, "source_path": str(path),
+                                                         "error": f"{failed[first].info.error} ({note})"})
+            return failed[first].model_copy(update={"info": info, "errors": [
+                e.model_copy(update={"doc_id": path.stem, "source_path": str(path)}) for e in failed[first].errors]})
         result = store.load(digest)
         if result is None:  # the stored entry was damaged since it was checked: redo the document
             result = DocumentResult.model_validate(process_path(str(path), max_bytes, doc_timeout))
@@ -295,7 +304,6 @@ def run_batch(
             if result.info.status != "ok":
                 return result
         update: dict[str, str] = {"doc_id": path.stem, "source_path": str(path)}
-        first = first_by_digest.get(digest)
         if first is not None and first != path:
             update["error"] = f"duplicate of {first}; processed once"
         return result.model_copy(update={"info": result.info.model_copy(update=update)})

@@ -26,6 +26,18 @@ def open_temporary(path: Path) -> tuple[int, str]:
     return fd, tmp
 
 
+def remove_temporaries(folder: Path) -> int:
+    """Delete the temporary files ``open_temporary`` left in ``folder`` (not below it) when a run
+    was killed before renaming them; returns how many. Only run where no other run is writing."""
+    removed = 0
+    if folder.is_dir():
+        for leftover in folder.glob(".*.tmp"):
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 def write_atomic(path: Path, content: str, durable: bool = True) -> None:
     """Write ``content`` to a temporary file beside ``path``, fsync it (unless ``durable`` is off),
     then rename it over ``path``."""

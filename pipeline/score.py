@@ -49,12 +49,13 @@ def _number(value: str) -> float | None:
         return None
 
 
-_SIGNS = str.maketrans({"≥": ">=", "≤": "<=", "–": "-", "—": "-"})
+_SIGNS = str.maketrans({"≥": ">=", "⩾": ">=", "≤": "<=", "⩽": "<=", "–": "-", "—": "-", "−": "-"})
 
 
 def _fold(value: str) -> str:
-    """Text compared as written, up to case, spacing and how a sign is typed ("≥3" is ">=3")."""
-    return re.sub(r"\s+", " ", value.strip().lower().translate(_SIGNS))
+    """Text compared as written, up to case, spacing and how a sign is typed ("≥ 3" is ">=3")."""
+    folded = re.sub(r"\s+", " ", value.strip().lower().translate(_SIGNS))
+    return re.sub(r"\s*(>=|<=)\s*", r"\1", folded)
 
 
 def same_value(field: str, pred: object, gold: object) -> bool:

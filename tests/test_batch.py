@@ -120,3 +120,24 @@ def test_dask_backend_gives_byte_identical_csvs(reference_run, tmp_path):
     corpus, out, _ = reference_run
     run_batch([corpus], tmp_path / "dask", backend="dask")
     assert _read_all(tmp_path / "dask") == _read_all(out)
+
+
+def test_a_killed_runs_temporary_files_are_removed_and_a_failed_documents_copy_fails_alone(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "empty_a.txt").write_text("")
+    (corpus / "empty_b.txt").write_text("")  # the same (empty) content: processed once
+    out = tmp_path / "out"
+    (out / "tables").mkdir(parents=True)
+    leftovers = [out / ".trials.csv.x1y2.tmp", out / "tables" / ".doc__table1.csv.abc.tmp"]
+    for leftover in leftovers:
+        leftover.write_text("half")
+    summary = run_batch([corpus], out)
+    assert not any(leftover.exists() for leftover in leftovers)
+    documents = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    assert sorted(documents.doc_id) == ["empty_a", "empty_b"]
+    assert set(documents.status) == {"failed"} and summary.failed == 2
+    copy = documents[documents.doc_id == "empty_b"].iloc[0]
+    assert "duplicate of" in copy.error
+    errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False)
+    assert sorted(errors.doc_id) == ["empty_a", "empty_b"]

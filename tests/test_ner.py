@@ -150,3 +150,60 @@ def test_coordinated_disease_names_and_transplant_procedures():
                  "stem cell transplantation.")
     assert [e[1] for e in labelled(found, "DISEASE")] == ["hematological and solid tumors"]
     assert labelled(found, "CELL_SOURCE") == []
+
+
+def test_knockout_before_a_car_target_does_not_hide_the_target():
+    for text, expected in [
+        ("Patients received PD-1 knockout CD19 CAR T cells.", ["CD19"]),
+        ("TCR knocked out CD19 CAR T cells from healthy donors.", ["CD19"]),
+        ("CD7-knockout CD7 CAR T cells were infused.", ["CD7"]),
+        ("After silencing of the CD33 gene the cells expanded.", []),
+    ]:
+        assert [e[1] for e in labelled(ents(text), "TARGET")] == expected, text
+    found = ents("CD7-knockout CD7 CAR T cells were infused.")
+    assert [e[1] for e in labelled(found, "TARGET")] == ["CD7"]
+
+
+def test_agent_rule_skips_cars_reagents_and_names_classes_well():
+    assert labelled(ents("CD19/CD22 bispecific CAR T cells were infused."), "AGENT") == []
+    assert labelled(ents("CD34 antibody staining was used for flow cytometry."), "AGENT") == []
+    agents = {e[1]: e[2] for e in labelled(ents("a BCMA×CD3 bispecific antibody, anti-HER-2 mAbs and an anti-MICA/B "
+                                                 "antibody"), "AGENT")}
+    assert agents == {"BCMA×CD3 bispecific antibody": "TNFRSF17/CD3E bispecific antibody",
+                      "anti-HER-2 mAbs": "anti-ERBB2 monoclonal antibody",
+                      "anti-MICA/B antibody": "anti-MICA/MICB antibody"}
+    targets = [e[1] for e in labelled(ents("an anti-MICA/B antibody"), "TARGET")]
+    assert targets == ["MICA/B"]
+
+
+def test_transplant_words_only_drop_the_source_of_a_stem_cell_transplant():
+    kept = ["Cord blood NK cells post-transplant were given.",
+            "NK cells were expanded from the peripheral blood of haploidentical transplant donors."]
+    for text in kept:
+        assert labelled(ents(text), "CELL_SOURCE"), text
+    assert labelled(ents("after allogeneic hematopoietic stem cell transplantation"), "CELL_SOURCE") == []
+
+
+def test_responders_need_a_count_and_take_no_stray_percentage():
+    assert labelled(ents("All patients had response assessment at day 28."), "OUTCOME") == []
+    assert labelled(ents("Two patients had a response to prior daratumumab."), "OUTCOME") == []
+    found = labelled(ents("Among patients with 80% marrow blasts, 3 achieved a response."), "OUTCOME")
+    assert [(e[1], e[2], e[3]) for e in found] == [("response", "ORR", None)]
+
+
+def test_coordinated_names_that_are_two_diseases_stay_apart():
+    for text, expected in [
+        ("Patients with Hodgkin and non-Hodgkin lymphoma", ["non-Hodgkin lymphoma"]),
+        ("acute and chronic myeloid leukemia", ["chronic myeloid leukemia"]),
+        ("large B-cell and mantle cell lymphoma", ["mantle cell lymphoma"]),
+    ]:
+        assert [e[1] for e in labelled(ents(text), "DISEASE")] == expected, text
+
+
+def test_cached_doc_text_is_not_trusted_in_a_doc_made_from_a_span():
+    from pipeline.ner.doc_text import doc_text
+
+    doc = NLP("NCT01234567 enrolled 20 patients; CAR T cells at 1 x 10^6 cells/kg were given.")
+    assert doc_text(doc) == doc.text
+    part = doc[5:8].as_doc(copy_user_data=True)
+    assert doc_text(part) == part.text

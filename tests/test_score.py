@@ -33,6 +33,8 @@ def test_values_compare_as_numbers_sets_and_folded_text():
     assert same_value("crs", "any grade 77%; grade >=3 46%", "any grade 77%; grade ≥3 46%")
     assert same_value("icans", "grade 1-2 in 4", "grade 1–2 in 4")
     assert not same_value("crs", "grade >=3 46%", "grade <=3 46%")
+    assert same_value("crs", "grade ≥ 3 in 2", "grade >=3 in 2")
+    assert same_value("icans", "grade 1−2 in 4", "grade 1-2 in 4")
     assert same_value("disease", "Acute  myeloid leukemia", "acute myeloid leukemia")
     assert not same_value("target_symbols", "MS4A1", "ERBB2;MS4A1")
 

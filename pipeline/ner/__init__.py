@@ -136,7 +136,7 @@ def resolve_overlaps(candidates: list[dict]) -> list[dict]:
         ):
             spans.add(key)
             nested.append(c)
-    return sorted(kept + nested, key=lambda e: (e["start"], -e["end"]))
+    return sorted(kept + _disjoint(nested), key=lambda e: (e["start"], -e["end"]))
 
 
 def _disjoint(candidates: list[dict]) -> list[dict]:
@@ -222,20 +222,33 @@ _STATUS = re.compile(r"(?:relapsed(?:\s+or\s+|\s*/\s*)refractory|relapsed|refrac
 _DONOR = re.compile(r"healthy\s+(?:adult\s+|donor\s+)?$", re.I)
 
 
-_COORDINATED = re.compile(r"(?<![\w-])(?P<word>[A-Za-z][\w-]{3,})\s+(?:and|or)\s+$")
+_MODIFIER = r"(?P<word>[A-Za-z][\w-]{3,})\s+(?:and|or)\s+$"
+_COORDINATED = re.compile(rf"(?:[(,;:]\s*|\b(?:with|of|in|for|including|both|the|and)\s+){_MODIFIER}", re.I)
+_COORDINATED_IN_CELL = re.compile(rf"^{_MODIFIER}")
 
 
 def _with_coordinated(text: str, entity: dict, taken: list[tuple[int, int]]) -> dict:
     """"hematological and solid tumors" is one disease mention: a modifier that starts a known
-    multi-word disease name, coordinated with the disease found, shares its head word."""
-    if entity["label"] != "DISEASE" or len(text[entity["start"] : entity["end"]].split()) < 2:
+    multi-word disease name, coordinated with the disease found, shares its head word.
+
+    Not when the modifier and that head name a disease of their own ("Hodgkin and non-Hodgkin
+    lymphoma", "acute and chronic myeloid leukemia": two diseases), nor when the modifier is itself
+    the end of a longer name ("large B-cell and mantle cell lymphoma")."""
+    words = text[entity["start"] : entity["end"]].split()
+    if entity["label"] != "DISEASE" or len(words) < 2:
         return entity
-    m = _COORDINATED.search(text, max(0, entity["start"] - 40), entity["start"])
+    floor = entity.get("cell", max(0, entity["start"] - 60))
+    window = text[floor : entity["start"]]
+    m = _COORDINATED.search(window) or ("cell" in entity and _COORDINATED_IN_CELL.search(window)) or None
     if m is None or m.group("word").lower() not in disease_modifiers():
         return entity
-    if any(s < entity["start"] and m.start() < e for s, e in taken):
+    if lookup(" ".join([m.group("word"), *words[1:]]), "DISEASE") is not None:
         return entity
-    return {**entity, "start": m.start()}
+    start = floor + m.start("word")
+    if any(s < entity["start"] and start < e for s, e in taken):
+        return entity
+    phrase = " ".join(text[start : entity["end"]].split())
+    return {**entity, "start": start, "normalized": phrase.lower()}
 
 
 def _with_qualifier(text: str, entity: dict) -> dict:
@@ -249,7 +262,13 @@ def _with_qualifier(text: str, entity: dict) -> dict:
     return entity
 
 
-_TRANSPLANT_AFTER = re.compile(r"(?:[\s-]+\w+){0,3}?[\s-]+transplant", re.I)
+# Only the words of a stem-cell transplant may stand between ("allogeneic hematopoietic stem cell
+# transplantation"); "cord blood NK cells after transplant" or "transplant donors" keep their source.
+_TRANSPLANT_AFTER = re.compile(
+    r"(?:[\s-]+(?:ha?ematopoietic|stem|cells?|progenitors?|bone|marrow|peripheral|blood))*[\s-]+transplant(?:ation|s)?"
+    r"(?![\w-]*\s+donors?\b)",
+    re.I,
+)
 
 
 def _is_cell_type(text: str, entity: dict) -> bool:

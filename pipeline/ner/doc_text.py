@@ -10,9 +10,15 @@ _KEY = "confmine.text"
 
 
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed on the first call for this Doc only."""
-    text = doc.user_data.get(_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[_KEY] = text
+    """``doc.text``, computed on the first call for this Doc only.
+
+    The cached string is trusted only if it still fits the Doc: ``user_data`` is copied into Docs
+    made from this one (``Span.as_doc``), whose text is another.
+    """
+    cached = doc.user_data.get(_KEY)
+    if cached is not None and len(doc) and len(cached) == doc[-1].idx + len(doc[-1].text_with_ws) \
+            and cached.startswith(doc[0].text):
+        return cached
+    text = doc.text
+    doc.user_data[_KEY] = text
     return text

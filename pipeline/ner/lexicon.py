@@ -131,14 +131,18 @@ def _inside_construct(text: str, start: int, end: int) -> bool:
     return bool(_DOMAIN_AFTER.match(text[end : end + 30]))
 
 
-_EDITING = (
-    r"(?:knock(?:ed|ing)?[- ]?(?:out|down)|disrupt(?:ed|ing|ion of)?|delet(?:ed|ing|ion of)|silenc(?:ed|ing)"
-    r"|downregulat(?:ed|ing|ion of))"
+# Editing stated before the gene is a verb or a noun with "of" ("disrupting NKG2A", "knockout of
+# CD38"); a bare "knockout" before a gene modifies what follows ("PD-1 knockout CD19 CAR T cells").
+_EDITING_BEFORE = (
+    r"(?:knocking[- ]?(?:out|down)|disrupting|deleting|silencing|downregulating"
+    r"|(?:knock-?out|knock-?down|disruption|deletion|silencing|downregulation)\s+of)"
 )
-_EDITED_BEFORE = re.compile(rf"\b{_EDITING}\s+(?:the\s+|of\s+)?$", re.I)
-_EDITED_AFTER = re.compile(
-    rf"^\)?(?:\s*\([^()]{{1,20}}\))?\s*(?:{_EDITING}\b|(?:gene\s+)?(?:KO|knockout)\b|with\s+CRISPR)", re.I
+_EDITING_AFTER = (
+    r"(?:knocked[- ]?(?:out|down)|knock-?out|knock-?down|KO|disrupted|deleted|silenced|downregulated"
+    r"|gene\s+(?:knock-?out|deletion|disruption))"
 )
+_EDITED_BEFORE = re.compile(rf"\b{_EDITING_BEFORE}\s+(?:the\s+)?$", re.I)
+_EDITED_AFTER = re.compile(rf"^\)?(?:\s*\([^()]{{1,20}}\))?[\s-]*(?:{_EDITING_AFTER}\b|with\s+CRISPR)", re.I)
 _FC_RECEPTOR_AFTER = re.compile(r"^\s*(?:Fc\s*(?:γ\s*)?receptor|FcγR)", re.I)
 
 

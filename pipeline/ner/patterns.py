@@ -101,12 +101,17 @@ def landmark_rate(text: str, start: int, end: int) -> tuple[int, int, float] | N
     return before.start(), after.end(), to_float(after.group("value"))
 
 
+_COUNTED = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|all|both)"
 _RESPONDED = re.compile(
-    r"\b(?:achieved|attained|had|reached)\s+(?:an?\s+)?(?P<term>response)(?!\s+(?:rate|of\b))", re.I
+    rf"\b{_COUNTED}\s+(?:of\s+(?:the\s+|these\s+)?\w+\s+)?(?:\w+\s+)?(?:patients?\s+|subjects?\s+)?"
+    r"(?:achieved|attained)\s+(?:an?\s+)?(?:objective\s+|overall\s+)?(?P<term>response)"
+    r"(?!\s+(?:rate|to|assessment|evaluation|of)\b)",
+    re.I,
 )
 
 
 def response_entities(text: str) -> list[dict]:
-    """"N patients achieved a response": responders, i.e. the overall (objective) response."""
-    return [{"label": "OUTCOME", "start": m.start("term"), "end": m.end("term"), "normalized": "ORR"}
+    """"Two patients achieved a response": counted responders, i.e. the overall (objective)
+    response. The count says so; no percentage nearby belongs to it (value left empty)."""
+    return [{"label": "OUTCOME", "start": m.start("term"), "end": m.end("term"), "normalized": "ORR", "value": None}
             for m in _RESPONDED.finditer(text)]

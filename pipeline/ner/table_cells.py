@@ -91,7 +91,8 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
 
 
 def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
-    """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``."""
+    """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``; those read
+    as text carry their cell's start (``cell``), where no phrase of the entity can begin earlier."""
     roles = column_roles(table.header)
     cells = [
         (col, span)
@@ -116,7 +117,7 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
                           "normalized": m.group()})  # type: ignore[union-attr]
         else:
             found.extend(
-                {**e, "start": e["start"] + start, "end": e["end"] + start} for e in recognised
+                {**e, "start": e["start"] + start, "end": e["end"] + start, "cell": start} for e in recognised
             )
             found.extend(_defined(cell, start, short_forms))
     return found
