@@ -265,3 +265,16 @@ def test_a_prior_therapy_after_after_is_not_the_preconditioning():
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
     assert arm.preconditioning == ""
+
+
+def test_table_section_ends_after_the_table_and_its_notes():
+    from pipeline.ingest.sections import close_table_sections, find_sections
+
+    text = ("Table 2 Two trials\nStudy Patients\nALPHA-1 12\n\nPts, patients treated\n\n"
+            "The phase 2 BETA-3 study then gave the cells to 20 patients with myeloma.\n")
+    table_end = text.index("treated") + len("treated")
+    sections = close_table_sections(text, find_sections(text), [(0, table_end)])
+    assert [(s.kind, text[s.start : s.start + 8]) for s in sections] == [("table", "Table 2 "), ("body", "The phas")]
+    # Nothing but page furniture after the table: the section is left as it was.
+    furniture = "Table 2 Two trials\nStudy Patients\nALPHA-1 12\n\n•\n"
+    assert [s.kind for s in close_table_sections(furniture, find_sections(furniture), [(0, 40)])] == ["table"]
