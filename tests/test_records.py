@@ -278,3 +278,27 @@ def test_table_section_ends_after_the_table_and_its_notes():
     # Nothing but page furniture after the table: the section is left as it was.
     furniture = "Table 2 Two trials\nStudy Patients\nALPHA-1 12\n\n•\n"
     assert [s.kind for s in close_table_sections(furniture, find_sections(furniture), [(0, 40)])] == ["table"]
+
+
+def test_table_disease_cell_with_count_qualifier_and_prior_therapy():
+    from pipeline.records.table_rows import disease_name
+
+    assert disease_name("CD30+ lymphoma after BV and CPI (n = 42)") == "lymphoma"
+    assert disease_name("R/R AML") == "R/R AML"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Registry no.", "Product", "Indication", "Dose", "Outcome summary"],
+                  rows=[["NCT01111111", "ABC-NK (NK cells + engager XYZ9)", "CD30+ lymphoma after BV (n = 12)", "–",
+                         "ORR 50%, CR 25%; 1-yr OS 80%; no CRS, neurotoxicity or GVHD"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.product, arm.arm, arm.combination) == ("ABC-NK", "monotherapy", "")
+    assert (arm.disease, arm.n_patients) == ("lymphoma", 12)
+    assert (arm.orr_pct, arm.cr_pct) == (50, 25)
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == ("none", 0, 0)
+    assert (arm.icans, arm.icans_n, arm.gvhd) == ("none", 0, "none")
+
+
+def test_summary_cell_rates_and_events_ruled_out():
+    assert norm.outcome_rates("OR 48.6% at day 30; 1-yr OS 68%, complete response in 1 of 3") == {"ORR": 48.6}
+    assert norm.events_ruled_out("no CRS, ICANS or treatment-related death", GLOSSARY) == ["crs", "icans"]
+    assert norm.events_ruled_out("no grade ≥3 CRS; GVHD in 2", GLOSSARY) == []

@@ -198,3 +198,50 @@ def event_statement(grade: int | None, n: int | None) -> str:
         return "none" if n == 0 else ""
     who = f" in {n} patient{'s' if n != 1 else ''}" if n is not None else ""
     return f"grade {grade}{who}"
+
+
+# "ORR 92.9%", "OR 48.6% at day 30", "CR rate of 66.7%": an outcome followed by its percentage.
+_RATE_AFTER = re.compile(r"\s*(?:rate\s*)?(?:of\s+|[:=]\s*)?(\d+(?:\.\d+)?)\s*%")
+
+
+def outcome_rates(text: str) -> dict[str, float]:
+    """ORR and CR percentages of a free-text outcome cell ("ORR 92.9%, CR 66.7%; 2-yr EFS 26.2%").
+
+    Only a percentage right after the outcome's name counts, so "complete metabolic response in 1 of 3"
+    gives no rate and a survival figure is never read as a response.
+    """
+    rates: dict[str, float] = {}
+    for m, entry in _matches(text, "OUTCOME"):
+        value = _RATE_AFTER.match(text, m.end())
+        if value and entry.normalized in ("ORR", "CR"):
+            rates.setdefault(entry.normalized, float(value.group(1)))
+    return rates
+
+
+# Record field -> the abbreviation naming the event; its lexicon entry gives every name it goes by.
+_EVENT_FIELDS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
+_RULED_OUT = re.compile(r"\b(?:no|without|neither)\s+(?P<items>[^;.]+)", re.I)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*", re.I)
+
+
+def events_ruled_out(text: str, glossary: Glossary) -> list[str]:
+    """Fields (``crs``, ``icans``, ``gvhd``) of the events a summary cell says did not occur:
+    "no CRS, neurotoxicity or GVHD", "no CRS, ICANS or treatment-related death".
+
+    Every item of the list after "no" must be a plain name; "no grade ≥3 CRS" bounds a grade, it does
+    not rule the event out.
+    """
+    canonical = {}
+    for key, short in _EVENT_FIELDS.items():
+        entry = lookup(short, "ADVERSE_EVENT")
+        canonical[entry.normalized if entry else short] = key
+    found: list[str] = []
+    for m in _RULED_OUT.finditer(text):
+        for item in _LIST_SEPARATOR.split(m.group("items").strip()):
+            if GRADE.search(item):
+                continue
+            entry = lookup(item, "ADVERSE_EVENT") or lookup(glossary.expand(item), "ADVERSE_EVENT")
+            key = canonical.get(entry.normalized) if entry else None
+            if key and key not in found:
+                found.append(key)
+    return found

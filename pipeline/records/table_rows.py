@@ -34,6 +34,22 @@ def is_range(written: str, values: tuple[float, ...]) -> bool:
     return len(values) == 2 and bool(re.search(r"\d\s*(?:–|—|-|\bto\b)\s*\d", written))
 
 
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+# "CD19+ B-cell malignancies (n = 37)": a disease cell may carry the number of patients.
+_COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
+# "CD30+ lymphoma after BV and CPI": what the patients had before is history, not the disease.
+_PRIOR_THERAPY = re.compile(r"\s+(?:after|following|refractory\s+to|relapsed\s+after|post)\s+.*$", re.I | re.S)
+# "CD19+ B-cell malignancies": the antigen the tumour expresses qualifies the disease, it is not part of it.
+_MARKER_POSITIVE = re.compile(r"(?<![\w-])[A-Z][\w-]*\+\s+(?=\S)")
+
+
+def disease_name(cell: str) -> str:
+    """The disease a cell names, without a patient count "(n = 37)", the prior therapy that follows it or
+    the antigen that qualifies it ("CD30+")."""
+    name = _MARKER_POSITIVE.sub("", _PRIOR_THERAPY.sub("", _COUNT_NOTE.sub("", cell))).strip()
+    return name or cell
+
+
 def is_clinical(table: Table, roles: list[str]) -> bool:
     clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
@@ -67,7 +83,10 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         # A study without a registry id is known by the name the document gives it ("Lee et al.").
         f["trial_id"] = norm.trial_ids(cell) or (norm.clean(cell) if role == "study" else "")
     elif role == "disease":
-        f["disease"] = norm.canonical(cell, "DISEASE", glossary)
+        count = _COUNT_NOTE.search(cell)
+        if count and f.get("n_patients") is None:
+            f["n_patients"] = int(count.group(1))
+        f["disease"] = norm.canonical(disease_name(cell), "DISEASE", glossary)
     elif role == "cell_source":
         f["cell_source"] = norm.canonical(cell, "CELL_SOURCE", glossary)
     elif role == "target":
@@ -121,9 +140,23 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["reference"] = norm.reference_number(cell)
     elif role == "phase":
         f["phase"] = norm.phase(cell)
+    elif role == "summary":
+        for name, value in norm.outcome_rates(cell).items():
+            f.setdefault(f"{name.lower()}_pct", value)
+        for key in norm.events_ruled_out(cell, glossary):
+            f.setdefault(key, "none")
+            if key == "crs":
+                f.setdefault("crs_max_grade", 0)
+            if key != "gvhd":
+                f.setdefault(f"{key}_n", 0)
     elif role == "product":
-        product, *added = re.split(r"\s+\+\s+|\s+plus\s+|\s+with\s+", norm.clean(cell))
-        f["product"] = glossary.expand(product)
+        # "AFM13-NK (NK cells + CD30/CD16A engager AFM13)": the parentheses explain the product's make-up;
+        # only an agent added outside them ("Cilta-cel + lenalidomide") is a combination.
+        named = _PARENTHESES.sub("", norm.clean(cell)).strip() or norm.clean(cell)
+        product, *added = re.split(r"\s+\+\s+|\s+plus\s+|\s+with\s+", named)
+        # A product written as a short form ("Liso-cel") is its long form; a product name that merely
+        # contains one ("CAR19/IL-15 NK cells") is kept as printed.
+        f["product"] = glossary.expand(product) if re.fullmatch(r"[\w/-]+", product) else product
         if added:
             f["combination"] = " and ".join(norm.canonical(agent, "AGENT", glossary) for agent in added)
 
