@@ -302,3 +302,34 @@ def test_summary_cell_rates_and_events_ruled_out():
     assert norm.outcome_rates("OR 48.6% at day 30; 1-yr OS 68%, complete response in 1 of 3") == {"ORR": 48.6}
     assert norm.events_ruled_out("no CRS, ICANS or treatment-related death", GLOSSARY) == ["crs", "icans"]
     assert norm.events_ruled_out("no grade ≥3 CRS; GVHD in 2", GLOSSARY) == []
+
+
+def test_transposed_table_rows_take_phase_from_caption_and_size_from_prose():
+    text = ("Two phase 3 trials compared CD19 CAR T cells with standard care: ALPHA-7 with abc-cel (300 patients) "
+            "and OMEGA with xyz-cel (150 patients).\n\nTable 1 Phase 3 trials of CD19 CAR T cells\n")
+    table = Table(number=1, caption="Phase 3 trials of CD19 CAR T cells", orientation="upright",
+                  start=len(text) - 40, end=len(text),
+                  header=["Trial", "Target antigen", "Overall response", "Grade ≥3 CRS", "Grade ≥3 neurological AEs"],
+                  rows=[["ALPHA-7", "CD19", "80%", "5%", "20%"], ["OMEGA", "CD19", "70%", "1%", "3%"]])
+    abbreviations = [Abbreviation(short_form="AE", long_form="adverse event", start=0, end=1, source="footnote")]
+    doc, result = _result(text, [table], abbreviations)
+    alpha, omega = build_records(doc, result)[0]
+    assert (alpha.trial_id, alpha.phase, alpha.n_patients, alpha.orr_pct) == ("ALPHA-7", "III", 300, 80)
+    assert (omega.trial_id, omega.phase, omega.n_patients) == ("OMEGA", "III", 150)
+    assert (alpha.crs, alpha.icans) == ("grade >=3 5%", "grade >=3 neurological adverse events 20%")
+
+
+def test_caption_phase_only_when_one_phase_is_named():
+    assert norm.caption_phase("Phase 1/2 trials of CAR-NK cells") == "I/II"
+    assert norm.caption_phase("Phase 1 and phase 2 trials") == ""
+    assert norm.caption_phase("Trials of CAR-NK cells") == ""
+
+
+def test_prose_study_gets_the_document_target_and_its_size():
+    text = ("CD19 CAR T cells in follicular lymphoma\n\nCD19-directed products are now given earlier. "
+            "The single-arm phase 2 GAMMA-4 study gave abc-cel to 30 patients with untreated disease; "
+            "ORR was 90%.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.trial_id, arm.phase, arm.n_patients, arm.orr_pct) == ("GAMMA-4", "II", 30, 90)
+    assert arm.target_symbols == "CD19"

@@ -147,6 +147,16 @@ def phase(text: str) -> str:
     return "/".join(_ROMAN_PHASES.get(part, part) for part in parts if part)
 
 
+_CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+
+
+def caption_phase(caption: str) -> str:
+    """The phase a table's caption gives all its rows ("Phase 3 trials of CD19 CAR T cells"), when it names
+    exactly one; a caption naming several ("phase 1 and 2 trials") says nothing about any one row."""
+    found = {phase(m.group(1)) for m in _CAPTION_PHASE.finditer(caption)}
+    return found.pop() if len(found) == 1 else ""
+
+
 def trial_ids(text: str) -> str:
     return ";".join(dict.fromkeys(normalize_trial_id(m.group()) for m in TRIAL_ID.finditer(text)))
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.models import Table
+from pipeline.ner.lexicon import lookup
 from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
@@ -72,6 +73,9 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
             p.footnote_marks.extend(re.findall(r"[*†‡§]", cell))
             _fill_clinical(f, role, header, cell, table, glossary)
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
+        if not f.get("phase") and norm.caption_phase(table.caption):
+            f["phase"] = norm.caption_phase(table.caption)
+            p.evidence.append(table.caption)
         partials.append(p)
     return partials
 
@@ -125,7 +129,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         for event in named:
             if graded:  # "Grade ≥3 CRS" over "6%": the header says which grades the cell counts
                 said, worst, n = statement(read_event(graded.group(1) + " ", " in " + norm.clean(cell)))
-                f[event.lower()] = said
+                f[event.lower()] = _named_as_printed(said, header[graded.end() :], role, glossary)
                 continue
             statement_ = norm.event_from_cell(cell, event)
             if statement_:
@@ -159,6 +163,19 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["product"] = glossary.expand(product) if re.fullmatch(r"[\w/-]+", product) else product
         if added:
             f["combination"] = " and ".join(norm.canonical(agent, "AGENT", glossary) for agent in added)
+
+
+def _named_as_printed(said: str, event_words: str, role: str, glossary: Glossary) -> str:
+    """An ICANS column that counts something broader ("Grade ≥3 neurological AEs") keeps that name in the
+    statement ("grade >=3 neurological adverse events 21%"): the table does not say the events were ICANS.
+    A column headed by one of ICANS's own names ("Grade ≥3 ICANS", "neurotoxicity") needs no name."""
+    words = norm.clean(event_words)
+    if role != "icans" or not words or not said.startswith("grade "):
+        return said
+    if lookup(words, "ADVERSE_EVENT") or lookup(glossary.expand(words), "ADVERSE_EVENT"):
+        return said
+    grade, _, rest = said.partition(" ")[2].partition(" ")
+    return f"grade {grade} {glossary.expand(words).lower()} {rest}".strip()
 
 
 def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
