@@ -333,3 +333,17 @@ def test_prose_study_gets_the_document_target_and_its_size():
     (arm,) = build_records(doc, result)[0]
     assert (arm.trial_id, arm.phase, arm.n_patients, arm.orr_pct) == ("GAMMA-4", "II", 30, 90)
     assert arm.target_symbols == "CD19"
+
+
+def test_event_columns_laid_out_as_any_grade_then_graded():
+    crs = norm.event_any_and_graded("77% (46%)", "CRS, any (grade ≥3 or severe)")
+    assert (crs.statement, crs.max_grade, crs.n) == ("any grade 77%; grade >=3 46%", None, None)
+    crs = norm.event_any_and_graded("16 (80%) (severe 30%)", "CRS, any (grade ≥3 or severe)")
+    assert (crs.statement, crs.n) == ("any grade 80%", 16)
+    assert norm.event_any_and_graded("77% (46%)", "CRS") is None
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Study", "Pts", "CR", "Neurotoxicity, any (grade ≥3)"],
+                  rows=[["Doe et al.", "10", "7 (70%)", "4 (40%)"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.cr_pct, arm.icans, arm.icans_n) == (70, "any grade 40%", 4)

@@ -13,7 +13,7 @@ from functools import cache
 from pipeline.models import Abbreviation
 from pipeline.ner.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
 from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
-from pipeline.records.events import read_event, statement
+from pipeline.records.events import EventFacts, read_event, statement
 
 _EMPTY = {"", "/", "-", "–", "—", "na", "n/a", "nr", "not available", "not stated", "not reported", "unknown"}
 _NONE = {"none", "no", "nil", "0", "not observed", "none observed"}
@@ -201,6 +201,33 @@ def event_from_cell(text: str, event: str) -> EventStatement | None:
     grade = grade_value(m.group("grade"))
     n = int(m.group("n")) if m.group("n") else None
     return EventStatement(event_statement(grade, n), grade, n)
+
+
+# "CRS, any (grade ≥3 or severe)": the header says the cell is "any-grade rate (rate of grade ≥3)".
+_ANY_THEN_GRADED = re.compile(r"\bany\s*\(\s*grade\s*(?P<op>≥|>=|>)?\s*(?P<g>[1-5])", re.I)
+_ANY_CELL = re.compile(r"\s*(?:(?P<n>\d+)\s*\(\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?"
+                       r"(?:\s*\(\s*(?P<graded>\d+(?:\.\d+)?)\s*%\s*\))?")
+
+
+def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
+    """Read "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3 or severe)".
+
+    The header gives the layout: the first figure is the any-grade rate (with the number of patients
+    when a count stands before it), the one in parentheses the rate at the header's grade. A note the
+    header does not announce ("(severe 30%)") is not read.
+    """
+    layout = _ANY_THEN_GRADED.search(header)
+    m = _ANY_CELL.match(clean(cell)) if layout else None
+    if layout is None or m is None:
+        return None
+    op = layout.group("op")
+    grade = int(layout.group("g")) + (1 if op == ">" else 0)
+    label = f">={grade}" if op else str(grade)
+    facts = EventFacts(any_pct=float(m.group("pct")))
+    if m.group("graded"):
+        facts.graded.append((label, None, float(m.group("graded"))))
+    said, worst, _n = statement(facts)
+    return EventStatement(said, worst, int(m.group("n")) if m.group("n") else None)
 
 
 def event_statement(grade: int | None, n: int | None) -> str:

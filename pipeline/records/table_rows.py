@@ -117,7 +117,8 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         names = header_outcomes(header)
         parts = re.split(r"\s*/\s*", norm.clean(cell))
         for name, part in zip(names, parts, strict=False):
-            value = re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
+            # "14 (70%)": patients and their percentage; the field is the percentage.
+            value = re.match(r"\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", part) or re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
             if value and name in ("ORR", "CR"):
                 f[f"{name.lower()}_pct"] = float(value.group(1))
     elif role == "gvhd":
@@ -131,7 +132,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
                 said, worst, n = statement(read_event(graded.group(1) + " ", " in " + norm.clean(cell)))
                 f[event.lower()] = _named_as_printed(said, header[graded.end() :], role, glossary)
                 continue
-            statement_ = norm.event_from_cell(cell, event)
+            statement_ = norm.event_any_and_graded(cell, header) or norm.event_from_cell(cell, event)
             if statement_:
                 key = event.lower()
                 f[key] = statement_.statement
