@@ -347,3 +347,13 @@ def test_event_columns_laid_out_as_any_grade_then_graded():
     doc, result = _result("Some text.\n", [table], [])
     (arm,) = build_records(doc, result)[0]
     assert (arm.cr_pct, arm.icans, arm.icans_n) == (70, "any grade 40%", 4)
+
+
+def test_cell_source_read_from_a_design_column():
+    assert norm.named_in("Autologous T cells, lentiviral; 4-1BB + CD3ζ", "CELL_SOURCE") == "autologous"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Target antigen", "Registry no.", "n", "CAR design / manufacture", "Response"],
+                  rows=[["CD33", "NCT01212121", "3", "Autologous, lentiviral; CD28 + CD3ζ", "CR in 2"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.cell_source, arm.n_patients) == ("autologous", 3)

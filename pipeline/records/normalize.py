@@ -116,6 +116,16 @@ def _matches(text: str, label: str) -> list[tuple[re.Match[str], Entry]]:
     return found
 
 
+def named_in(text: str, label: str) -> str:
+    """Canonical form of the longest lexicon term of ``label`` that ``text`` contains ("" if none).
+
+    A cell starts with a capital as a sentence does ("Autologous T cells"), which a case-sensitive alias
+    ("autologous T cells") would miss; the cell is read as written and with its first letter lowered.
+    """
+    text = clean(text)
+    return _longest_alias(text, label) or _longest_alias(text[:1].lower() + text[1:], label)
+
+
 def _longest_alias(text: str, label: str) -> str:
     matches = _matches(text, label)
     if not matches:

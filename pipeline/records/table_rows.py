@@ -93,6 +93,9 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["disease"] = norm.canonical(disease_name(cell), "DISEASE", glossary)
     elif role == "cell_source":
         f["cell_source"] = norm.canonical(cell, "CELL_SOURCE", glossary)
+    elif role == "design" and not f.get("cell_source"):
+        # "Autologous T cells, lentiviral; 4-1BB + CD3ζ": the source is one term among the design's.
+        f["cell_source"] = norm.named_in(cell, "CELL_SOURCE")
     elif role == "target":
         f["target_symbols"] = norm.target_symbols(cell)
     elif role == "n_patients":
