@@ -215,12 +215,19 @@ def event_from_cell(text: str, event: str) -> EventStatement | None:
 
 # "CRS, any (grade ≥3 or severe)": the header says the cell is "any-grade rate (rate of grade ≥3)".
 _ANY_THEN_GRADED = re.compile(r"\bany\s*\(\s*grade\s*(?P<op>≥|>=|>)?\s*(?P<g>[1-5])", re.I)
+# "CRS any/≥G3" over "94%/38%": the same two rates, split by a slash.
+# "any" may follow the event's name without a space where a rotated table lost its spaces ("CRSany").
+_ANY_SLASH_GRADED = re.compile(
+    r"(?:\b|(?<=[A-Z]))any\s*/\s*(?P<op>≥|>=|>)?\s*(?:grade|G)\s*(?P<op2>≥|>=|>)?\s*(?P<g>[1-5])", re.I
+)
+_SLASH_CELL = re.compile(r"\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*/\s*(?P<graded>\d+(?:\.\d+)?)\s*%")
 _ANY_CELL = re.compile(r"\s*(?:(?P<n>\d+)\s*\(\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?"
                        r"(?:\s*\(\s*(?P<graded>\d+(?:\.\d+)?)\s*%\s*\))?")
 
 
 def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
-    """Read "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3 or severe)".
+    """Read "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3 or severe)", or "94%/38%" under
+    "CRS any/≥G3".
 
     The header gives the layout: the first figure is the any-grade rate (with the number of patients
     when a count stands before it), the one in parentheses the rate at the header's grade. A note the
@@ -228,16 +235,20 @@ def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
     """
     layout = _ANY_THEN_GRADED.search(header)
     m = _ANY_CELL.match(clean(cell)) if layout else None
+    if layout is None:
+        layout = _ANY_SLASH_GRADED.search(header)
+        m = _SLASH_CELL.match(clean(cell)) if layout else None
     if layout is None or m is None:
         return None
-    op = layout.group("op")
+    op = layout.groupdict().get("op2") or layout.group("op")
     grade = int(layout.group("g")) + (1 if op == ">" else 0)
     label = f">={grade}" if op else str(grade)
     facts = EventFacts(any_pct=float(m.group("pct")))
     if m.group("graded"):
         facts.graded.append((label, None, float(m.group("graded"))))
     said, worst, _n = statement(facts)
-    return EventStatement(said, worst, int(m.group("n")) if m.group("n") else None)
+    count = m.groupdict().get("n")
+    return EventStatement(said, worst, int(count) if count else None)
 
 
 def event_statement(grade: int | None, n: int | None) -> str:
