@@ -17,6 +17,7 @@ from spacy.language import Language
 from pipeline.abbreviations import find_abbreviations
 from pipeline.ingest import read_document
 from pipeline.ingest.errors import IngestError
+from pipeline.ingest.sections import close_table_sections
 from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
 from pipeline.ner import build_nlp, find_entities
 from pipeline.records import build_records
@@ -92,6 +93,8 @@ def extract_document(
 
     result.abbreviations = _stage(result, "abbreviations", lambda: find_abbreviations(doc.text), [])
     result.tables = _stage(result, "tables", lambda: find_tables(doc), [])
+    # Prose printed after a table and its notes is prose again (the caption opened a section that ran on).
+    doc.sections = close_table_sections(doc.text, doc.sections, [(t.start, t.end) for t in result.tables])
     language = nlp if nlp is not None else build_nlp()
     result.entities = _stage(
         result, "entities", lambda: find_entities(doc, result.abbreviations, result.tables, language), []

@@ -265,3 +265,104 @@ def test_a_prior_therapy_after_after_is_not_the_preconditioning():
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
     assert arm.preconditioning == ""
+
+
+def test_table_section_ends_after_the_table_and_its_notes():
+    from pipeline.ingest.sections import close_table_sections, find_sections
+
+    text = ("Table 2 Two trials\nStudy Patients\nALPHA-1 12\n\nPts, patients treated\n\n"
+            "The phase 2 BETA-3 study then gave the cells to 20 patients with myeloma.\n")
+    table_end = text.index("treated") + len("treated")
+    sections = close_table_sections(text, find_sections(text), [(0, table_end)])
+    assert [(s.kind, text[s.start : s.start + 8]) for s in sections] == [("table", "Table 2 "), ("body", "The phas")]
+    # Nothing but page furniture after the table: the section is left as it was.
+    furniture = "Table 2 Two trials\nStudy Patients\nALPHA-1 12\n\n•\n"
+    assert [s.kind for s in close_table_sections(furniture, find_sections(furniture), [(0, 40)])] == ["table"]
+
+
+def test_table_disease_cell_with_count_qualifier_and_prior_therapy():
+    from pipeline.records.table_rows import disease_name
+
+    assert disease_name("CD30+ lymphoma after BV and CPI (n = 42)") == "lymphoma"
+    assert disease_name("R/R AML") == "R/R AML"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Registry no.", "Product", "Indication", "Dose", "Outcome summary"],
+                  rows=[["NCT01111111", "ABC-NK (NK cells + engager XYZ9)", "CD30+ lymphoma after BV (n = 12)", "–",
+                         "ORR 50%, CR 25%; 1-yr OS 80%; no CRS, neurotoxicity or GVHD"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.product, arm.arm, arm.combination) == ("ABC-NK", "monotherapy", "")
+    assert (arm.disease, arm.n_patients) == ("lymphoma", 12)
+    assert (arm.orr_pct, arm.cr_pct) == (50, 25)
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == ("none", 0, 0)
+    assert (arm.icans, arm.icans_n, arm.gvhd) == ("none", 0, "none")
+
+
+def test_summary_cell_rates_and_events_ruled_out():
+    assert norm.outcome_rates("OR 48.6% at day 30; 1-yr OS 68%, complete response in 1 of 3") == {"ORR": 48.6}
+    assert norm.events_ruled_out("no CRS, ICANS or treatment-related death", GLOSSARY) == ["crs", "icans"]
+    assert norm.events_ruled_out("no grade ≥3 CRS; GVHD in 2", GLOSSARY) == []
+
+
+def test_transposed_table_rows_take_phase_from_caption_and_size_from_prose():
+    text = ("Two phase 3 trials compared CD19 CAR T cells with standard care: ALPHA-7 with abc-cel (300 patients) "
+            "and OMEGA with xyz-cel (150 patients).\n\nTable 1 Phase 3 trials of CD19 CAR T cells\n")
+    table = Table(number=1, caption="Phase 3 trials of CD19 CAR T cells", orientation="upright",
+                  start=len(text) - 40, end=len(text),
+                  header=["Trial", "Target antigen", "Overall response", "Grade ≥3 CRS", "Grade ≥3 neurological AEs"],
+                  rows=[["ALPHA-7", "CD19", "80%", "5%", "20%"], ["OMEGA", "CD19", "70%", "1%", "3%"]])
+    abbreviations = [Abbreviation(short_form="AE", long_form="adverse event", start=0, end=1, source="footnote")]
+    doc, result = _result(text, [table], abbreviations)
+    alpha, omega = build_records(doc, result)[0]
+    assert (alpha.trial_id, alpha.phase, alpha.n_patients, alpha.orr_pct) == ("ALPHA-7", "III", 300, 80)
+    assert (omega.trial_id, omega.phase, omega.n_patients) == ("OMEGA", "III", 150)
+    assert (alpha.crs, alpha.icans) == ("grade >=3 5%", "grade >=3 neurological adverse events 20%")
+
+
+def test_caption_phase_only_when_one_phase_is_named():
+    assert norm.caption_phase("Phase 1/2 trials of CAR-NK cells") == "I/II"
+    assert norm.caption_phase("Phase 1 and phase 2 trials") == ""
+    assert norm.caption_phase("Trials of CAR-NK cells") == ""
+
+
+def test_prose_study_gets_the_document_target_and_its_size():
+    text = ("CD19 CAR T cells in follicular lymphoma\n\nCD19-directed products are now given earlier. "
+            "The single-arm phase 2 GAMMA-4 study gave abc-cel to 30 patients with untreated disease; "
+            "ORR was 90%.\n")
+    doc, result = _result(text, [], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.trial_id, arm.phase, arm.n_patients, arm.orr_pct) == ("GAMMA-4", "II", 30, 90)
+    assert arm.target_symbols == "CD19"
+
+
+def test_event_columns_laid_out_as_any_grade_then_graded():
+    crs = norm.event_any_and_graded("77% (46%)", "CRS, any (grade ≥3 or severe)")
+    assert (crs.statement, crs.max_grade, crs.n) == ("any grade 77%; grade >=3 46%", None, None)
+    crs = norm.event_any_and_graded("16 (80%) (severe 30%)", "CRS, any (grade ≥3 or severe)")
+    assert (crs.statement, crs.n) == ("any grade 80%", 16)
+    assert norm.event_any_and_graded("77% (46%)", "CRS") is None
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Study", "Pts", "CR", "Neurotoxicity, any (grade ≥3)"],
+                  rows=[["Doe et al.", "10", "7 (70%)", "4 (40%)"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.cr_pct, arm.icans, arm.icans_n) == (70, "any grade 40%", 4)
+
+
+def test_cell_source_read_from_a_design_column():
+    assert norm.named_in("Autologous T cells, lentiviral; 4-1BB + CD3ζ", "CELL_SOURCE") == "autologous"
+    table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
+                  header=["Target antigen", "Registry no.", "n", "CAR design / manufacture", "Response"],
+                  rows=[["CD33", "NCT01212121", "3", "Autologous, lentiviral; CD28 + CD3ζ", "CR in 2"]])
+    doc, result = _result("Some text.\n", [table], [])
+    (arm,) = build_records(doc, result)[0]
+    assert (arm.cell_source, arm.n_patients) == ("autologous", 3)
+
+
+def test_event_column_split_any_grade_slash_graded():
+    from pipeline.tables.roles import column_roles
+
+    assert column_roles(["CRSany/≥G3", "CRS any/grade ≥3"]) == ["adverse_events", "adverse_events"]
+    crs = norm.event_any_and_graded("90% /7%", "CRSany/≥G3")
+    assert (crs.statement, crs.max_grade, crs.n) == ("any grade 90%; grade >=3 7%", None, None)
+    assert norm.event_any_and_graded("90%", "CRSany/≥G3") is None

@@ -72,3 +72,32 @@ def find_sections(text: str) -> list[Section]:
         if nxt[0] > start or (start == 0 and nxt[0] > 0):
             sections.append(Section(title=title, kind=kind, start=start, end=nxt[0]))  # type: ignore[arg-type]
     return sections
+
+
+# A paragraph of running text: a sentence of at least six words that ends with a full stop.
+_PROSE_SENTENCE = re.compile(r"(?:[A-Za-z(][\w(),/%≥≤+-]*\s+){5,}[^.\n]*\.(?:\s|$)")
+
+
+def close_table_sections(text: str, sections: list[Section], tables: list[tuple[int, int]]) -> list[Section]:
+    """Sections with each table section ended where its last table (caption, rows and footnotes) ends.
+
+    A "Table N" caption opens a section that otherwise runs to the next heading, so a paragraph of prose
+    printed after the table and its notes ("The single-arm phase 2 ZUMA-12 study gave ...") would be read as
+    part of the table and never as prose. What follows the table is body prose again when it holds a
+    sentence; a stray bullet or page furniture stays with the table.
+    """
+    out: list[Section] = []
+    for section in sections:
+        ends = [end for start, end in tables if section.start <= start < section.end]
+        if section.kind != "table" or not ends:
+            out.append(section)
+            continue
+        after = max(ends)
+        rest = text[after : section.end]
+        body_start = after + len(rest) - len(rest.lstrip())
+        if body_start >= section.end or not _PROSE_SENTENCE.search(text, body_start, section.end):
+            out.append(section)
+            continue
+        out.append(section.model_copy(update={"end": body_start}))
+        out.append(Section(title="", kind="body", start=body_start, end=section.end))
+    return out

@@ -234,13 +234,23 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         clinical.append((p, []))
         known_ids.add(seg.name)
 
+    sizes = prose.stated_sizes(doc, [str(p.fields.get("trial_id", "")) for p, _ in clinical])
+    for p, _ in clinical:
+        size = sizes.get(str(p.fields.get("trial_id", "")))
+        if size and p.fields.get("n_patients") in (None, ""):
+            p.fields["n_patients"], quote = size
+            p.evidence.append(quote)
+
     topic = _dominant_disease(result)
+    aimed = prose.document_target(doc, result.entities)
     products = cited_products(doc)
     sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
         if not p.fields.get("disease") and topic:
             p.fields["disease"] = topic
+        if not p.fields.get("target_symbols") and aimed:
+            p.fields["target_symbols"] = aimed
         if not p.fields.get("cell_source") and str(p.fields.get("product", "")).lower() in sources:
             p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:

@@ -13,7 +13,7 @@ from functools import cache
 from pipeline.models import Abbreviation
 from pipeline.ner.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
 from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
-from pipeline.records.events import read_event, statement
+from pipeline.records.events import EventFacts, read_event, statement
 
 _EMPTY = {"", "/", "-", "–", "—", "na", "n/a", "nr", "not available", "not stated", "not reported", "unknown"}
 _NONE = {"none", "no", "nil", "0", "not observed", "none observed"}
@@ -116,6 +116,16 @@ def _matches(text: str, label: str) -> list[tuple[re.Match[str], Entry]]:
     return found
 
 
+def named_in(text: str, label: str) -> str:
+    """Canonical form of the longest lexicon term of ``label`` that ``text`` contains ("" if none).
+
+    A cell starts with a capital as a sentence does ("Autologous T cells"), which a case-sensitive alias
+    ("autologous T cells") would miss; the cell is read as written and with its first letter lowered.
+    """
+    text = clean(text)
+    return _longest_alias(text, label) or _longest_alias(text[:1].lower() + text[1:], label)
+
+
 def _longest_alias(text: str, label: str) -> str:
     matches = _matches(text, label)
     if not matches:
@@ -145,6 +155,16 @@ def phase(text: str) -> str:
     """Trial phase in Roman numerals, so "phase 1/2" and "phase I/II" compare equal."""
     parts = re.split(r"\s*/\s*", clean(text).upper())
     return "/".join(_ROMAN_PHASES.get(part, part) for part in parts if part)
+
+
+_CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+
+
+def caption_phase(caption: str) -> str:
+    """The phase a table's caption gives all its rows ("Phase 3 trials of CD19 CAR T cells"), when it names
+    exactly one; a caption naming several ("phase 1 and 2 trials") says nothing about any one row."""
+    found = {phase(m.group(1)) for m in _CAPTION_PHASE.finditer(caption)}
+    return found.pop() if len(found) == 1 else ""
 
 
 def trial_ids(text: str) -> str:
@@ -193,8 +213,93 @@ def event_from_cell(text: str, event: str) -> EventStatement | None:
     return EventStatement(event_statement(grade, n), grade, n)
 
 
+# "CRS, any (grade ≥3 or severe)": the header says the cell is "any-grade rate (rate of grade ≥3)".
+_ANY_THEN_GRADED = re.compile(r"\bany\s*\(\s*grade\s*(?P<op>≥|>=|>)?\s*(?P<g>[1-5])", re.I)
+# "CRS any/≥G3" over "94%/38%": the same two rates, split by a slash.
+# "any" may follow the event's name without a space where a rotated table lost its spaces ("CRSany").
+_ANY_SLASH_GRADED = re.compile(
+    r"(?:\b|(?<=[A-Z]))any\s*/\s*(?P<op>≥|>=|>)?\s*(?:grade|G)\s*(?P<op2>≥|>=|>)?\s*(?P<g>[1-5])", re.I
+)
+_SLASH_CELL = re.compile(r"\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*/\s*(?P<graded>\d+(?:\.\d+)?)\s*%")
+_ANY_CELL = re.compile(r"\s*(?:(?P<n>\d+)\s*\(\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?"
+                       r"(?:\s*\(\s*(?P<graded>\d+(?:\.\d+)?)\s*%\s*\))?")
+
+
+def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
+    """Read "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3 or severe)", or "94%/38%" under
+    "CRS any/≥G3".
+
+    The header gives the layout: the first figure is the any-grade rate (with the number of patients
+    when a count stands before it), the one in parentheses the rate at the header's grade. A note the
+    header does not announce ("(severe 30%)") is not read.
+    """
+    layout = _ANY_THEN_GRADED.search(header)
+    m = _ANY_CELL.match(clean(cell)) if layout else None
+    if layout is None:
+        layout = _ANY_SLASH_GRADED.search(header)
+        m = _SLASH_CELL.match(clean(cell)) if layout else None
+    if layout is None or m is None:
+        return None
+    op = layout.groupdict().get("op2") or layout.group("op")
+    grade = int(layout.group("g")) + (1 if op == ">" else 0)
+    label = f">={grade}" if op else str(grade)
+    facts = EventFacts(any_pct=float(m.group("pct")))
+    if m.group("graded"):
+        facts.graded.append((label, None, float(m.group("graded"))))
+    said, worst, _n = statement(facts)
+    count = m.groupdict().get("n")
+    return EventStatement(said, worst, int(count) if count else None)
+
+
 def event_statement(grade: int | None, n: int | None) -> str:
     if grade is None:
         return "none" if n == 0 else ""
     who = f" in {n} patient{'s' if n != 1 else ''}" if n is not None else ""
     return f"grade {grade}{who}"
+
+
+# "ORR 92.9%", "OR 48.6% at day 30", "CR rate of 66.7%": an outcome followed by its percentage.
+_RATE_AFTER = re.compile(r"\s*(?:rate\s*)?(?:of\s+|[:=]\s*)?(\d+(?:\.\d+)?)\s*%")
+
+
+def outcome_rates(text: str) -> dict[str, float]:
+    """ORR and CR percentages of a free-text outcome cell ("ORR 92.9%, CR 66.7%; 2-yr EFS 26.2%").
+
+    Only a percentage right after the outcome's name counts, so "complete metabolic response in 1 of 3"
+    gives no rate and a survival figure is never read as a response.
+    """
+    rates: dict[str, float] = {}
+    for m, entry in _matches(text, "OUTCOME"):
+        value = _RATE_AFTER.match(text, m.end())
+        if value and entry.normalized in ("ORR", "CR"):
+            rates.setdefault(entry.normalized, float(value.group(1)))
+    return rates
+
+
+# Record field -> the abbreviation naming the event; its lexicon entry gives every name it goes by.
+_EVENT_FIELDS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
+_RULED_OUT = re.compile(r"\b(?:no|without|neither)\s+(?P<items>[^;.]+)", re.I)
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*", re.I)
+
+
+def events_ruled_out(text: str, glossary: Glossary) -> list[str]:
+    """Fields (``crs``, ``icans``, ``gvhd``) of the events a summary cell says did not occur:
+    "no CRS, neurotoxicity or GVHD", "no CRS, ICANS or treatment-related death".
+
+    Every item of the list after "no" must be a plain name; "no grade ≥3 CRS" bounds a grade, it does
+    not rule the event out.
+    """
+    canonical = {}
+    for key, short in _EVENT_FIELDS.items():
+        entry = lookup(short, "ADVERSE_EVENT")
+        canonical[entry.normalized if entry else short] = key
+    found: list[str] = []
+    for m in _RULED_OUT.finditer(text):
+        for item in _LIST_SEPARATOR.split(m.group("items").strip()):
+            if GRADE.search(item):
+                continue
+            entry = lookup(item, "ADVERSE_EVENT") or lookup(glossary.expand(item), "ADVERSE_EVENT")
+            key = canonical.get(entry.normalized) if entry else None
+            if key and key not in found:
+                found.append(key)
+    return found

@@ -39,7 +39,9 @@ _PATIENTS = re.compile(
     r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
     r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
     r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
-    r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b",
+    r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b"
+    r"|\b(?:gave|given|administered|infused)\s+(?:[\w-]+\s+){0,4}?to\s+(?P<n6>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?"
+    r"patients\b",
     re.I,
 )
 
@@ -125,6 +127,25 @@ def study_name_starts(doc: IngestedText) -> list[int]:
     """Where each sentence naming a study (without a registry id) begins: another study's prose ends there."""
     return sorted({m.sentence[0] for s in doc.sections if s.kind in PROSE_SECTIONS
                    for m in _study_mentions(doc.text, s.start, s.end)})
+
+
+def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, str]]:
+    """Study name -> (patients, quote) where the prose gives the size in parentheses right after the name:
+    "ZUMA-7 with axi-cel (359 patients), TRANSFORM with liso-cel (184 patients)", "ALPHA-2 (n = 40)".
+
+    A review introduces the studies its table compares this way; the count belongs to the name it follows,
+    so another study named in between, or a sentence boundary, breaks the link.
+    """
+    found: dict[str, tuple[int, str]] = {}
+    spans = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
+    for name in dict.fromkeys(n for n in names if n):
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?P<between>[^().;]{{0,40}}?)"
+                             r"\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)")
+        for start, end in spans:
+            m = pattern.search(doc.text, start, end)
+            if m and not any(other in m.group("between") for other in names if other and other != name):
+                found.setdefault(name, (int(m.group("n") or m.group("m")), " ".join(m.group().split())))
+    return found
 
 
 def _paragraph_end(text: str, at: int, limit: int) -> int:
@@ -227,7 +248,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     _preconditioning(text, seg, inside, out)
     m = _PATIENTS.search(text, seg.start, seg.end)
     if m:
-        n = next(g for g in m.group("n", "n2", "n3", "n4", "n5") if g)
+        n = next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g)
         f["n_patients_prose"] = int(n)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
@@ -261,6 +282,23 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     if symbols:
         fields["target_symbols"] = ";".join(sorted(symbols))
     return fields
+
+
+def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.6) -> str:
+    """The target a summary's products are aimed at ("CD19 CAR T cells in large B-cell lymphoma",
+    "CD19-directed"), when one accounts for most mentions written as a therapy's target.
+
+    A study paragraph of such a summary need not repeat the antigen; a record that names no target takes
+    the document's. Signalling domains ("CD3ζ / CD28") and hinges are named too, but never as what a
+    therapy is directed at, so only mentions the words around them call a target count.
+    """
+    aimed = [e.normalized for e in entities if e.label == "TARGET" and e.normalized
+             and (_THERAPY_AFTER.match(doc.text, e.end) or _THERAPY_BEFORE.search(doc.text, 0, e.start))
+             and not set(e.normalized.split(";")) & _EFFECTOR_ARMS]
+    if not aimed:
+        return ""
+    top = max(set(aimed), key=aimed.count)
+    return top if aimed.count(top) >= share * len(aimed) else ""
 
 
 def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:

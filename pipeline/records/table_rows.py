@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.models import Table
+from pipeline.ner.lexicon import lookup
 from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
@@ -34,6 +35,22 @@ def is_range(written: str, values: tuple[float, ...]) -> bool:
     return len(values) == 2 and bool(re.search(r"\d\s*(?:–|—|-|\bto\b)\s*\d", written))
 
 
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+# "CD19+ B-cell malignancies (n = 37)": a disease cell may carry the number of patients.
+_COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
+# "CD30+ lymphoma after BV and CPI": what the patients had before is history, not the disease.
+_PRIOR_THERAPY = re.compile(r"\s+(?:after|following|refractory\s+to|relapsed\s+after|post)\s+.*$", re.I | re.S)
+# "CD19+ B-cell malignancies": the antigen the tumour expresses qualifies the disease, it is not part of it.
+_MARKER_POSITIVE = re.compile(r"(?<![\w-])[A-Z][\w-]*\+\s+(?=\S)")
+
+
+def disease_name(cell: str) -> str:
+    """The disease a cell names, without a patient count "(n = 37)", the prior therapy that follows it or
+    the antigen that qualifies it ("CD30+")."""
+    name = _MARKER_POSITIVE.sub("", _PRIOR_THERAPY.sub("", _COUNT_NOTE.sub("", cell))).strip()
+    return name or cell
+
+
 def is_clinical(table: Table, roles: list[str]) -> bool:
     clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
@@ -56,6 +73,9 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
             p.footnote_marks.extend(re.findall(r"[*†‡§]", cell))
             _fill_clinical(f, role, header, cell, table, glossary)
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
+        if not f.get("phase") and norm.caption_phase(table.caption):
+            f["phase"] = norm.caption_phase(table.caption)
+            p.evidence.append(table.caption)
         partials.append(p)
     return partials
 
@@ -67,9 +87,15 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         # A study without a registry id is known by the name the document gives it ("Lee et al.").
         f["trial_id"] = norm.trial_ids(cell) or (norm.clean(cell) if role == "study" else "")
     elif role == "disease":
-        f["disease"] = norm.canonical(cell, "DISEASE", glossary)
+        count = _COUNT_NOTE.search(cell)
+        if count and f.get("n_patients") is None:
+            f["n_patients"] = int(count.group(1))
+        f["disease"] = norm.canonical(disease_name(cell), "DISEASE", glossary)
     elif role == "cell_source":
         f["cell_source"] = norm.canonical(cell, "CELL_SOURCE", glossary)
+    elif role == "design" and not f.get("cell_source"):
+        # "Autologous T cells, lentiviral; 4-1BB + CD3ζ": the source is one term among the design's.
+        f["cell_source"] = norm.named_in(cell, "CELL_SOURCE")
     elif role == "target":
         f["target_symbols"] = norm.target_symbols(cell)
     elif role == "n_patients":
@@ -94,7 +120,8 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         names = header_outcomes(header)
         parts = re.split(r"\s*/\s*", norm.clean(cell))
         for name, part in zip(names, parts, strict=False):
-            value = re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
+            # "14 (70%)": patients and their percentage; the field is the percentage.
+            value = re.match(r"\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", part) or re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
             if value and name in ("ORR", "CR"):
                 f[f"{name.lower()}_pct"] = float(value.group(1))
     elif role == "gvhd":
@@ -106,9 +133,9 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         for event in named:
             if graded:  # "Grade ≥3 CRS" over "6%": the header says which grades the cell counts
                 said, worst, n = statement(read_event(graded.group(1) + " ", " in " + norm.clean(cell)))
-                f[event.lower()] = said
+                f[event.lower()] = _named_as_printed(said, header[graded.end() :], role, glossary)
                 continue
-            statement_ = norm.event_from_cell(cell, event)
+            statement_ = norm.event_any_and_graded(cell, header) or norm.event_from_cell(cell, event)
             if statement_:
                 key = event.lower()
                 f[key] = statement_.statement
@@ -121,11 +148,38 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["reference"] = norm.reference_number(cell)
     elif role == "phase":
         f["phase"] = norm.phase(cell)
+    elif role == "summary":
+        for name, value in norm.outcome_rates(cell).items():
+            f.setdefault(f"{name.lower()}_pct", value)
+        for key in norm.events_ruled_out(cell, glossary):
+            f.setdefault(key, "none")
+            if key == "crs":
+                f.setdefault("crs_max_grade", 0)
+            if key != "gvhd":
+                f.setdefault(f"{key}_n", 0)
     elif role == "product":
-        product, *added = re.split(r"\s+\+\s+|\s+plus\s+|\s+with\s+", norm.clean(cell))
-        f["product"] = glossary.expand(product)
+        # "AFM13-NK (NK cells + CD30/CD16A engager AFM13)": the parentheses explain the product's make-up;
+        # only an agent added outside them ("Cilta-cel + lenalidomide") is a combination.
+        named = _PARENTHESES.sub("", norm.clean(cell)).strip() or norm.clean(cell)
+        product, *added = re.split(r"\s+\+\s+|\s+plus\s+|\s+with\s+", named)
+        # A product written as a short form ("Liso-cel") is its long form; a product name that merely
+        # contains one ("CAR19/IL-15 NK cells") is kept as printed.
+        f["product"] = glossary.expand(product) if re.fullmatch(r"[\w/-]+", product) else product
         if added:
             f["combination"] = " and ".join(norm.canonical(agent, "AGENT", glossary) for agent in added)
+
+
+def _named_as_printed(said: str, event_words: str, role: str, glossary: Glossary) -> str:
+    """An ICANS column that counts something broader ("Grade ≥3 neurological AEs") keeps that name in the
+    statement ("grade >=3 neurological adverse events 21%"): the table does not say the events were ICANS.
+    A column headed by one of ICANS's own names ("Grade ≥3 ICANS", "neurotoxicity") needs no name."""
+    words = norm.clean(event_words)
+    if role != "icans" or not words or not said.startswith("grade "):
+        return said
+    if lookup(words, "ADVERSE_EVENT") or lookup(glossary.expand(words), "ADVERSE_EVENT"):
+        return said
+    grade, _, rest = said.partition(" ")[2].partition(" ")
+    return f"grade {grade} {glossary.expand(words).lower()} {rest}".strip()
 
 
 def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
