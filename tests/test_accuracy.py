@@ -25,13 +25,13 @@ FLOORS = {
     ("eha2024_cart_lymphoma_cll", "trials"): 0.99,
     ("ash2023_bispecifics_mm_prose", "trials"): 0.99,
     ("bcma_cart_meeting_abstract", "trials"): 0.9,
-    ("bcma_cart_rotated_table", "trials"): 0.8,
-    ("aml_cart_cell_per_line", "trials"): 0.75,
-    ("all_cd19_cd22_review", "trials"): 0.75,
-    ("carnk_pipe_table", "trials"): 0.6,
+    ("bcma_cart_rotated_table", "trials"): 0.94,
+    ("aml_cart_cell_per_line", "trials"): 0.9,
+    ("all_cd19_cd22_review", "trials"): 0.99,
+    ("carnk_pipe_table", "trials"): 0.95,
     ("correspondence_dose_notation", "trials"): 0.57,
     ("myeloma_bispecifics_review", "trials"): 0.4,
-    ("lbcl_phase3_transposed", "trials"): 0.65,
+    ("lbcl_phase3_transposed", "trials"): 0.99,
 }
 
 
