@@ -197,10 +197,10 @@ def _short_forms(abbreviations: list[Abbreviation]) -> dict[str, tuple[str, str]
     return known
 
 
-def _abbreviation_entities(text: str, abbreviations: list[Abbreviation]) -> list[dict]:
+def _abbreviation_entities(text: str, abbreviations: list[Abbreviation],
+                           known: dict[str, tuple[str, str]]) -> list[dict]:
     """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma),
     and so does the long form where it is printed, even misspelt or glued to the next word."""
-    known = _short_forms(abbreviations)
     found = []
     for abbreviation in abbreviations:
         if abbreviation.short_form not in known:
@@ -289,14 +289,14 @@ def find_entities(
     read as spaces so a phrase wrapped over two lines is still found.
     """
     spacy_doc = nlp(doc.text.replace("\n", " "))
-    candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations)
+    short_forms = _short_forms(abbreviations)
+    candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []
     for table in tables:
         flat = [span for row in table.cell_spans for span in row if span]
         if flat:
             regions.append((min(s for s, _ in flat), max(e for _, e in flat)))
     merged = [e for e in resolve_overlaps(candidates) if not any(s <= e["start"] < end for s, end in regions)]
-    short_forms = _short_forms(abbreviations)
     for table in tables:
         merged.extend(resolve_overlaps(table_cell_entities(doc.text, table, nlp, short_forms)))
     merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
