@@ -138,14 +138,37 @@ def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, st
     """
     found: dict[str, tuple[int, str]] = {}
     spans = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
+    text = doc.text
     for name in dict.fromkeys(n for n in names if n):
-        pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?P<between>[^().;]{{0,40}}?)"
-                             r"\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)")
         for start, end in spans:
-            m = pattern.search(doc.text, start, end)
+            m = _size_after(text, name, start, end)
             if m and not any(other in m.group("between") for other in names if other and other != name):
-                found.setdefault(name, (int(m.group("n") or m.group("m")), " ".join(m.group().split())))
+                quote = text[m.start() - len(name):m.end()]
+                found.setdefault(name, (int(m.group("n") or m.group("m")), " ".join(quote.split())))
     return found
+
+
+# What may follow a study's name to give its size: "... (n = 40)", "... (359 patients)".
+_SIZE_AFTER = re.compile(r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)")
+
+
+def _size_after(text: str, name: str, start: int, end: int) -> re.Match[str] | None:
+    """The first whole-word occurrence of ``name`` in ``text[start:end]`` followed by a size, as the
+    match of the size part (found by plain search, not a pattern compiled per name)."""
+    at = text.find(name, start, end)
+    while at >= 0:
+        after = at + len(name)
+        whole = (at == 0 or not _joins(text[at - 1])) and (after >= end or not _joins(text[after]))
+        if whole:
+            m = _SIZE_AFTER.match(text, after, end)
+            if m:
+                return m
+        at = text.find(name, at + 1, end)
+    return None
+
+
+def _joins(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
 
 
 def _paragraph_end(text: str, at: int, limit: int) -> int:
