@@ -61,6 +61,27 @@ def test_two_workers_give_identical_outputs(reference_run, tmp_path):
     assert _read_all(tmp_path / "out2") == _read_all(out)
 
 
+def test_workers_are_replaced_in_generations_with_unchanged_outputs(tmp_path, monkeypatch):
+    """Each worker lives a bounded number of documents; replacing them changes nothing in the outputs."""
+    import pipeline.batch as batch
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(5):
+        (corpus / f"doc{i}.txt").write_text(
+            f"Update {i}\n\nIn the phase II study NCT0456789{i}, {20 + i} patients with relapsed large B-cell "
+            f"lymphoma received CD19 CAR T cells; the ORR was {60 + i}%.\n", encoding="utf-8")
+    run_batch([corpus], tmp_path / "one", workers=1)
+    pools = []
+    real = batch._executor
+    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(batch, "_executor", lambda workers: pools.append(workers) or real(workers))
+    summary = run_batch([corpus], tmp_path / "two", workers=2)
+    assert summary.ok and summary.documents == 5
+    assert _read_all(tmp_path / "two") == _read_all(tmp_path / "one")
+    assert len(pools) == (3 if batch._forks() else 1)  # 2 documents a generation on forking platforms
+
+
 def test_rerun_skips_unchanged_documents_and_force_redoes_them(reference_run, tmp_path):
     corpus, out, _ = reference_run
     target = tmp_path / "out"
