@@ -165,6 +165,16 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
     score decomposes and the search stays linear in the number of candidate positions per unit.
     """
     lower = text.lower()
+    n = len(sf)
+    positions: list[list[tuple[int, int]]] = []
+    for unit in sf:  # first, since a unit found nowhere ends the search before any other work
+        spots = [(p, 1) for p in _find_all(lower, unit)]
+        name = GREEK.get(unit)
+        if name:
+            spots = sorted(spots + [(p, len(name)) for p in _find_all(lower, name)])
+        if not spots:
+            return None
+        positions.append(spots)
     kinds = _kinds(text)
     words = _words(text)
     word_of = [0] * (len(text) + 1)
@@ -180,17 +190,6 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
     cnt = [0]
     for is_content in content:
         cnt.append(cnt[-1] + (1 if is_content else 0))
-
-    n = len(sf)
-    positions: list[list[tuple[int, int]]] = []
-    for unit in sf:
-        spots = [(p, 1) for p in _find_all(lower, unit)]
-        name = GREEK.get(unit)
-        if name:
-            spots = sorted(spots + [(p, len(name)) for p in _find_all(lower, name)])
-        if not spots:
-            return None
-        positions.append(spots)
 
     last_word = len(words) - 1
     # value: (score, word_starts, skipped)

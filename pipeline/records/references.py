@@ -7,6 +7,7 @@ A summary often names a trial's product only in the title of the abstract it cit
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.models import IngestedText
 from pipeline.ner.lexicon import alias_index, lookup
@@ -30,7 +31,6 @@ def reference_entries(doc: IngestedText) -> dict[str, str]:
 def cited_products(doc: IngestedText) -> dict[str, str]:
     """Reference number -> the one product its entry names (entries naming none or several are left out)."""
     products: dict[str, str] = {}
-    known = {alias: entries for alias, entries in alias_index().items() if any(e.label == "PRODUCT" for e in entries)}
     for number, body in reference_entries(doc).items():
         found = set()
         for m in _CODE.finditer(body):
@@ -38,9 +38,21 @@ def cited_products(doc: IngestedText) -> dict[str, str]:
             entry = lookup(code)
             if entry is None or entry.label == "PRODUCT":
                 found.add(entry.normalized if entry else code)
-        for alias in known:
-            if len(alias) > 3 and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", body):
-                found.add(lookup(alias, "PRODUCT").normalized)  # type: ignore[union-attr]
+        for alias, normalized in _product_aliases():
+            if alias in body and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", body):
+                found.add(normalized)
         if len(found) == 1:
             products[number] = found.pop()
     return products
+
+
+@cache
+def _product_aliases() -> tuple[tuple[str, str], ...]:
+    """(alias, product) for every product alias long enough to search for in a reference's title
+    (lexicon data: read once per process)."""
+    found = []
+    for alias, entries in alias_index().items():
+        product = next((e for e in entries if e.label == "PRODUCT"), None)
+        if len(alias) > 3 and product is not None:
+            found.append((alias, product.normalized))
+    return tuple(found)
