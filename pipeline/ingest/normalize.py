@@ -105,9 +105,12 @@ def _holds_digit_or_closes_bracket(left: str) -> bool:
 
 def dehyphenate(text: str) -> list[Edit]:
     """Undo line-end hyphenation where the hyphen was only the typesetter's (``keeps_hyphen``)."""
+    breaks = list(HYPHEN_BREAK.finditer(text))
+    if not breaks:
+        return []
     words, compounds = document_vocabulary(text)
     edits: list[Edit] = []
-    for m in HYPHEN_BREAK.finditer(text):
+    for m in breaks:
         hyphen = m.start() + len(m.group("left"))
         keep = keeps_hyphen(m.group("left"), m.group("right"), words, compounds)
         edits.append(Edit(hyphen, m.start("right"), "-" if keep else ""))

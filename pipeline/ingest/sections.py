@@ -48,7 +48,8 @@ def find_sections(text: str) -> list[Section]:
         key = bare.lower()
         inline = _INLINE.match(line)
         kind: str | None = None
-        if any(phrase in line.lower() for phrase in boilerplate):
+        lowered = line.lower()
+        if any(phrase in lowered for phrase in boilerplate):
             if not in_boilerplate:
                 kind = "boilerplate"
             in_boilerplate = True

@@ -71,6 +71,9 @@ _BRACKET_POWERS = re.compile(
 )
 _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
+# Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
+_E_NOTATION_HINT = re.compile(r"\d[eE][+-]?\d")
+_SCALE_WORDS = ("thousand", "million", "billion")
 # Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after.
 _BARE_POWERS = re.compile(
     r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
@@ -108,9 +111,10 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
     for m in _BARE_POWERS.finditer(text):
         exps = re.findall(r"10\^?(\d)", m.group("levels"))
         add([10.0 ** int(e) for e in exps], m.start(), m.end())
-    for m in _E_NOTATION.finditer(text):
+    for m in _E_NOTATION.finditer(text) if _E_NOTATION_HINT.search(text) else ():
         add([to_float(m.group("levels")) * 10 ** int(m.group("exp"))], m.start(), m.end())
-    for m in _WORDS.finditer(text):
+    lowered = text.lower()
+    for m in _WORDS.finditer(text) if any(word in lowered for word in _SCALE_WORDS) else ():
         scale = _WORD_SCALES[m.group("word").lower()]
         add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
     merged = _merge_lists(text, sorted(doses, key=lambda d: d.start))
