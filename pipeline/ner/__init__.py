@@ -18,7 +18,7 @@ from spacy.util import compile_infix_regex
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
 from pipeline.ner.agents import target_agent_entities
 from pipeline.ner.definitions import long_form_spans
-from pipeline.ner.doc_text import doc_text
+from pipeline.ner.doc_text import doc_text, read
 from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, agent_parts, disease_modifiers, lookup
 from pipeline.ner.patterns import (
     dose_entities,
@@ -288,7 +288,7 @@ def find_entities(
     runs its cells together: "AMLUmbilical"); everything else is read as running text, line breaks
     read as spaces so a phrase wrapped over two lines is still found.
     """
-    spacy_doc = nlp(doc.text.replace("\n", " "))
+    spacy_doc = read(nlp, doc.text.replace("\n", " "))
     short_forms = _short_forms(abbreviations)
     candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []

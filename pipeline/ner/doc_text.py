@@ -4,6 +4,7 @@
 it pay five times; the string is kept in ``doc.user_data`` (picklable, travels with the Doc).
 """
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 _KEY = "confmine.text"
@@ -22,3 +23,10 @@ def doc_text(doc: Doc) -> str:
     text = doc.text
     doc.user_data[_KEY] = text
     return text
+
+
+def read(nlp: Language, text: str) -> Doc:
+    """``nlp(text)`` with the Doc's text known from the start, so no component rebuilds it."""
+    doc = nlp.make_doc(text)
+    doc.user_data[_KEY] = text
+    return nlp(doc)

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from spacy.language import Language
 
 from pipeline.models import Table
+from pipeline.ner.doc_text import read
 from pipeline.ner.lexicon import lookup
 from pipeline.ner.patterns import PERCENT
 from pipeline.ner.quantities import header_scale, header_unit
@@ -80,7 +81,7 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     for cell in cells:
         starts.append(at)
         at += len(cell) + len(CELL_SEPARATOR)
-    doc = nlp(CELL_SEPARATOR.join(cells))
+    doc = read(nlp, CELL_SEPARATOR.join(cells))
     found: list[list[dict]] = [[] for _ in cells]
     for entity in doc._.confmine_entities:
         index = bisect_right(starts, entity["start"]) - 1
