@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
@@ -271,12 +272,24 @@ _TRANSPLANT_AFTER = re.compile(
 )
 
 
+_CELLS_AFTER = re.compile(r"\s+(?:cells|blasts)\b")
+
+
 def _is_cell_type(text: str, entity: dict) -> bool:
     """"leukemia cells", "myeloma cells" name cells, not the disease; "(allogeneic) hematopoietic stem
     cell transplantation" is a procedure, not the source of the therapy's cells."""
     if entity["label"] == "CELL_SOURCE":
         return bool(_TRANSPLANT_AFTER.match(text, entity["end"], entity["end"] + 60))
-    return entity["label"] == "DISEASE" and bool(re.match(r"\s+(?:cells|blasts)\b", text[entity["end"] :]))
+    return entity["label"] == "DISEASE" and bool(_CELLS_AFTER.match(text, entity["end"]))
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Character offsets where ``doc.sents`` start, read from the token arrays (a Span per sentence
+    costs more than the look-up it serves)."""
+    if not len(doc):
+        return []
+    flags = doc.to_array([SENT_START, IDX]).tolist()
+    return [flags[0][1]] + [idx for start, idx in flags[1:] if start == 1]
 
 
 def find_entities(
@@ -302,7 +315,7 @@ def find_entities(
     merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
     taken = [(e["start"], e["end"]) for e in merged]
     merged = [_with_coordinated(doc.text, e, taken) for e in merged]
-    sentence_starts = [sent.start_char for sent in spacy_doc.sents]
+    sentence_starts = _sentence_starts(spacy_doc)
     result: list[Entity] = []
     for e in sorted(merged, key=lambda e: (e["start"], e["end"])):
         section = doc.section_at(e["start"])
