@@ -74,6 +74,8 @@ def _runs(
     text: str, pieces: list[tuple[int, int]], settings: FootnoteSettings, labelled: bool
 ) -> list[Definition]:
     """Entries of runs of consecutive matching pieces; a lone match counts only after a label."""
+    if not labelled and not _may_hold_run(text, pieces):
+        return []
     out: list[Definition] = []
     run: list[Definition] = []
     for k, (a, b) in enumerate(pieces):
@@ -89,11 +91,24 @@ def _runs(
     return out
 
 
+def _may_hold_run(text: str, pieces: list[tuple[int, int]]) -> bool:
+    """Whether two consecutive pieces could both be entries, judged by shape alone (the letter
+    alignment is what costs): prose paragraphs with commas are ruled out before any alignment."""
+    possible = [k == 0 or _opens_with_short_form(text[a:b].strip()) is not None for k, (a, b) in enumerate(pieces)]
+    return any(possible[k] and possible[k + 1] for k in range(len(possible) - 1))
+
+
+def _opens_with_short_form(piece: str) -> re.Match[str] | None:
+    """The piece split as "SF long form" when its first token is shaped like a short form."""
+    m = _ENTRY.match(piece)
+    return m if m and looks_like_short_form(m.group(1)) else None
+
+
 def _entry(text: str, a: int, b: int, settings: FootnoteSettings, first: bool) -> Definition | None:
     piece = text[a:b]
     lead = len(piece) - len(piece.lstrip())
-    m = _ENTRY.match(piece.strip())
-    if m and looks_like_short_form(m.group(1)):
+    m = _opens_with_short_form(piece.strip())
+    if m:
         return _build(m.group(1), m.group(2), a + lead, settings)
     if not first:
         return None
