@@ -30,6 +30,7 @@ from pipeline.ner.patterns import (
     response_entities,
 )
 from pipeline.ner.table_cells import table_cell_entities
+from pipeline.ner.tokenizer import CachedTokenizer
 
 if not Doc.has_extension("confmine_entities"):
     Doc.set_extension("confmine_entities", default=None)
@@ -175,11 +176,13 @@ COMPONENTS = ["confmine_targets", "confmine_lexicons", "confmine_target_agents",
 
 
 def build_nlp() -> Language:
-    """The recognition pipeline: a blank English tokenizer, a sentencizer and our components."""
+    """The recognition pipeline: a blank English tokenizer (cached, see ``tokenizer.py``), a
+    sentencizer and our components."""
     nlp = spacy.blank("en")
     # "GPRC5D×CD3", "CD33/FLT3": multiplication signs and slashes join names in this field.
     infixes = [*nlp.Defaults.infixes, r"[×/]"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp.tokenizer = CachedTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     for component in COMPONENTS:
         nlp.add_pipe(component)
