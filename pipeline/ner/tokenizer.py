@@ -38,21 +38,22 @@ class CachedTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         split = self._split
-        for m in _RUNS.finditer(text):
-            run = m.group()
+        for run in _RUNS.findall(text):
             if words and run[0] == " ":  # one space after a chunk is that token's trailing space
                 spaces[-1] = True
-                run = run[1:]
-                if not run:
+                if run == " ":
                     continue
-            parts = split(run)
-            words.extend(parts)
-            spaces.extend([False] * len(parts))
+                run = run[1:]
+            words_of_run, spaces_of_run = split(run)
+            words += words_of_run
+            spaces += spaces_of_run
         return Doc(self.tokenizer.vocab, words=words, spaces=spaces)
 
-    def _split_chunk(self, chunk: str) -> tuple[str, ...]:
-        """spaCy's tokens of one chunk (a run of non-space characters, or of extra whitespace)."""
-        return tuple(token.text for token in self.tokenizer(chunk))
+    def _split_chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+        """spaCy's tokens of one chunk (a run of non-space characters, or of extra whitespace), and
+        their trailing spaces (none inside a chunk)."""
+        words = tuple(token.text for token in self.tokenizer(chunk))
+        return words, (False,) * len(words)
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
