@@ -138,6 +138,18 @@ def test_printed_long_form_of_a_defined_abbreviation_even_misspelt():
     assert ("ADVERSE_EVENT", "cytokine release syndrome") in {e[:2] for e in found}
 
 
+def test_misspelt_long_form_before_its_short_form_deep_in_a_text():
+    """The long form printed before "(SF)" is found wherever the definition stands, not only in the
+    first line (the search window's offsets were once counted twice)."""
+    text = "Background. " + "Several cellular therapies were compared in this review of trials. " * 8 + \
+        "The progression-free survivel (PFS) was 9 months."
+    at = text.index("(PFS)") + 1
+    abbreviations = [Abbreviation(short_form="PFS", long_form="progression-free survival", source="inline",
+                                  start=at, end=at + 3)]
+    found = ents(text, abbreviations)
+    assert ("OUTCOME", "progression-free survivel") in {e[:2] for e in found}
+
+
 def test_landmark_rates_and_responders():
     found = ents("The 12-month PFS: 64% in the dose-escalation cohort; three patients achieved a response.")
     outcomes = {e[1]: (e[2], e[3]) for e in labelled(found, "OUTCOME")}

@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 from pipeline.models import Abbreviation
 
 _WORD = re.compile(r"[^\s]+")
+_PUNCTUATION = re.compile(r"[^\w]+")
 _SLACK = 12  # separators between a short form and its long form: " (", ", ", a tab, "= "
 
 
@@ -57,7 +58,8 @@ def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
 def _before(text: str, start: int, words: list[str], chars: int) -> tuple[int, int] | None:
     """The long form right before "(SF)" in running text."""
     window_start = max(0, start - chars - 40)
-    starts = [m.start() + window_start for m in _WORD.finditer(text, window_start, start)]
+    # word starts (absolute offsets); a bare "(" opening the short form is not a word of the long form
+    starts = [m.start() for m in _WORD.finditer(text, window_start, start) if not _PUNCTUATION.fullmatch(m.group())]
     if len(starts) < len(words):
         return None
     candidate = _match_at(text, starts[-len(words)], words)
