@@ -25,8 +25,9 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def read(nlp: Language, text: str) -> Doc:
-    """``nlp(text)`` with the Doc's text known from the start, so no component rebuilds it."""
+def read(nlp: Language, text: str, sentences: bool = True) -> Doc:
+    """``nlp(text)`` with the Doc's text known from the start, so no component rebuilds it;
+    without ``sentences`` the sentencizer is skipped (table cells need no sentence boundaries)."""
     doc = nlp.make_doc(text)
     doc.user_data[_KEY] = text
-    return nlp(doc)
+    return nlp(doc, disable=[] if sentences else [name for name in nlp.pipe_names if name == "sentencizer"])

@@ -81,7 +81,7 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     for cell in cells:
         starts.append(at)
         at += len(cell) + len(CELL_SEPARATOR)
-    doc = read(nlp, CELL_SEPARATOR.join(cells))
+    doc = read(nlp, CELL_SEPARATOR.join(cells), sentences=False)
     found: list[list[dict]] = [[] for _ in cells]
     for entity in doc._.confmine_entities:
         index = bisect_right(starts, entity["start"]) - 1
