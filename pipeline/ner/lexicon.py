@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from rapidfuzz.distance import OSA
-from spacy.attrs import IDX, ORTH
+from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -196,16 +196,20 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.confmine_entities
         text = doc_text(doc)
+        offsets: list[list[int]] = []  # (idx, length) per token, read once: no Span object per match
         for matcher in (self.exact, self.folded):
-            for match_id, start, end in matcher(doc):
+            matches = matcher(doc)
+            if matches and not offsets:
+                offsets = doc.to_array([IDX, LENGTH]).tolist()
+            for match_id, start, end in matches:
                 alias = doc.vocab.strings[match_id]
-                span = doc[start:end]
-                if _inside_construct(text, span.start_char, span.end_char):
+                start_char, end_char = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
+                if _inside_construct(text, start_char, end_char):
                     continue
                 for entry in alias_index()[alias]:
-                    if entry.label == "TARGET" and _not_a_target(text, span.start_char, span.end_char):
+                    if entry.label == "TARGET" and _not_a_target(text, start_char, end_char):
                         continue
-                    parts = agent_parts(text, span.start_char, span.end_char) if entry.label == "AGENT" else None
+                    parts = agent_parts(text, start_char, end_char) if entry.label == "AGENT" else None
                     if parts and entry.label in self.labels:
                         found.extend({"label": "AGENT", "start": s, "end": e, "normalized": part.normalized}
                                      for s, e, part in parts)
@@ -213,8 +217,8 @@ class LexiconMatcher:
                         found.append(
                             {
                                 "label": entry.label,
-                                "start": span.start_char,
-                                "end": span.end_char,
+                                "start": start_char,
+                                "end": end_char,
                                 "normalized": entry.normalized,
                             }
                         )
