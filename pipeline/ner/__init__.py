@@ -21,6 +21,7 @@ from pipeline.ner.agents import target_agent_entities
 from pipeline.ner.definitions import long_form_spans
 from pipeline.ner.doc_text import doc_text, read
 from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, agent_parts, disease_modifiers, lookup
+from pipeline.ner.overlaps import resolve_overlaps
 from pipeline.ner.patterns import (
     dose_entities,
     grade_near,
@@ -35,9 +36,6 @@ from pipeline.ner.tokenizer import CachedTokenizer
 if not Doc.has_extension("confmine_entities"):
     Doc.set_extension("confmine_entities", default=None)
 
-# Which label wins when two candidates cover exactly the same characters.
-PRIORITY = ["TRIAL_ID", "ABSTRACT_ID", "DOSE", "PRODUCT", "CELL_LINE", "TARGET", "DISEASE", "CELL_SOURCE",
-            "AGENT", "OUTCOME", "ADVERSE_EVENT"]
 SKIPPED_SECTIONS = {"back", "boilerplate", "abbreviations"}
 
 
@@ -117,43 +115,6 @@ def values(doc: Doc) -> Doc:
             if grade is not None:
                 entity["value"], entity["unit"] = float(grade), "grade"
     return doc
-
-
-def resolve_overlaps(candidates: list[dict]) -> list[dict]:
-    """Keep the longest candidates that do not overlap; ties go to the label earlier in PRIORITY.
-
-    A candidate that names the label it ``contains`` ("anti-CD38 mAb" contains a TARGET) keeps the
-    candidates of that label inside it as well: the target of an agent is still a target mention.
-    """
-    kept = _disjoint(candidates)
-    holders = [k for k in kept if k.get("contains")]
-    if not holders:
-        return kept
-    spans = {(k["label"], k["start"], k["end"]) for k in kept}
-    nested = []
-    for c in candidates:
-        key = (c["label"], c["start"], c["end"])
-        if key not in spans and any(
-            k["contains"] == c["label"] and k["start"] <= c["start"] and c["end"] <= k["end"] for k in holders
-        ):
-            spans.add(key)
-            nested.append(c)
-    return sorted(kept + _disjoint(nested), key=lambda e: (e["start"], -e["end"]))
-
-
-def _disjoint(candidates: list[dict]) -> list[dict]:
-    ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), PRIORITY.index(e["label"]), e["start"]))
-    starts: list[int] = []  # the kept spans, sorted and disjoint, so one bisection tests a candidate
-    kept: list[dict] = []
-    for candidate in ranked:
-        at = bisect_right(starts, candidate["start"])
-        if at > 0 and kept[at - 1]["end"] > candidate["start"]:
-            continue
-        if at < len(starts) and starts[at] < candidate["end"]:
-            continue
-        starts.insert(at, candidate["start"])
-        kept.insert(at, candidate)
-    return kept
 
 
 @Language.component("confmine_entities")

@@ -25,9 +25,9 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def read(nlp: Language, text: str, sentences: bool = True) -> Doc:
+def read(nlp: Language, text: str, skip: tuple[str, ...] = ()) -> Doc:
     """``nlp(text)`` with the Doc's text known from the start, so no component rebuilds it;
-    without ``sentences`` the sentencizer is skipped (table cells need no sentence boundaries)."""
+    components named in ``skip`` are not run (table cells need no sentences, nor ``doc.ents``)."""
     doc = nlp.make_doc(text)
     doc.user_data[_KEY] = text
-    return nlp(doc, disable=[] if sentences else [name for name in nlp.pipe_names if name == "sentencizer"])
+    return nlp(doc, disable=[name for name in nlp.pipe_names if name in skip])

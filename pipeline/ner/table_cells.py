@@ -15,6 +15,7 @@ from spacy.language import Language
 from pipeline.models import Table
 from pipeline.ner.doc_text import read
 from pipeline.ner.lexicon import lookup
+from pipeline.ner.overlaps import resolve_overlaps
 from pipeline.ner.patterns import PERCENT
 from pipeline.ner.quantities import header_scale, header_unit
 from pipeline.tables.roles import column_roles
@@ -81,9 +82,10 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     for cell in cells:
         starts.append(at)
         at += len(cell) + len(CELL_SEPARATOR)
-    doc = read(nlp, CELL_SEPARATOR.join(cells), sentences=False)
+    # The last component only resolves overlaps and sets doc.ents, which nothing reads here.
+    doc = read(nlp, CELL_SEPARATOR.join(cells), skip=("sentencizer", "confmine_entities"))
     found: list[list[dict]] = [[] for _ in cells]
-    for entity in doc._.confmine_entities:
+    for entity in resolve_overlaps(doc._.confmine_entities or []):
         index = bisect_right(starts, entity["start"]) - 1
         offset = starts[index]
         if entity["end"] <= offset + len(cells[index]):
