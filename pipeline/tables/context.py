@@ -100,7 +100,6 @@ class DocContext:
     numbers: frozenset[str]
     abstract_numbers: frozenset[str]
     patient_counts: frozenset[str] = frozenset()
-    squashed: frozenset[str] = frozenset()
     abbreviations: dict[str, str] = field(default_factory=dict)
     citations: list[tuple[int, int, str]] = field(default_factory=list)
     memo: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -130,6 +129,12 @@ class DocContext:
         if long:
             return self.lexicon.category(long) or _category_of_phrase(long, self.lexicon)
         return None
+
+    @cached_property
+    def squashed(self) -> frozenset[str]:
+        """The prose's runs of up to six words with their spaces dropped, lower-cased: built on first
+        use, since only cells that lost their spaces (shredded tables) ask."""
+        return frozenset(g for a, b in self.prose_spans for g in _squashed_ngrams(self.text[a:b]))
 
     def squashed_in_prose(self, value: str) -> bool:
         """Whether ``value`` is a run of prose words with the spaces dropped ("1×106" for "1 × 106",
@@ -240,7 +245,6 @@ def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocConte
         numbers=frozenset(numbers),
         abstract_numbers=frozenset(abstracts),
         patient_counts=frozenset(counts),
-        squashed=frozenset(g for a, b in spans for g in _squashed_ngrams(doc.text[a:b])),
         citations=sorted(citations),
     )
     context.add_abbreviations((sf, lf.strip()) for sf, lf in glossary)
