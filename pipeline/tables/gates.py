@@ -37,7 +37,10 @@ class Gate:
             if not value.isascii():
                 return True
             value = value.lower()
-        return any(map(value.__contains__, self.needles))  # no generator frame: cheaper than the tests
+        for needle in self.needles:  # noqa: SIM110 - any() over a generator costs twice the tests
+            if needle in value:
+                return True
+        return False
 
     def search(self, value: str) -> re.Match[str] | None:
         return self.pattern.search(value) if self.open(value) else None
