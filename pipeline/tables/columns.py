@@ -305,10 +305,6 @@ def _doc_terms(value: str, ctx: DocContext, category: str) -> list[tuple[int, in
     return spans
 
 
-def _is_known(word: str, ctx: DocContext) -> bool:
-    return word.lower() in ctx.ngrams or word in ctx.abbreviations or ctx.lexicon.category(word) is not None
-
-
 def _is_term(word: str, ctx: DocContext) -> bool:
     """A word that may start a cell in lower case: a term of the field ("iPSCs", "mAb")."""
     return (
@@ -333,14 +329,13 @@ def _text_score(value: str, ctx: DocContext) -> float:
     first = tokens[0]
     if first[0].islower() and not _is_term(first.strip(",;()"), ctx):
         score -= 2.5
-    for previous, word in zip(tokens, tokens[1:], strict=False):
-        word = word.rsplit("/", 1)[-1]
-        if (_TITLE_WORD.fullmatch(word) and previous[-1] not in ",;(:"
-                and ctx.lexicon.category(word) is None):
+    facts = [_token_facts(token, ctx) for token in tokens]
+    for previous, word in zip(tokens, facts[1:], strict=False):
+        if word.unknown_title and previous[-1] not in ",;(:":
             score -= 0.8
-    for token in tokens:
-        bare = token.strip(",;()[]")
-        if _ABBREVIATION_TOKEN.fullmatch(bare) and not _is_known(bare, ctx):
+    for token in facts:
+        # The document's abbreviations grow as its tables' footnotes are read: asked each time.
+        if token.abbreviation and not (token.known or token.bare in ctx.abbreviations):
             score -= UNKNOWN_ABBREVIATION
     bigrams = sum(ctx.bigram(a.strip(",;()"), b.strip(",;()")) for a, b in zip(tokens, tokens[1:], strict=False))
     score += min(1.2, 0.4 * bigrams)
@@ -352,6 +347,37 @@ def _text_score(value: str, ctx: DocContext) -> float:
     if len(tokens) > 1 and _CAPITAL.fullmatch(tokens[-1]) and tokens[-1] not in "TB":
         score -= 1.5  # "CD19 C": a word cut after its first letter
     return score
+
+
+class _TokenFacts(NamedTuple):
+    """What ``_text_score`` and ``_glued`` ask of one token, from the lexicon and the prose only."""
+
+    unknown_title: bool  # a capitalised word (after its last "/") that no lexicon knows
+    bare: str  # without surrounding punctuation
+    abbreviation: bool  # the bare token is shaped like an abbreviation ("ICA", "CD19")
+    known: bool  # the bare token is a prose word or a lexicon term
+    glue_cost: float
+
+
+def _token_facts(token: str, ctx: DocContext) -> _TokenFacts:
+    """Once per token and document: the spans a segmenter scores overlap, so their words recur
+    ("Hematological and", "Hematological and solid", ...)."""
+    found = ctx.tokens.get(token)
+    if found is None:
+        word = token.rsplit("/", 1)[-1]
+        bare = token.strip(",;()[]")
+        glue = 0.0
+        if _may_glue(token) and token.lower().strip(",;()") not in ctx.ngrams:
+            glue = GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
+        found = _TokenFacts(
+            bool(_TITLE_WORD.fullmatch(word)) and ctx.lexicon.category(word) is None,
+            bare,
+            bool(_ABBREVIATION_TOKEN.fullmatch(bare)),
+            bare.lower() in ctx.ngrams or ctx.lexicon.category(bare) is not None,
+            glue,
+        )
+        ctx.tokens[token] = found
+    return found
 
 
 @cache
@@ -739,9 +765,9 @@ def _glued(value: str, ctx: DocContext) -> float:
     """Cost of the glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
     cost = 0.0
     for token in value.split():
-        if not _may_glue(token) or token.lower().strip(",;()") in ctx.ngrams:
-            continue
-        cost += GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
+        glue = _token_facts(token, ctx).glue_cost
+        if glue:
+            cost += glue
     return cost
 
 

@@ -123,6 +123,7 @@ class DocContext:
     covered: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
     value_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    tokens: dict[str, Any] = field(default_factory=dict)
 
     def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Definitions found in a table's footnotes; the document's own win over the lexicon."""
