@@ -78,9 +78,11 @@ _STATUS_WORDS = ("recruiting", "active", "completed", "terminated", "withdrawn",
                  "enrolling", "reported", "final analysis", "published")
 _STATUS = Gate(re.compile(rf"(?i)\b(?:{'|'.join(_STATUS_WORDS)})\b"), _STATUS_WORDS, fold=True)
 _PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d{0,3}")
+_TWO_DIGITS = re.compile(r"\d\d")  # every product code holds two digits in a row
 _PRODUCT_WORD = Gate(
     re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b"),
-    ("car", "nk", "cel", "mab", "bispecific", "engager", "trike", "bite", "t-cell", "t cell"), fold=True)
+    ("car", "cel", "mab", "bispecific", "engager", "trike", "bite", "t-cell", "t cell"), fold=True,
+    words=frozenset({"nk"}))
 
 _DOSE_WORDS = frozenset(
     ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per",
@@ -97,7 +99,8 @@ _DISEASE_HEAD = Gate(
     re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
                r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b"),
     ("leuk", "lymphom", "myelom", "tumo", "cancer", "carcinom", "malignan", "neoplas", "sarcom", "blastom",
-     "syndrome", "disease", "mds", "aml", "all", "cll", "nhl", "lbcl", "mm", "hl"), fold=True)
+     "syndrome", "disease"), fold=True,
+    words=frozenset({"mds", "aml", "all", "cll", "nhl", "dlbcl", "lbcl", "mm", "rrmm", "hl"}))
 _DISEASE_MODIFIERS = frozenset(
     ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid",
      "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic",
@@ -109,8 +112,8 @@ _SOURCE_HEAD = Gate(
                r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
                r"cell line|primary|third-party|\bPB\b|\bCB\b"),
     ("cord", "blood", "umbilical", "ipsc", "pluripotent", "peripheral", "donor", "autologous", "allogen",
-     "derived", "haplo", "nk", "progenitor", "stem", "hsc", "pbmc", "placent", "healthy", "adult", "cell line",
-     "primary", "third-party", "pb", "cb"), fold=True)
+     "derived", "haplo", "nk92", "nk-92", "progenitor", "stem", "hsc", "pbmc", "placent", "healthy", "adult",
+     "cell line", "primary", "third-party"), fold=True, words=frozenset({"pb", "cb"}))
 _TARGET_CONNECTORS = frozenset(
     ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti",
      "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
@@ -118,8 +121,8 @@ _TARGET_CONNECTORS = frozenset(
 _AE_WORDS = Gate(
     re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
                r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b"),
-    ("grade", "g1", "g2", "g3", "g4", "g5", "≥", "crs", "icans", "gvhd", "neurotox", "cytopeni", "neutropeni",
-     "infection", "toxicit", "dlt", "ae", "no"), fold=True)
+    ("grade", "≥", "icans", "gvhd", "neurotox", "cytopeni", "neutropeni", "infection", "toxicit", "dlt"), fold=True,
+    words=frozenset({"g1", "g2", "g3", "g4", "g5", "crs", "ae", "aes", "no", "none"}))
 # Patterns of the scorers below, compiled once (a module-level re.search looks its pattern up per call).
 _LEFTOVER_WORD = re.compile(r"[^\s,;/()+&]+")
 _DOC_TERM = re.compile(r"[^\s,;/()+]+")
@@ -390,7 +393,8 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
     """(terms found, unknown leftover words) for a value read as terms of one category.
 
     A value that is a multi-word term with its space lost at a line end ("R/RMM") counts as found.
-    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown.
+    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown. With no
+    term found the count of unknown words is not computed (0): every scorer then ignores it.
     """
     if " " not in value and value.lower() in _squashed_terms(terms):
         return 1, 0
@@ -401,6 +405,8 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
         if merged and span[0] < merged[-1][1]:
             continue
         merged.append(span)
+    if not merged:
+        return 0, 0
     unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed and w not in neutral)
     return len(merged), unknown
 
@@ -641,7 +647,7 @@ def _product(value: str, ctx: DocContext) -> float | None:
         return 1.0  # "CD19" alone names the antigen, not the product
     if _PRODUCT_CODE.fullmatch(value):
         return 4.0 + evidence
-    if _PRODUCT_WORD.search(value) or _PRODUCT_CODE.search(value):
+    if _PRODUCT_WORD.search(value) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
         return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + evidence
     return text_score(value, ctx) - 0.5 + evidence
 

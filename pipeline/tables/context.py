@@ -72,6 +72,14 @@ class Lexicon:
                 first.setdefault(term, position)
         return first
 
+    @cached_property
+    def long_forms(self) -> dict[str, str]:
+        """The first long form listed for each short form (a look-up, not a scan of the list)."""
+        first: dict[str, str] = {}
+        for short, long in self.abbreviations:
+            first.setdefault(short, long)
+        return first
+
     def category(self, term: str) -> str | None:
         """The category of a term, trying it as written and, for long forms, in lower case (the
         earlier category wins, as if each category were tried in turn with both spellings)."""
@@ -133,10 +141,7 @@ class DocContext:
     def long_form(self, short: str) -> str | None:
         if short in self.abbreviations:
             return self.abbreviations[short]
-        for sf, lf in self.lexicon.abbreviations:
-            if sf == short:
-                return lf
-        return None
+        return self.lexicon.long_forms.get(short)
 
     def category(self, term: str) -> str | None:
         """Category of a term: lexicon first, then through the document's definition of it."""

@@ -15,20 +15,25 @@ from __future__ import annotations
 
 import re
 
+_WORD_RUN = re.compile(r"\w+")
+
 
 class Gate:
     """A compiled pattern and the literals one of which every match contains.
 
-    ``needles`` must be chosen so that no match exists without one of them (lower-case needles when
-    ``fold``, for a case-insensitive pattern); ``tests/test_tables_speed.py`` checks this against
-    the plain pattern on generated text.
+    ``needles`` must be chosen so that no match exists without one of them as a substring, or one
+    of ``words`` as a whole word (a maximal run of word characters: what ``\\bNK\\b`` matches); both
+    lower-case when ``fold``, for a case-insensitive pattern. ``tests/test_tables_gates.py`` checks
+    the gates against the plain patterns on generated text.
     """
 
-    __slots__ = ("pattern", "needles", "fold")
+    __slots__ = ("pattern", "needles", "words", "fold")
 
-    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...], fold: bool = False) -> None:
+    def __init__(self, pattern: re.Pattern[str], needles: tuple[str, ...], fold: bool = False,
+                 words: frozenset[str] = frozenset()) -> None:
         self.pattern = pattern
         self.needles = needles
+        self.words = words
         self.fold = fold
 
     def open(self, value: str) -> bool:
@@ -40,7 +45,7 @@ class Gate:
         for needle in self.needles:  # noqa: SIM110 - any() over a generator costs twice the tests
             if needle in value:
                 return True
-        return False
+        return bool(self.words) and not self.words.isdisjoint(_WORD_RUN.findall(value))
 
     def search(self, value: str) -> re.Match[str] | None:
         return self.pattern.search(value) if self.open(value) else None

@@ -70,7 +70,14 @@ class HeaderChain:
         return sum(cell.named for cell in self.cells)
 
 
+def _has_brackets(value: str) -> bool:
+    """Whether a name holds a bracket at all: most candidate names do not, and need no scan."""
+    return "(" in value or ")" in value or "[" in value or "]" in value
+
+
 def _outside_parentheses(value: str) -> str:
+    if not _has_brackets(value):
+        return value
     depth, out = 0, []
     for ch in value:
         if ch in "([":
@@ -107,7 +114,7 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
     if value.endswith(".") and not ends_abbreviated(value):
         return None
     depth = 0
-    for ch in value:
+    for ch in value if _has_brackets(value) else ():
         depth += ch in "(["
         depth -= ch in ")]"
         if depth < 0:
