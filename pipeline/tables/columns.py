@@ -170,7 +170,8 @@ def well_formed(value: str, partial: bool = False) -> float | None:
     if len(words) > 1 and last_word in ("no", "not"):
         penalty -= 2.0  # "...; no" lost what it negates
     depth = 0
-    for ch in value:
+    brackets = "(" in value or ")" in value or "[" in value or "]" in value
+    for ch in value if brackets else ():  # most candidate cells hold no bracket: no scan
         if ch in "([":
             depth += 1
         elif ch in ")]":

@@ -292,12 +292,21 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     at = bisect_right(cache.barriers, span[0])
     if at < len(cache.barriers):
         limit = min(limit, cache.barriers[at])
+    scores, ctx, partial = cache._scores, cache.ctx, cache.settings.partial_cells
     for b in ends:
         if b > limit:
             break
-        score = cache.score(kind, a, b)
+        # cache.score() inlined (the hottest call of the segmenter): the same memo, the same value.
+        key = (kind, a, b)
+        if key in scores:
+            score = scores[key]
+            shaped = cache._shapes.get((a, b))
+        else:
+            shaped = cache._shape(a, b)
+            score = None if shaped is None else score_cell(kind, shaped[0], ctx, partial, shaped[1])
+            scores[key] = score
         if score is not None:
-            value = cache._shapes[(a, b)][0]  # type: ignore[index]  # scored, so shaped
+            value = shaped[0]  # type: ignore[index]  # scored, so shaped
             found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
         elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
             break
