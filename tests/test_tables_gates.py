@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.tables import columns
+from pipeline.tables.context import load_lexicon
 from pipeline.tables.gates import Gate
 
 GATES = {name: value for name, value in vars(columns).items() if isinstance(value, Gate)}
@@ -58,3 +59,25 @@ def test_glue_gate_answers_as_the_glue_patterns(value: str) -> None:
 def test_product_code_needs_two_digits(value: str) -> None:
     if columns._PRODUCT_CODE.search(value):
         assert columns._TWO_DIGITS.search(value), value
+
+
+def _lexicon_terms() -> list[str]:
+    lexicon = load_lexicon()
+    return sorted(lexicon.diseases | lexicon.targets)[:400]
+
+
+_TERMS = _lexicon_terms()
+_PHRASE = st.lists(
+    st.one_of(st.sampled_from(_TERMS or ["AML"]), st.sampled_from([" ", ", ", "/", "-", "(", ")", "and", "x", "İ"]),
+              st.text(alphabet="aAz09 -/", max_size=3)), max_size=8
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PHRASE, st.booleans())
+def test_term_matches_as_one_regular_expression(value: str, ignore_case: bool) -> None:
+    """The look-up scan finds what the alternation of all the terms finds."""
+    terms = frozenset(_TERMS)
+    pattern = columns._term_pattern(terms, ignore_case)
+    expected = [m.span() for m in pattern.finditer(value)] if pattern else []
+    assert columns._term_matches(value, terms, ignore_case) == expected, value

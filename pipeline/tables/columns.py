@@ -241,6 +241,11 @@ def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], 
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
+# A place after no ASCII letter or digit, with its key: the run of letters and digits there, or the
+# one character (as ``_key_at``).
+_PLACE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+|.)", re.DOTALL)
+
+
 def _key_at(text: str, pos: int) -> str:
     """The run of ASCII letters and digits that starts at ``pos`` (the character there if none)."""
     end = pos
@@ -271,19 +276,18 @@ def _term_matches(value: str, terms: frozenset[str], ignore_case: bool) -> list[
         return [m.span() for m in pattern.finditer(value)] if pattern else []
     index = _term_index(terms, ignore_case)
     found: list[tuple[int, int]] = []
-    pos, size = 0, len(text)
-    while pos < size:
-        if pos == 0 or text[pos - 1] not in _ASCII_ALNUM:
-            for term in index.get(_key_at(text, pos), ()):
-                end = pos + len(term)
-                if text.startswith(term, pos) and (end >= size or text[end] not in _ASCII_ALNUM):
-                    found.append((pos, end))
-                    pos = end
-                    break
-            else:
-                pos += 1
-            continue
-        pos += 1
+    size, resume = len(text), 0
+    # The places a term may start (after no ASCII letter or digit) and their keys, found by one scan.
+    for place in _PLACE.finditer(text):
+        pos = place.start()
+        if pos < resume:
+            continue  # inside the term matched last
+        for term in index.get(place.group(), ()):
+            end = pos + len(term)
+            if text.startswith(term, pos) and (end >= size or text[end] not in _ASCII_ALNUM):
+                found.append((pos, end))
+                resume = end
+                break
     return found
 
 
