@@ -297,14 +297,14 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
         if b > limit:
             break
         # cache.score() inlined (the hottest call of the segmenter): the same memo, the same value.
-        key = (kind, a, b)
-        if key in scores:
-            score = scores[key]
+        cell = (kind, a, b)
+        if cell in scores:
+            score = scores[cell]
             shaped = cache._shapes.get((a, b))
         else:
             shaped = cache._shape(a, b)
             score = None if shaped is None else score_cell(kind, shaped[0], ctx, partial, shaped[1])
-            scores[key] = score
+            scores[cell] = score
         if score is not None:
             value = shaped[0]  # type: ignore[index]  # scored, so shaped
             found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
