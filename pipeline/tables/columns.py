@@ -15,6 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 from pipeline.tables.context import DocContext
+from pipeline.tables.gates import Gate
 from pipeline.tables.vocabulary import ColumnType
 
 T = ColumnType
@@ -32,10 +33,11 @@ _WEAK_GLUED = re.compile(r"[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|(?<=\d)[A-Z]{2,
 GLUED_PENALTY = 2.0
 WEAK_GLUED_PENALTY = 1.0
 # What only a safety, response or citation cell holds: in a cell of another type it is a neighbour's text.
-_FOREIGN = re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d")
+_FOREIGN = Gate(re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d"),
+               ("crs", "icans", "gvhd", "grade", "%", "["), fold=True)
 FOREIGN_PENALTY = 2.0
 # What only a product cell holds: in a safety or response cell it is the product's text run into it.
-_PRODUCT_NAME = re.compile(r"CAR-?(?:T|NK)|(?<=[a-z])mab\b|-cel\b")
+_PRODUCT_NAME = Gate(re.compile(r"CAR-?(?:T|NK)|(?<=[a-z])mab\b|-cel\b"), ("CAR", "mab", "-cel"))
 _BAD_END = set(",;:(–-/+&×[≥≤<>~")
 _DANGLING = frozenset({"and", "or", "of", "with", "the", "to", "in", "by", "for", "at", "per", "vs"})
 
@@ -43,7 +45,8 @@ _ID = (r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d{6}-
        r"ACTRN\d{14}|jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9})")
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
 _TRIAL_IDS = re.compile(rf"{_ID}(?:\s*(?:[;,/&]|and)\s*{_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
-_ANY_ID = re.compile(_ID)
+# Every registry id holds one of these (ChiCTR and ACTRN hold "CTR"; jRCT "jRCT"; ...).
+_ANY_ID = Gate(re.compile(_ID), ("NCT", "CTR", "EudraCT", "ISRCTN", "jRCT", "KCT", "DRKS", "UMIN"))
 _ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
 _TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
 _ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
@@ -71,10 +74,15 @@ _REFERENCE_PAREN = re.compile(r"\(\d{1,3}(?:\s?[,–-]\s?\d{1,3})*\)")
 _PHASE = re.compile(r"(?:[Pp]hase\s?)?(?:0|I{1,3}|IV|[1-4])[ab]?(?:\s?[/–-]\s?(?:I{1,3}|IV|[1-4])[ab]?)?")
 _PHASE_OTHER = re.compile(r"(?i)pilot|early phase 1|n/?a|unknown|not stated")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_STATUS = re.compile(r"(?i)\b(?:recruiting|active|completed|terminated|withdrawn|suspended|unknown|ongoing|"
-                     r"enrolling|reported|final analysis|published)\b")
+_STATUS_WORDS = ("recruiting", "active", "completed", "terminated", "withdrawn", "suspended", "unknown", "ongoing",
+                 "enrolling", "reported", "final analysis", "published")
+_STATUS = Gate(re.compile(rf"(?i)\b(?:{'|'.join(_STATUS_WORDS)})\b"), _STATUS_WORDS, fold=True)
 _PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d{0,3}")
-_PRODUCT_WORD = re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b")
+_TWO_DIGITS = re.compile(r"\d\d")  # every product code holds two digits in a row
+_PRODUCT_WORD = Gate(
+    re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b"),
+    ("car", "cel", "mab", "bispecific", "engager", "trike", "bite", "t-cell", "t cell"), fold=True,
+    words=frozenset({"nk"}))
 
 _DOSE_WORDS = frozenset(
     ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per",
@@ -87,23 +95,47 @@ _DOSE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-zµμ]+(?:[-/+][A-Za-z0-9µμ]+
 _DOSE_UNIT = re.compile(r"×|\bx\b|cells|/kg|mg|million")
 _DOSE_SYMBOLS = set("×x*†‡,;/–-()≤≥<>~.^+=")
 
-_DISEASE_HEAD = re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
-                           r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b")
+_DISEASE_HEAD = Gate(
+    re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
+               r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b"),
+    ("leuk", "lymphom", "myelom", "tumo", "cancer", "carcinom", "malignan", "neoplas", "sarcom", "blastom",
+     "syndrome", "disease"), fold=True,
+    words=frozenset({"mds", "aml", "all", "cll", "nhl", "dlbcl", "lbcl", "mm", "rrmm", "hl"}))
 _DISEASE_MODIFIERS = frozenset(
     ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid",
      "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic",
      "recurrent", "progressive", "untreated", "naive", "n", "=", "(n", "and/or", "all", "b-cell", "t-cell",
      "cd19+", "cd30+", "cd33+", "hematological", "haematological"]
 )
-_SOURCE_HEAD = re.compile(r"(?i)cord|blood|umbilical|ipsc|pluripotent|peripheral|donor|autologous|"
-                          r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
-                          r"cell line|primary|third-party|\bPB\b|\bCB\b")
+_SOURCE_HEAD = Gate(
+    re.compile(r"(?i)cord|blood|umbilical|ipsc|pluripotent|peripheral|donor|autologous|"
+               r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
+               r"cell line|primary|third-party|\bPB\b|\bCB\b"),
+    ("cord", "blood", "umbilical", "ipsc", "pluripotent", "peripheral", "donor", "autologous", "allogen",
+     "derived", "haplo", "nk92", "nk-92", "progenitor", "stem", "hsc", "pbmc", "placent", "healthy", "adult",
+     "cell line", "primary", "third-party"), fold=True, words=frozenset({"pb", "cb"}))
 _TARGET_CONNECTORS = frozenset(
     ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti",
      "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
 )
-_AE_WORDS = re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
-                       r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b")
+_AE_WORDS = Gate(
+    re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
+               r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b"),
+    ("grade", "≥", "icans", "gvhd", "neurotox", "cytopeni", "neutropeni", "infection", "toxicit", "dlt"), fold=True,
+    words=frozenset({"g1", "g2", "g3", "g4", "g5", "crs", "ae", "aes", "no", "none"}))
+# Patterns of the scorers below, compiled once (a module-level re.search looks its pattern up per call).
+_LEFTOVER_WORD = re.compile(r"[^\s,;/()+&]+")
+_DOC_TERM = re.compile(r"[^\s,;/()+]+")
+_CAPITAL = re.compile(r"[A-Z]")
+_BRACKETED = re.compile(r"\(([^()]+)\)")
+_DASH_OR_DIGIT = re.compile(r"[-\d]")
+_TARGET_SHAPE = re.compile(r"(?:CD\d{1,3}[a-z]?|[A-Z][A-Z0-9]{1,6}(?:-\d)?)")
+_LEADING_ZERO = re.compile(r"0\d")
+_PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+_NUMBER = re.compile(_NUM)
+_LIST_SEPARATOR = re.compile(r"[;,]")
+_NEGATION = re.compile(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))")
+_SHORT_NUMBER = re.compile(r"[1-9]\d{0,2}")
 
 
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")
@@ -138,7 +170,8 @@ def well_formed(value: str, partial: bool = False) -> float | None:
     if len(words) > 1 and last_word in ("no", "not"):
         penalty -= 2.0  # "...; no" lost what it negates
     depth = 0
-    for ch in value:
+    brackets = "(" in value or ")" in value or "[" in value or "]" in value
+    for ch in value if brackets else ():  # most candidate cells hold no bracket: no scan
         if ch in "([":
             depth += 1
         elif ch in ")]":
@@ -175,9 +208,19 @@ def _covered(value: str, terms: frozenset[str], ctx: DocContext) -> list[tuple[i
     key = (value, id(terms))
     found = ctx.covered.get(key)
     if found is None:
-        found = _covered_spans(value, terms)
+        found = () if _first_words(terms).isdisjoint(_value_words(value, ctx)) else _covered_spans(value, terms)
         ctx.covered[key] = found
     return list(found)
+
+
+def _value_words(value: str, ctx: DocContext) -> frozenset[str]:
+    """The lower-cased words of a value, once per value and document: a value is looked up in
+    several lexicons (diseases, targets, agents, ...) and most share no first word with any."""
+    found = ctx.value_words.get(value)
+    if found is None:
+        found = frozenset(w.lower() for w in _WORDISH.findall(value))
+        ctx.value_words[value] = found
+    return found
 
 
 def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
@@ -196,6 +239,11 @@ def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], 
 
 
 _ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
+# A place after no ASCII letter or digit, with its key: the run of letters and digits there, or the
+# one character (as ``_key_at``).
+_PLACE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+|.)", re.DOTALL)
 
 
 def _key_at(text: str, pos: int) -> str:
@@ -228,42 +276,41 @@ def _term_matches(value: str, terms: frozenset[str], ignore_case: bool) -> list[
         return [m.span() for m in pattern.finditer(value)] if pattern else []
     index = _term_index(terms, ignore_case)
     found: list[tuple[int, int]] = []
-    pos, size = 0, len(text)
-    while pos < size:
-        if pos == 0 or text[pos - 1] not in _ASCII_ALNUM:
-            for term in index.get(_key_at(text, pos), ()):
-                end = pos + len(term)
-                if text.startswith(term, pos) and (end >= size or text[end] not in _ASCII_ALNUM):
-                    found.append((pos, end))
-                    pos = end
-                    break
-            else:
-                pos += 1
-            continue
-        pos += 1
+    size, resume = len(text), 0
+    # The places a term may start (after no ASCII letter or digit) and their keys, found by one scan.
+    for place in _PLACE.finditer(text):
+        pos = place.start()
+        if pos < resume:
+            continue  # inside the term matched last
+        for term in index.get(place.group(), ()):
+            end = pos + len(term)
+            if text.startswith(term, pos) and (end >= size or text[end] not in _ASCII_ALNUM):
+                found.append((pos, end))
+                resume = end
+                break
     return found
 
 
 def _leftover(value: str, spans: list[tuple[int, int]]) -> list[str]:
+    if not spans:
+        return _LEFTOVER_WORD.findall(value)
     chars = list(value)
     for start, end in spans:
         for i in range(start, end):
             chars[i] = " "
     rest = "".join(chars)
-    return re.findall(r"[^\s,;/()+&]+", rest)
+    return _LEFTOVER_WORD.findall(rest)
 
 
 def _doc_terms(value: str, ctx: DocContext, category: str) -> list[tuple[int, int]]:
     """Spans of words the document defines (its abbreviation lists) as terms of ``category``."""
-    spans = []
-    for m in re.finditer(r"[^\s,;/()+]+", value):
+    spans: list[tuple[int, int]] = []
+    if not ctx.abbreviations:
+        return spans
+    for m in _DOC_TERM.finditer(value):
         if m.group() in ctx.abbreviations and ctx.category(m.group()) == category:
             spans.append((m.start(), m.end()))
     return spans
-
-
-def _is_known(word: str, ctx: DocContext) -> bool:
-    return word.lower() in ctx.ngrams or word in ctx.abbreviations or ctx.lexicon.category(word) is not None
 
 
 def _is_term(word: str, ctx: DocContext) -> bool:
@@ -290,14 +337,13 @@ def _text_score(value: str, ctx: DocContext) -> float:
     first = tokens[0]
     if first[0].islower() and not _is_term(first.strip(",;()"), ctx):
         score -= 2.5
-    for previous, word in zip(tokens, tokens[1:], strict=False):
-        word = word.rsplit("/", 1)[-1]
-        if (_TITLE_WORD.fullmatch(word) and previous[-1] not in ",;(:"
-                and ctx.lexicon.category(word) is None):
+    facts = [_token_facts(token, ctx) for token in tokens]
+    for previous, word in zip(tokens, facts[1:], strict=False):
+        if word.unknown_title and previous[-1] not in ",;(:":
             score -= 0.8
-    for token in tokens:
-        bare = token.strip(",;()[]")
-        if _ABBREVIATION_TOKEN.fullmatch(bare) and not _is_known(bare, ctx):
+    for token in facts:
+        # The document's abbreviations grow as its tables' footnotes are read: asked each time.
+        if token.abbreviation and not (token.known or token.bare in ctx.abbreviations):
             score -= UNKNOWN_ABBREVIATION
     bigrams = sum(ctx.bigram(a.strip(",;()"), b.strip(",;()")) for a, b in zip(tokens, tokens[1:], strict=False))
     score += min(1.2, 0.4 * bigrams)
@@ -306,9 +352,40 @@ def _text_score(value: str, ctx: DocContext) -> float:
         score += 0.8
     if len(value) > 80:
         score -= 1.0
-    if len(tokens) > 1 and re.fullmatch(r"[A-Z]", tokens[-1]) and tokens[-1] not in "TB":
+    if len(tokens) > 1 and _CAPITAL.fullmatch(tokens[-1]) and tokens[-1] not in "TB":
         score -= 1.5  # "CD19 C": a word cut after its first letter
     return score
+
+
+class _TokenFacts(NamedTuple):
+    """What ``_text_score`` and ``_glued`` ask of one token, from the lexicon and the prose only."""
+
+    unknown_title: bool  # a capitalised word (after its last "/") that no lexicon knows
+    bare: str  # without surrounding punctuation
+    abbreviation: bool  # the bare token is shaped like an abbreviation ("ICA", "CD19")
+    known: bool  # the bare token is a prose word or a lexicon term
+    glue_cost: float
+
+
+def _token_facts(token: str, ctx: DocContext) -> _TokenFacts:
+    """Once per token and document: the spans a segmenter scores overlap, so their words recur
+    ("Hematological and", "Hematological and solid", ...)."""
+    found = ctx.tokens.get(token)
+    if found is None:
+        word = token.rsplit("/", 1)[-1]
+        bare = token.strip(",;()[]")
+        glue = 0.0
+        if _may_glue(token) and token.lower().strip(",;()") not in ctx.ngrams:
+            glue = GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
+        found = _TokenFacts(
+            bool(_TITLE_WORD.fullmatch(word)) and ctx.lexicon.category(word) is None,
+            bare,
+            bool(_ABBREVIATION_TOKEN.fullmatch(bare)),
+            bare.lower() in ctx.ngrams or ctx.lexicon.category(bare) is not None,
+            glue,
+        )
+        ctx.tokens[token] = found
+    return found
 
 
 @cache
@@ -321,7 +398,8 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
     """(terms found, unknown leftover words) for a value read as terms of one category.
 
     A value that is a multi-word term with its space lost at a line end ("R/RMM") counts as found.
-    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown.
+    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown. With no
+    term found the count of unknown words is not computed (0): every scorer then ignores it.
     """
     if " " not in value and value.lower() in _squashed_terms(terms):
         return 1, 0
@@ -332,6 +410,8 @@ def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
         if merged and span[0] < merged[-1][1]:
             continue
         merged.append(span)
+    if not merged:
+        return 0, 0
     unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed and w not in neutral)
     return len(merged), unknown
 
@@ -342,7 +422,7 @@ def _trial(value: str, ctx: DocContext) -> float | None:
     if not value[0].isalpha():
         return None
     if _TRIAL_IDS.fullmatch(value):
-        named = re.search(r"\(([^()]+)\)", value)
+        named = _BRACKETED.search(value)
         evidence = 0.5 if ctx.in_prose(value.split()[0]) else 0.0
         if named:
             evidence += 1.0 if ctx.in_prose(named.group(1)) else -0.5
@@ -358,9 +438,9 @@ def _trial(value: str, ctx: DocContext) -> float | None:
     if _TRIAL_NAME.fullmatch(value) and len(value) <= 30:
         if ctx.lexicon.category(value) is not None or value in ctx.abbreviations:
             return -1.0  # a drug, disease, target or abbreviation in a study column is a shifted cell
-        if value.isupper() and len(value) < 5 and not re.search(r"[-\d]", value):
+        if value.isupper() and len(value) < 5 and not _DASH_OR_DIGIT.search(value):
             return -1.0  # "CANS", "CR": the end of an abbreviation, not a study
-        if re.search(r"[-\d]", value) or (value.isupper() and len(value) >= 5):
+        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= 5):
             return 3.0 + (0.5 if ctx.in_prose(value) else 0.0)
         if value.lower() in ctx.known_words:
             return -1.0  # an ordinary word of the prose ("Grade") is no study name
@@ -398,7 +478,7 @@ def _target(value: str, ctx: DocContext) -> float | None:
     found, unknown = _lexical(value, ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
     if found:
         return 5.0 - unknown + (0.3 if ctx.in_prose(value) else 0.0)
-    if re.fullmatch(r"(?:CD\d{1,3}[a-z]?|[A-Z][A-Z0-9]{1,6}(?:-\d)?)", value):
+    if _TARGET_SHAPE.fullmatch(value):
         return 2.0
     return text_score(value, ctx) - 2.0
 
@@ -461,7 +541,7 @@ def _dose(value: str, ctx: DocContext) -> float | None:
     unknown = 0
     for token in tokens:
         if token[0].isdigit():
-            if re.match(r"0\d", token):
+            if _LEADING_ZERO.match(token):
                 return None
             continue
         if len(token) == 1 and token in _DOSE_SYMBOLS:
@@ -476,13 +556,15 @@ def _dose(value: str, ctx: DocContext) -> float | None:
 
 
 def _percent_evidence(value: str, ctx: DocContext) -> float:
-    found = [p for p in re.findall(r"(\d+(?:\.\d+)?)\s?%", value) if p in ctx.percents]
+    if "%" not in value:
+        return 0.0
+    found = [p for p in _PERCENT_NUMBER.findall(value) if p in ctx.percents]
     return min(0.8, 0.4 * len(found))
 
 
 def _pair_order(value: str) -> float:
     """The first number of a pair is the broader category (ORR/CR, any grade/≥G3): never smaller."""
-    numbers = [float(n) for n in re.findall(_NUM, value)]
+    numbers = [float(n) for n in _NUMBER.findall(value)]
     if len(numbers) == 2 and numbers[0] < numbers[1]:
         return -2.0
     return 0.0
@@ -505,11 +587,13 @@ def _outcome(value: str, ctx: DocContext) -> float | None:
 
 def _unfinished_list(value: str) -> float:
     """A list of findings whose last item has no value ("CRS 72%; ICANS") was cut short."""
-    parts = [p.strip() for p in re.split(r"[;,]", value) if p.strip()]
+    if ";" not in value and "," not in value:
+        return 0.0  # one part: no list
+    parts = [p.strip() for p in _LIST_SEPARATOR.split(value) if p.strip()]
     if len(parts) < 2 or not any(c.isdigit() for c in "".join(parts[:-1])):
         return 0.0
     last = parts[-1]
-    if any(c.isdigit() for c in last) or re.search(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))", last):
+    if any(c.isdigit() for c in last) or _NEGATION.search(last):
         return 0.0
     return -2.0
 
@@ -545,7 +629,7 @@ def _reference(value: str, ctx: DocContext) -> float | None:
         return 6.0
     if _REFERENCE_PAREN.fullmatch(value):
         return 3.0
-    if re.fullmatch(r"[1-9]\d{0,2}", value):
+    if _SHORT_NUMBER.fullmatch(value):
         return 1.0
     if _ET_AL.fullmatch(value):
         return 3.5
@@ -568,7 +652,7 @@ def _product(value: str, ctx: DocContext) -> float | None:
         return 1.0  # "CD19" alone names the antigen, not the product
     if _PRODUCT_CODE.fullmatch(value):
         return 4.0 + evidence
-    if _PRODUCT_WORD.search(value) or _PRODUCT_CODE.search(value):
+    if _PRODUCT_WORD.search(value) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
         return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + evidence
     return text_score(value, ctx) - 0.5 + evidence
 
@@ -619,8 +703,16 @@ def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
     return True
 
 
+def _may_glue(value: str) -> bool:
+    """Whether ``_GLUED`` or ``_WEAK_GLUED`` can match: each of their alternatives holds an ASCII
+    capital or a "%" (a value with neither, "cord blood" or "12", has no glue point)."""
+    return "%" in value or value.lower() != value
+
+
 def glue_points(value: str) -> int:
     """Places where two cells seem run together (a word glued to the end of another)."""
+    if not _may_glue(value):
+        return 0
     return len(_GLUED.findall(value)) + len(_WEAK_GLUED.findall(value))
 
 
@@ -684,9 +776,9 @@ def _glued(value: str, ctx: DocContext) -> float:
     """Cost of the glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
     cost = 0.0
     for token in value.split():
-        if token.lower().strip(",;()") in ctx.ngrams:
-            continue
-        cost += GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
+        glue = _token_facts(token, ctx).glue_cost
+        if glue:
+            cost += glue
     return cost
 
 

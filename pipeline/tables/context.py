@@ -40,6 +40,10 @@ def _first_column(name: str) -> frozenset[str]:
     return frozenset(row[key] for row in rows if row.get(key))
 
 
+CATEGORIES = ("targets", "diseases", "sources", "agents", "products", "adverse", "outcomes")
+_NOWHERE = len(CATEGORIES)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Terms of the field by category (aliases as written; look-ups are case-sensitive)."""
@@ -58,13 +62,32 @@ class Lexicon:
         """Agents and products together (built once: a fresh union per cell would be hashed anew)."""
         return self.agents | self.products
 
+    @cached_property
+    def _first_category(self) -> dict[str, int]:
+        """Each term's first category (its position in ``CATEGORIES``): one dictionary look-up
+        instead of a membership test per category, for a question asked of every candidate cell."""
+        first: dict[str, int] = {}
+        for position, name in enumerate(CATEGORIES):
+            for term in getattr(self, name):
+                first.setdefault(term, position)
+        return first
+
+    @cached_property
+    def long_forms(self) -> dict[str, str]:
+        """The first long form listed for each short form (a look-up, not a scan of the list)."""
+        first: dict[str, str] = {}
+        for short, long in self.abbreviations:
+            first.setdefault(short, long)
+        return first
+
     def category(self, term: str) -> str | None:
-        """The category of a term, trying it as written and, for long forms, in lower case."""
-        for name in ("targets", "diseases", "sources", "agents", "products", "adverse", "outcomes"):
-            terms: frozenset[str] = getattr(self, name)
-            if term in terms or (len(term) > 5 and term.lower() in terms):
-                return name
-        return None
+        """The category of a term, trying it as written and, for long forms, in lower case (the
+        earlier category wins, as if each category were tried in turn with both spellings)."""
+        first = self._first_category
+        position = first.get(term, _NOWHERE)
+        if len(term) > 5:
+            position = min(position, first.get(term.lower(), _NOWHERE))
+        return CATEGORIES[position] if position < _NOWHERE else None
 
 
 @cache
@@ -106,6 +129,8 @@ class DocContext:
     known_words: frozenset[str] = frozenset()
     covered: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
+    value_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    tokens: dict[str, Any] = field(default_factory=dict)
 
     def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Definitions found in a table's footnotes; the document's own win over the lexicon."""
@@ -115,10 +140,7 @@ class DocContext:
     def long_form(self, short: str) -> str | None:
         if short in self.abbreviations:
             return self.abbreviations[short]
-        for sf, lf in self.lexicon.abbreviations:
-            if sf == short:
-                return lf
-        return None
+        return self.lexicon.long_forms.get(short)
 
     def category(self, term: str) -> str | None:
         """Category of a term: lexicon first, then through the document's definition of it."""

@@ -70,7 +70,14 @@ class HeaderChain:
         return sum(cell.named for cell in self.cells)
 
 
+def _has_brackets(value: str) -> bool:
+    """Whether a name holds a bracket at all: most candidate names do not, and need no scan."""
+    return "(" in value or ")" in value or "[" in value or "]" in value
+
+
 def _outside_parentheses(value: str) -> str:
+    if not _has_brackets(value):
+        return value
     depth, out = 0, []
     for ch in value:
         if ch in "([":
@@ -107,7 +114,7 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
     if value.endswith(".") and not ends_abbreviated(value):
         return None
     depth = 0
-    for ch in value:
+    for ch in value if _has_brackets(value) else ():
         depth += ch in "(["
         depth -= ch in ")]"
         if depth < 0:
@@ -230,7 +237,7 @@ def find_header_chains(
     for a in range(m - 1):
         fresh = start_ok(cuts[a])
         arriving = best[a]
-        if not fresh and arriving is None:
+        if (not fresh and arriving is None) or not _may_start_name(text, cuts[a]):
             continue
         for b in range(a + 1, m):
             if cuts[b] - cuts[a] > MAX_HEADER_CHARS + 4:
@@ -275,6 +282,17 @@ def find_header_chains(
             chains.append(chain)
     chains.sort(key=lambda c: (-c.score, -len(c.cells), c.end))
     return chains[:top]
+
+
+def _may_start_name(text: str, pos: int) -> bool:
+    """Whether a column name can start at the first glyph from ``pos``: ``score_header_cell`` takes
+    only names opening with a capital, "%" or "#", or the lower-case names ("n (%)"), so a cut before
+    a digit or a lower-case letter starts no cell of a chain and its spans need not be read."""
+    head = text[pos:pos + MAX_HEADER_CHARS + 4].lstrip()
+    if not head:
+        return True
+    first = head[0]
+    return first.isupper() or first in "%#" or any(name.startswith(first) for name in LOWERCASE_NAMES)
 
 
 def _cell(text: str, a: int, b: int, ctx: DocContext, allow_open: bool) -> HeaderCell | None:

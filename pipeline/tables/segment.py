@@ -202,15 +202,16 @@ def segment_rows(
     last = m - 1
     index = {pos: i for i, pos in enumerate(cuts)}
     final: tuple[float, int] = (NEG, FULL)
-    local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]] = {}
 
+    blank_penalty = settings.blank_penalty
+    key_penalty, entry_penalty = settings.empty_key_penalty, settings.empty_entry_penalty
     for i in range(m):
         state = best[i]
         for j in range(1, k):
             for mode in (FULL, CONT):
                 s = state[j][mode]
-                if s > NEG and s - settings.blank_penalty > state[j + 1][mode]:
-                    state[j + 1][mode] = s - settings.blank_penalty
+                if s > NEG and s - blank_penalty > state[j + 1][mode]:
+                    state[j + 1][mode] = s - blank_penalty
                     back[(i, j + 1, mode)] = ("blank", i, j, mode)
         for j in range(2, k):
             if state[j][CONT] > state[k][CONT]:
@@ -227,16 +228,44 @@ def segment_rows(
                     back[(i, 0, FULL)] = ("row", i, k, end_mode)
         if i == last:
             break
+        # The candidate cells at this cut by column type, fetched when a reachable state needs them.
+        here: dict[ColumnType, list[tuple[int, float, bool]]] = {}
         for j in range(k):
+            row = state[j]
+            if row[FULL] == NEG and (j == 0 or row[CONT] == NEG):
+                continue
+            kind = columns[j]
+            found = here.get(kind)
+            if found is None:
+                found = here[kind] = _indexed(cache, cuts, index, kind, i)
             for mode in (FULL, CONT):
-                s = state[j][mode]
+                s = row[mode]
                 if s == NEG or (mode == CONT and j == 0):
                     continue
-                _fill(cache, cuts, index, columns[j], i, s, best, back, j, mode, local)
+                # Inlined fill (the programme's innermost loop): same order and arithmetic as ever.
+                for i2, score, empty in found:
+                    candidate = s + score
+                    if empty and j == 0:
+                        candidate -= key_penalty
+                    target = best[i2][j + 1]
+                    if candidate > target[mode]:
+                        target[mode] = candidate
+                        back[(i2, j + 1, mode)] = ("fill", i, j, mode)
         if allow_continuation and i > 0 and state[0][FULL] > NEG and back.get((i, 0, FULL), ("",))[0] == "row":
             start = state[0][FULL] - settings.continuation_penalty
             for a in range(1, k):
-                _fill(cache, cuts, index, columns[a], i, start, best, back, a, CONT, local, entry=True)
+                kind = columns[a]
+                found = here.get(kind)
+                if found is None:
+                    found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                for i2, score, empty in found:
+                    candidate = start + score
+                    if empty:
+                        candidate -= entry_penalty
+                    target = best[i2][a + 1]
+                    if candidate > target[CONT]:
+                        target[CONT] = candidate
+                        back[(i2, a + 1, CONT)] = ("cont", i, a, CONT)
 
     if final[0] == NEG:
         return None
@@ -263,12 +292,21 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     at = bisect_right(cache.barriers, span[0])
     if at < len(cache.barriers):
         limit = min(limit, cache.barriers[at])
+    scores, ctx, partial = cache._scores, cache.ctx, cache.settings.partial_cells
     for b in ends:
         if b > limit:
             break
-        score = cache.score(kind, a, b)
+        # cache.score() inlined (the hottest call of the segmenter): the same memo, the same value.
+        cell = (kind, a, b)
+        if cell in scores:
+            score = scores[cell]
+            shaped = cache._shapes.get((a, b))
+        else:
+            shaped = cache._shape(a, b)
+            score = None if shaped is None else score_cell(kind, shaped[0], ctx, partial, shaped[1])
+            scores[cell] = score
         if score is not None:
-            value = cache._shapes[(a, b)][0]  # type: ignore[index]  # scored, so shaped
+            value = shaped[0]  # type: ignore[index]  # scored, so shaped
             found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
         elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
             break
@@ -276,38 +314,19 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     return found
 
 
-def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType, i: int,
-             local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]]) -> list[tuple[int, float, bool]]:
-    """The candidates of ``kind`` at cut ``i`` as (end cut index, score, empty), once per parse: the
-    programme visits the same start for every column of that type and both row modes."""
-    key = (kind, i)
-    found = local.get(key)
-    if found is None:
-        last = cuts[-1]
-        found = []
-        for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
-            if b > last:
-                break
-            i2 = index.get(b)
-            if i2 is not None:
-                found.append((i2, score, empty))
-        local[key] = found
+def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType,
+             i: int) -> list[tuple[int, float, bool]]:
+    """The candidates of ``kind`` at cut ``i`` as (end cut index, score, empty): fetched once per cut
+    and type by the programme, which reads them for every column of that type and both row modes."""
+    last = cuts[-1]
+    found: list[tuple[int, float, bool]] = []
+    for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
+        if b > last:
+            break
+        i2 = index.get(b)
+        if i2 is not None:
+            found.append((i2, score, empty))
     return found
-
-
-def _fill(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType, i: int, base: float,
-          best: list[list[list[float]]], back: dict[tuple[int, int, int], tuple[str, int, int, int]],
-          j: int, mode: int, local: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]],
-          entry: bool = False) -> None:
-    op = "cont" if entry else "fill"
-    for i2, score, empty in _indexed(cache, cuts, index, kind, i, local):
-        candidate = base + score
-        if empty and (entry or j == 0):
-            candidate -= cache.settings.empty_entry_penalty if entry else cache.settings.empty_key_penalty
-        target = best[i2][j + 1]
-        if candidate > target[mode]:
-            target[mode] = candidate
-            back[(i2, j + 1, mode)] = (op, i, j, mode)
 
 
 def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: dict[tuple[int, int, int], tuple[str, int, int, int]],
