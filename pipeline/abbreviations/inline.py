@@ -30,7 +30,9 @@ _CUE = re.compile(
 )
 # What stops the search for a long form: a bracket, a clause or sentence break, a blank line.
 # A period after a lone capital is an initial or an abbreviated genus ("S. aureus protein A"), not a stop.
-_BOUNDARY = re.compile(r"[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=")
+# (The leading look-ahead lists the characters every alternative starts with, so that the scan skips
+# the others without trying each alternative there; it changes no match.)
+_BOUNDARY = re.compile(r"(?=[()\[\];.!?:\n=])(?:[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=)")
 _NOT_SHORT = re.compile(
     r"[=<>%±×]|^\d+(?:\.\d+)?$|^\d+\s|^(?:19|20)\d\d[a-z]?$"
     r"|^(?:i\.\s?e\b|e\.\s?g\b|cf\.|vs\.|etc\.|et al\b)",
@@ -91,9 +93,9 @@ class _Stops:
     @classmethod
     def of(cls, text: str) -> _Stops:
         stops = cls(text)
-        for m in _BOUNDARY.finditer(text):
-            stops.starts.append(m.start())
-            stops.ends.append(m.end())
+        spans = [m.span() for m in _BOUNDARY.finditer(text)]
+        stops.starts = [a for a, _ in spans]
+        stops.ends = [b for _, b in spans]
         for m in _GLUED.finditer(text):
             a, b = m.start(), m.end()
             if _glued_to_word(text, a, b):
