@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -115,17 +116,20 @@ def resolve(text: str, definitions: Sequence[Definition], lexicon: Mapping[str, 
 
 def _meanings(text: str, key: str, defs: list[Definition], lexicon_long: str | None) -> list[Abbreviation]:
     clusters: dict[str, list[Definition]] = {}
+    keys = {id(d): long_key(d.long_form) for d in defs}  # each long form keyed once
     for d in defs:
-        clusters.setdefault(long_key(d.long_form), []).append(d)
+        clusters.setdefault(keys[id(d)], []).append(d)
     def_spans = {(d.start, d.start + len(key)) for d in defs} | {(d.start, d.end) for d in defs}
     uses = [s for s in mention_spans(text, key) if s not in def_spans]
-    # each use goes to the meaning defined nearest before it
+    # each use goes to the meaning defined nearest before it: the last definition (in start order)
+    # that starts before the use, found by bisection over the starts
     owner: dict[tuple[int, int], str] = {}
     ordered = sorted(defs, key=lambda d: d.start)
+    starts = [d.start for d in ordered]
     for span in uses:
-        before = [d for d in ordered if d.start < span[0]]
+        before = bisect_left(starts, span[0])
         if before:
-            owner[span] = long_key(before[-1].long_form)
+            owner[span] = keys[id(ordered[before - 1])]
     records = []
     for ckey, members in clusters.items():
         first = members[0]
