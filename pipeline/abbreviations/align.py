@@ -14,7 +14,7 @@ the short form's length, decides whether the pair is a definition at all.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -245,6 +245,9 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
     nxt: dict[int, tuple[float, int, int]] = {}
     for i in range(n - 1, -1, -1):
         cur: dict[int, tuple[float, int, int]] = {}
+        # the next unit's placements in ascending position, with what the gap test reads of each
+        follows = [(q, score, starts, skipped, word_of[q], kinds[q]) for q, (score, starts, skipped) in nxt.items()]
+        follow_at = [f[0] for f in follows]
         for p, length in positions[i]:
             kind = kinds[p]
             if i == 0 and kind < 1:
@@ -256,16 +259,14 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
                 best_follow = follow
             else:
                 best_follow = None
-                for q, (score, starts, skipped) in nxt.items():
-                    if q < p + length:
-                        continue
-                    wq = word_of[q]
+                # placements before ``p + length`` cannot follow; the rest are tried in order
+                for q, score, starts, skipped, wq, kq in follows[bisect_left(follow_at, p + length):]:
                     gap = pen[wq] - pen[w + 1] if wq > w else 0.0
                     gap_skipped = cnt[wq] - cnt[w + 1] if wq > w else 0
                     run_bonus = 0.0
-                    if q == p + length and kinds[q] == 0:
+                    if q == p + length and kq == 0:
                         run_bonus = RUN - INNER  # the next unit continues this one's run
-                    elif kinds[q] == 0 and wq != w:
+                    elif kq == 0 and wq != w:
                         run_bonus = INNER_ONLY_WORD  # the next word is entered by an inner letter
                     cand = (score + gap + run_bonus, starts, skipped + gap_skipped)
                     if best_follow is None or cand[0] > best_follow[0]:
