@@ -14,6 +14,8 @@ the short form's length, decides whether the pair is a definition at all.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,9 +97,50 @@ def _kinds(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _kind_at(text: str, i: int) -> int:
+    """``_kinds(text)[i]``, for the few positions a unit can match at instead of every character."""
+    ch = text[i]
+    if not ch.isalnum():
+        return -1
+    if i == 0:
+        return 3
+    prev = text[i - 1]
+    if prev.isspace() or prev in "([{\"'":
+        return 3
+    if not prev.isalnum():
+        return 2
+    if (prev.islower() and ch.isupper()) or (prev.isdigit() != ch.isdigit()):
+        return 1
+    return 0
+
+
+_WORD = re.compile(r"[^\s/]+")
+
+
+def _word_index(words: tuple[tuple[int, int], ...], word_starts: list[int], p: int) -> int:
+    """The index of the word holding position ``p`` (0 outside every word, as a table filled
+    word by word would read)."""
+    w = bisect_right(word_starts, p) - 1
+    return w if w >= 0 and p < words[w][1] else 0
+
+
 def _words(text: str) -> tuple[tuple[int, int], ...]:
     """Words for counting skipped ones; "/" separates words ("Pak-1/protein kinase N")."""
-    return tuple((m.start(), m.end()) for m in re.finditer(r"[^\s/]+", text))
+    return tuple((m.start(), m.end()) for m in _WORD.finditer(text))
+
+
+def _word_penalty(word: str) -> tuple[float, bool]:
+    """What leaving ``word`` without a letter costs, and whether it is a content word:
+    ``_is_content`` and ``_is_number`` in one pass over the word."""
+    core = word.strip("()[]{},;:.\"'").lower()
+    if not core:
+        return 0.0, False
+    if len(core) == 1 or core in _LIGHT or _ROMAN.match(core):
+        return SKIPPED_NUMBER, False
+    has_letter = any(ch.isalpha() for ch in core)
+    if core in STOPWORDS:
+        return (0.0 if has_letter else SKIPPED_NUMBER), False
+    return (SKIPPED_WORD, True) if has_letter else (SKIPPED_NUMBER, False)
 
 
 def _is_content(word: str) -> bool:
@@ -175,20 +218,26 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
         if not spots:
             return None
         positions.append(spots)
-    kinds = _kinds(text)
     words = _words(text)
-    word_of = [0] * (len(text) + 1)
-    for w, (a, b) in enumerate(words):
-        for k in range(a, b):
-            word_of[k] = w
-    content = [_is_content(text[a:b]) for a, b in words]
-    numbers = [_is_number(text[a:b]) for a, b in words]
+    kinds: Mapping[int, int] | tuple[int, ...]
+    word_of: Mapping[int, int] | list[int]
+    if len(lower) == len(text):
+        # Kinds and words are read only where a unit matches, instead of for every character.
+        kinds = {p: _kind_at(text, p) for spots in positions for p, _ in spots}
+        word_starts = [a for a, _ in words]
+        word_of = {p: _word_index(words, word_starts, p) for p in kinds}
+    else:  # lower-casing changed the length ("İ"): positions read the full tables, as they always did
+        kinds = _kinds(text)
+        word_of = [0] * (len(text) + 1)
+        for w, (a, b) in enumerate(words):
+            for k in range(a, b):
+                word_of[k] = w
     # prefix sums of penalties per word, so that a gap's cost is a subtraction
     pen = [0.0]
-    for is_content, is_number in zip(content, numbers, strict=True):
-        pen.append(pen[-1] + (SKIPPED_WORD if is_content else SKIPPED_NUMBER if is_number else 0.0))
     cnt = [0]
-    for is_content in content:
+    for a, b in words:
+        penalty, is_content = _word_penalty(text[a:b])
+        pen.append(pen[-1] + penalty)
         cnt.append(cnt[-1] + (1 if is_content else 0))
 
     last_word = len(words) - 1
@@ -196,6 +245,9 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
     nxt: dict[int, tuple[float, int, int]] = {}
     for i in range(n - 1, -1, -1):
         cur: dict[int, tuple[float, int, int]] = {}
+        # the next unit's placements in ascending position, with what the gap test reads of each
+        follows = [(q, score, starts, skipped, word_of[q], kinds[q]) for q, (score, starts, skipped) in nxt.items()]
+        follow_at = [f[0] for f in follows]
         for p, length in positions[i]:
             kind = kinds[p]
             if i == 0 and kind < 1:
@@ -207,16 +259,14 @@ def _best_alignment(sf: tuple[str, ...], text: str) -> tuple[int, float, int, in
                 best_follow = follow
             else:
                 best_follow = None
-                for q, (score, starts, skipped) in nxt.items():
-                    if q < p + length:
-                        continue
-                    wq = word_of[q]
+                # placements before ``p + length`` cannot follow; the rest are tried in order
+                for q, score, starts, skipped, wq, kq in follows[bisect_left(follow_at, p + length):]:
                     gap = pen[wq] - pen[w + 1] if wq > w else 0.0
                     gap_skipped = cnt[wq] - cnt[w + 1] if wq > w else 0
                     run_bonus = 0.0
-                    if q == p + length and kinds[q] == 0:
+                    if q == p + length and kq == 0:
                         run_bonus = RUN - INNER  # the next unit continues this one's run
-                    elif kinds[q] == 0 and wq != w:
+                    elif kq == 0 and wq != w:
                         run_bonus = INNER_ONLY_WORD  # the next word is entered by an inner letter
                     cand = (score + gap + run_bonus, starts, skipped + gap_skipped)
                     if best_follow is None or cand[0] > best_follow[0]:

@@ -24,6 +24,13 @@ _LABEL = re.compile(r"\b(?:abbreviations?|acronyms)(?:\s+used)?\s*:\s*", re.IGNO
 _ENTRY = re.compile(r"^(\S+?)(?:\s*[:=]\s*|\s*,\s+|\s+[–—-]\s+|\s+)(\S.*)$", re.DOTALL)
 _GLUED = re.compile(r"(?<=[a-z0-9])([A-Z][A-Z0-9][A-Za-z0-9]*)$")
 _MAX_WORDS = 12
+# A paragraph: lines up to a blank line (runs of other characters taken whole, not one by one).
+_PARAGRAPH = re.compile(r"(?:[^\n]+|\n(?!\s*\n))+")
+_SEPARATOR = {sep: re.compile(re.escape(sep) + r"\s+|" + re.escape(sep) + r"$") for sep in (";", ",")}
+_TOKEN = re.compile(r"\S+")
+_LEAD = re.compile(r"^\s*[:=,–—]?\s*")
+_KEPT_HYPHEN = re.compile(r"-\s*\n\s*")
+_CASE_GLUE = re.compile(r"(?<=[a-z])[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def find_footnotes(text: str, settings: FootnoteSettings | None = None) -> list[
     """Entries of every abbreviation list, in text order."""
     settings = settings or FootnoteSettings()
     found: list[Definition] = []
-    for para in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text):
+    for para in _PARAGRAPH.finditer(text):
         if para.group().count(",") + para.group().count(";") < 1:
             continue
         found.extend(_paragraph(text, para.start(), para.end(), settings))
@@ -63,7 +70,7 @@ def _paragraph(text: str, start: int, end: int, settings: FootnoteSettings) -> l
 def _pieces(body: str, offset: int, sep: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
-    for m in re.finditer(re.escape(sep) + r"\s+|" + re.escape(sep) + r"$", body):
+    for m in _SEPARATOR[sep].finditer(body):
         out.append((offset + pos, offset + m.start()))
         pos = m.end()
     out.append((offset + pos, offset + len(body.rstrip(". \n"))))
@@ -74,12 +81,17 @@ def _runs(
     text: str, pieces: list[tuple[int, int]], settings: FootnoteSettings, labelled: bool
 ) -> list[Definition]:
     """Entries of runs of consecutive matching pieces; a lone match counts only after a label."""
-    if not labelled and not _may_hold_run(text, pieces):
+    # each piece after the first is split by shape once, for the run test and for its entry
+    opened = [None] + [_opens_with_short_form(text[a:b].strip()) for a, b in pieces[1:]]
+    if not labelled and not _may_hold_run(opened):
         return []
     out: list[Definition] = []
     run: list[Definition] = []
     for k, (a, b) in enumerate(pieces):
-        entry = _entry(text, a, b, settings, first=k == 0)
+        if k == 0:
+            entry = _entry(text, a, b, settings, True, _opens_with_short_form(text[a:b].strip()))
+        else:
+            entry = _entry(text, a, b, settings, False, opened[k])
         if entry is not None:
             run.append(entry)
             continue
@@ -91,10 +103,11 @@ def _runs(
     return out
 
 
-def _may_hold_run(text: str, pieces: list[tuple[int, int]]) -> bool:
+def _may_hold_run(opened: list[re.Match[str] | None]) -> bool:
     """Whether two consecutive pieces could both be entries, judged by shape alone (the letter
-    alignment is what costs): prose paragraphs with commas are ruled out before any alignment."""
-    possible = [k == 0 or _opens_with_short_form(text[a:b].strip()) is not None for k, (a, b) in enumerate(pieces)]
+    alignment is what costs): prose paragraphs with commas are ruled out before any alignment.
+    ``opened`` is each piece's ``_opens_with_short_form``; the first piece may open anywhere."""
+    possible = [k == 0 or m is not None for k, m in enumerate(opened)]
     return any(possible[k] and possible[k + 1] for k in range(len(possible) - 1))
 
 
@@ -104,16 +117,18 @@ def _opens_with_short_form(piece: str) -> re.Match[str] | None:
     return m if m and looks_like_short_form(m.group(1)) else None
 
 
-def _entry(text: str, a: int, b: int, settings: FootnoteSettings, first: bool) -> Definition | None:
+def _entry(
+    text: str, a: int, b: int, settings: FootnoteSettings, first: bool, m: re.Match[str] | None
+) -> Definition | None:
+    """The entry in piece ``text[a:b]``; ``m`` is its ``_opens_with_short_form``."""
     piece = text[a:b]
     lead = len(piece) - len(piece.lstrip())
-    m = _opens_with_short_form(piece.strip())
     if m:
         return _build(m.group(1), m.group(2), a + lead, settings)
     if not first:
         return None
     # the list's first entry may follow a caption on the same line, glued or not ("7 daysAML acute")
-    tokens = list(re.finditer(r"\S+", piece))
+    tokens = list(_TOKEN.finditer(piece))
     for k in range(len(tokens) - 2, max(-1, len(tokens) - 2 - _MAX_WORDS), -1):
         tok, follower = tokens[k], tokens[k + 1].group()[0].lower()
         glued = _GLUED.search(tok.group())
@@ -130,8 +145,8 @@ def _entry(text: str, a: int, b: int, settings: FootnoteSettings, first: bool) -
 
 
 def _build(short: str, rest: str, s_start: int, settings: FootnoteSettings) -> Definition | None:
-    rest = re.sub(r"^\s*[:=,–—]?\s*", "", rest)
-    long_form = " ".join(re.sub(r"-\s*\n\s*", "-", rest).split())
+    rest = _LEAD.sub("", rest)
+    long_form = " ".join(_KEPT_HYPHEN.sub("-", rest).split())
     found = _fits(short, long_form, settings)
     if found is None:
         long_form = _trim_tail(short, long_form, settings)
@@ -159,7 +174,7 @@ def _trim_tail(short: str, long_form: str, settings: FootnoteSettings) -> str:
     if not words or words[0][0].lower() != short[0].lower():
         return ""
     for j, word in enumerate(words):
-        glue = re.search(r"(?<=[a-z])[A-Z]", word)
+        glue = _CASE_GLUE.search(word)
         if glue:
             candidate = " ".join([*words[:j], word[: glue.start()]])
             return candidate if _fits(short, candidate, settings) is not None else ""

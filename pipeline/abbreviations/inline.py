@@ -10,7 +10,8 @@ pooled public corpora, and are not specific to any one of them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from pipeline.abbreviations.align import STOPWORDS, Alignment, align, units
 from pipeline.abbreviations.definitions import Definition
@@ -29,12 +30,25 @@ _CUE = re.compile(
 )
 # What stops the search for a long form: a bracket, a clause or sentence break, a blank line.
 # A period after a lone capital is an initial or an abbreviated genus ("S. aureus protein A"), not a stop.
-_BOUNDARY = re.compile(r"[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=")
+# (The leading look-ahead lists the characters every alternative starts with, so that the scan skips
+# the others without trying each alternative there; it changes no match.)
+_BOUNDARY = re.compile(r"(?=[()\[\];.!?:\n=])(?:[()\[\];]|(?<!\b[A-Z])[.!?:](?=\s)|\n\s*\n|=)")
 _NOT_SHORT = re.compile(
     r"[=<>%±×]|^\d+(?:\.\d+)?$|^\d+\s|^(?:19|20)\d\d[a-z]?$"
     r"|^(?:i\.\s?e\b|e\.\s?g\b|cf\.|vs\.|etc\.|et al\b)",
     re.IGNORECASE,
 )
+_GLUED = re.compile(r"[(\[][^()\[\]\s]{0,12}[)\]]")
+_WORD_RUN = re.compile(r"\S+")
+_KEPT_HYPHEN = re.compile(r"-\s*\n\s*")
+_BRACKET_OPEN = re.compile(r"[(\[]")
+_LABEL_PAIR = re.compile(r"[A-Za-z]\s*,\s*[A-Za-z]\s*$")
+_SHORT_END = re.compile(r"[;,]\s|\s-\s")
+_LONG_END = re.compile(r";\s|,\s")
+_TAIL_WORD = re.compile(r"(?:\b(type|class|group)\s+)?(\S+)(\s+kDa?)?\s+$", re.IGNORECASE)
+_LAST_WORD = re.compile(r"([A-Za-z][a-z]+)\s*$")
+_LAST_TOKEN = re.compile(r"(\S+)\s*$")
+_ASCII_LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _PLURAL = re.compile(r"(?<=[A-Z])s$")
 _ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 _TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
@@ -60,13 +74,62 @@ class InlineSettings:
     min_single_letter_word: int = 4
 
 
+@dataclass
+class _Stops:
+    """The clause boundaries and word-glued brackets of one document, found in one scan each.
+
+    ``_window`` needs the last boundary before a bracket that is not part of a word; scanning the
+    400 characters before every bracket again was the costliest part of the finder. Each match of
+    ``_BOUNDARY`` or ``_GLUED`` in a stretch of text is a match in the whole text too (their
+    look-behind sees the characters before the stretch), except a blank-line run cut by the
+    stretch's start; that case is left to the stretch scan (``_window_start_scanned``).
+    """
+
+    text: str
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    glued: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str) -> _Stops:
+        stops = cls(text)
+        spans = [m.span() for m in _BOUNDARY.finditer(text)]
+        stops.starts = [a for a, _ in spans]
+        stops.ends = [b for _, b in spans]
+        for m in _GLUED.finditer(text):
+            a, b = m.start(), m.end()
+            if _glued_to_word(text, a, b):
+                stops.glued[a] = stops.glued[b - 1] = (a, b)
+        return stops
+
+    def window_start(self, lo: int, end: int) -> int:
+        """Where the long-form search starts: after the last boundary in ``text[lo:end]`` that is not
+        a bracket glued to a word inside that stretch, else ``lo`` (as ``_window_start_scanned``)."""
+        k = bisect_right(self.ends, end) - 1
+        if k + 1 < len(self.starts) and self.starts[k + 1] < end:
+            return _window_start_scanned(self.text, lo, end)  # a match runs past the stretch's end
+        while k >= 0:
+            start, stop = self.starts[k], self.ends[k]
+            if start < lo:
+                return _window_start_scanned(self.text, lo, end) if stop > lo else lo
+            if stop == end and self.text[start] in ".!?:":
+                k -= 1  # its look-ahead needs the character at ``end``, outside the stretch
+                continue
+            pair = self.glued.get(start)
+            if pair is None or pair[0] < lo or pair[1] > end:
+                return stop
+            k -= 1
+        return lo
+
+
 def find_inline(text: str, settings: InlineSettings | None = None) -> list[Definition]:
     """All "long form (SF)" and "SF (long form)" definitions, in text order."""
     settings = settings or InlineSettings()
     clean = join_line_breaks(text)
+    stops = _Stops.of(clean.text)
     found: list[Definition] = []
     for open_at, close_at in _brackets(clean.text):
-        definition = _definition_at(clean.text, open_at, close_at, settings)
+        definition = _definition_at(clean.text, open_at, close_at, settings, stops)
         if definition is None:
             continue
         short, long_form, s_start, s_end = definition
@@ -81,7 +144,7 @@ def find_inline(text: str, settings: InlineSettings | None = None) -> list[Defin
 def _brackets(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of every balanced bracket group short enough to hold a definition."""
     out = []
-    for m in re.finditer(r"[(\[]", text):
+    for m in _BRACKET_OPEN.finditer(text):
         open_at = m.start()
         closer = _OPEN[text[open_at]]
         depth = 0
@@ -99,12 +162,12 @@ def _brackets(text: str) -> list[tuple[int, int]]:
 
 
 def _definition_at(
-    text: str, open_at: int, close_at: int, settings: InlineSettings
+    text: str, open_at: int, close_at: int, settings: InlineSettings, stops: _Stops
 ) -> tuple[str, str, int, int] | None:
     content = text[open_at + 1 : close_at]
     short, s_start = _short_in_brackets(content, open_at + 1)
     if short and _looks_short(short, settings) and not _is_marker(text, open_at, close_at, short):
-        long_form = _long_before(text, open_at, short, settings)
+        long_form = _long_before(text, open_at, short, settings, stops)
         if long_form:
             return short, long_form, s_start, s_start + len(short)
     return _short_before(text, open_at, close_at, settings)
@@ -118,7 +181,7 @@ def _is_marker(text: str, open_at: int, close_at: int, short: str) -> bool:
         return False
     if open_at > 0 and text[open_at - 1].isalnum():
         return True
-    if re.match(r"[A-Za-z]\s*,\s*[A-Za-z]\s*$", text[open_at + 1 : close_at]):
+    if _LABEL_PAIR.match(text[open_at + 1 : close_at]):
         return True
     following = _NEXT_ITEM.get(short)
     return following is not None and f"({following})" in text[close_at : close_at + 600]
@@ -126,7 +189,7 @@ def _is_marker(text: str, open_at: int, close_at: int, short: str) -> bool:
 
 def _short_in_brackets(content: str, offset: int) -> tuple[str, int]:
     """The short-form candidate inside a bracket: up to the first "; " or ", ", after a cue word."""
-    part = re.split(r"[;,]\s|\s-\s", content, maxsplit=1)[0]
+    part = _SHORT_END.split(content, maxsplit=1)[0]
     lead = len(part) - len(part.lstrip())
     part = part.strip()
     cue = _CUE.match(part)
@@ -159,32 +222,43 @@ def _optional_tail(short: str) -> int:
     return 0
 
 
-def _window(text: str, end: int, max_words: int) -> tuple[int, str]:
+def _window(text: str, end: int, max_words: int, stops: _Stops) -> tuple[int, str]:
     """The last ``max_words`` words before ``end``, not crossing a clause boundary."""
-    lo = max(0, end - 400)
+    start = stops.window_start(max(0, end - 400), end)
+    words = [m.start() for m in _WORD_RUN.finditer(text, start, end)]
+    if not words:
+        return end, ""
+    first = words[max(0, len(words) - max_words)]
+    return first, text[first:end]
+
+
+def _window_start_scanned(text: str, lo: int, end: int) -> int:
+    """``_Stops.window_start`` by scanning the stretch itself, for the rare stretch whose ends cut a
+    match of the whole text."""
     start = lo
     glued = _glued_brackets(text, lo, end)
     for m in _BOUNDARY.finditer(text, lo, end):
         if m.start() not in glued:
             start = m.end()
-    words = list(re.finditer(r"\S+", text[start:end]))
-    if not words:
-        return end, ""
-    first = words[max(0, len(words) - max_words)].start() + start
-    return first, text[first:end]
+    return start
 
 
 def _glued_brackets(text: str, lo: int, end: int) -> set[int]:
     """Offsets of brackets that are part of a word ("poly(A)-binding", "Na(+)-coupled",
     "N-(1-naphthyl)"): they do not end a long form."""
     out: set[int] = set()
-    for m in re.finditer(r"[(\[][^()\[\]\s]{0,12}[)\]]", text[lo:end]):
-        a, b = lo + m.start(), lo + m.end()
-        before = text[a - 1] if a > 0 else " "
-        after = text[b] if b < len(text) else " "
-        if before.isalnum() or after.isalnum() or "-" in (before, after):
+    for m in _GLUED.finditer(text, lo, end):
+        a, b = m.start(), m.end()
+        if _glued_to_word(text, a, b):
             out.update((a, b - 1))
     return out
+
+
+def _glued_to_word(text: str, a: int, b: int) -> bool:
+    """Whether the bracket group ``text[a:b]`` touches a letter, digit or hyphen on either side."""
+    before = text[a - 1] if a > 0 else " "
+    after = text[b] if b < len(text) else " "
+    return before.isalnum() or after.isalnum() or "-" in (before, after)
 
 
 def _accept(found: Alignment | None, short: str, min_score: float, settings: InlineSettings) -> bool:
@@ -196,12 +270,12 @@ def _accept(found: Alignment | None, short: str, min_score: float, settings: Inl
     return not (short.isalpha() and short.islower() and len(short) > 4 and found.word_starts < len(short))
 
 
-def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) -> str:
+def _long_before(text: str, open_at: int, short: str, settings: InlineSettings, stops: _Stops) -> str:
     n = len(units(short))
     if n == 1:
         return _single_letter(text, open_at, short, settings) if short.isalpha() else ""
     max_words = min(n + 5, 2 * n) if n > 1 else 2
-    first, window = _window(text, open_at, max_words)
+    first, window = _window(text, open_at, max_words, stops)
     window = window.rstrip()
     if not window:
         return ""
@@ -212,7 +286,7 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings) 
     start = first + found.start
     if found.unmatched:
         start = _extend_for_tail(text, start, short, found.unmatched)
-    joined = re.sub(r"-\s*\n\s*", "-", text[start:open_at])  # a hyphen the document keeps
+    joined = _KEPT_HYPHEN.sub("-", text[start:open_at])  # a hyphen the document keeps
     long_form = " ".join(joined.split()).strip(",;:-\"' ")
     if ", " in long_form and found.score < settings.min_score_comma:
         return ""
@@ -237,7 +311,7 @@ def _extend_for_tail(text: str, start: int, short: str, unmatched: int) -> int:
     "70-kD heat shock protein (Hsp70)", "first transmembrane domain (TMD1)"."""
     tail = "".join(units(short)[-unmatched:]).rstrip("ps")
     lo = max(0, start - 40)
-    m = re.search(r"(?:\b(type|class|group)\s+)?(\S+)(\s+kDa?)?\s+$", text[lo:start], re.IGNORECASE)
+    m = _TAIL_WORD.search(text[lo:start])
     if not m or not tail:
         return start
     word = m.group(2).lower()
@@ -248,7 +322,7 @@ def _extend_for_tail(text: str, start: int, short: str, unmatched: int) -> int:
 
 def _single_letter(text: str, open_at: int, short: str, settings: InlineSettings) -> str:
     """A one-letter short form is defined only by the one word right before it that starts with it."""
-    m = re.search(r"([A-Za-z][a-z]+)\s*$", text[max(0, open_at - 40):open_at])
+    m = _LAST_WORD.search(text[max(0, open_at - 40):open_at])
     if not m or len(m.group(1)) < settings.min_single_letter_word:
         return ""
     word = m.group(1)
@@ -259,7 +333,7 @@ def _short_before(
     text: str, open_at: int, close_at: int, settings: InlineSettings
 ) -> tuple[str, str, int, int] | None:
     """"SF (long form)": the token before the bracket is the short form, the content its long form."""
-    m = re.search(r"(\S+)\s*$", text[max(0, open_at - 40):open_at])
+    m = _LAST_TOKEN.search(text[max(0, open_at - 40):open_at])
     if not m:
         return None
     token = m.group(1)
@@ -289,7 +363,7 @@ def _short_before(
 def _reversed_long(content: str) -> str:
     """The long-form candidate in "SF (long form)": up to the first "; " or ", ", after a cue that
     announces an expansion ("Sdic (for sperm-specific dynein intermediate chain)")."""
-    part = re.split(r";\s|,\s", content, maxsplit=1)[0].strip()
+    part = _LONG_END.split(content, maxsplit=1)[0].strip()
     return _REVERSED_CUE.sub("", part, count=1)
 
 
@@ -301,7 +375,17 @@ def _names_itself(short: str, long_part: str, substring: bool = False) -> bool:
     s, lower = short.lower(), long_part.lower()
     if substring and len(units(short)) >= 4 and s in lower:
         return True
-    return re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", lower) is not None
+    # a substring scan with the word-edge test by hand: a pattern per short form would thrash
+    # ``re``'s cache (the edges are ASCII lower-case letters and digits, as the pattern had them)
+    pos = lower.find(s)
+    while pos >= 0:
+        end = pos + len(s)
+        if (pos == 0 or lower[pos - 1] not in _ASCII_LOWER_ALNUM) and (
+            end >= len(lower) or lower[end] not in _ASCII_LOWER_ALNUM
+        ):
+            return True
+        pos = lower.find(s, pos + 1)
+    return False
 
 
 def _enough_words(long_part: str) -> bool:

@@ -9,6 +9,7 @@ compound that is written with its hyphen elsewhere in the text keeps it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _BREAK = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]+)")
@@ -17,10 +18,11 @@ _BREAK = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]+)")
 @dataclass(frozen=True)
 class CleanText:
     """``text`` with soft hyphens removed; ``to_original[i]`` is the offset of ``text[i]`` in the
-    input (one more entry for the end)."""
+    input (one more entry for the end; a ``range`` when nothing was removed, so that the common
+    case builds no table)."""
 
     text: str
-    to_original: tuple[int, ...]
+    to_original: Sequence[int]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:
@@ -32,7 +34,7 @@ def join_line_breaks(text: str) -> CleanText:
     """Remove "-\\n" between two lower-case word halves unless the document writes the compound
     with a hyphen somewhere else; identity (and cheap) when there is no such break."""
     if "-\n" not in text and not re.search(r"-[ \t]+\n", text):
-        return CleanText(text, tuple(range(len(text) + 1)))
+        return CleanText(text, range(len(text) + 1))
     pieces: list[str] = []
     mapping: list[int] = []
     pos = 0

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -23,11 +25,13 @@ from pipeline.models import Abbreviation
 
 _TYPO_RATIO = 85.0
 _ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
+_SEPARATORS = re.compile(r"[-‐–\s]+")
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
 
 def long_key(long_form: str) -> str:
     """What two spellings of one long form share: case, spacing, hyphens and a final plural go."""
-    words = re.sub(r"[-‐–\s]+", " ", long_form.lower()).strip().split()
+    words = _SEPARATORS.sub(" ", long_form.lower()).strip().split()
     if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         words[-1] = words[-1][:-1]
     return " ".join(words)
@@ -55,13 +59,27 @@ def mention_spans(text: str, short: str) -> list[tuple[int, int]]:
     return out
 
 
-def _lexicon_uses(text: str, shorts: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
-    """Uses of each lexicon short form; a form inside a longer one ("CAR" in "CAR-NK") counts too."""
-    out: dict[str, list[tuple[int, int]]] = {}
+@lru_cache(maxsize=8)
+def _lexicon_shapes(shorts: tuple[str, ...]) -> tuple[tuple[str, str, tuple[str, ...] | None], ...]:
+    """For each lexicon short form: its singular, and the ASCII letter-digit runs of the text one of
+    which a use must be (None: no such run, the text is searched instead). Built once per lexicon.
+
+    A use starts after a character that is not an ASCII letter or digit, so it starts a run; a form
+    made only of letters and digits is the whole run (or the run less a plural "s"), any other form
+    is its leading run followed by a character that ends it. Looking the runs up in the set of the
+    document's runs is what rules out most of the lexicon, instead of a substring scan per form.
+    """
+    out = []
     for short in shorts:
-        if short in text:  # a substring test first: most of the lexicon is absent from a document
-            out[short] = mention_spans(text, short)
-    return out
+        lead = _ALNUM_RUN.match(short)
+        if lead is None:
+            probes: tuple[str, ...] | None = None
+        elif lead.end() == len(short):
+            probes = (short, short + "s")
+        else:
+            probes = (lead.group(),)
+        out.append((short, singular(short), probes))
+    return tuple(out)
 
 
 def resolve(text: str, definitions: Sequence[Definition], lexicon: Mapping[str, str]) -> list[Abbreviation]:
@@ -75,31 +93,43 @@ def resolve(text: str, definitions: Sequence[Definition], lexicon: Mapping[str, 
     for key, defs in groups.items():
         out.extend(_meanings(text, key, defs, lexicon.get(key)))
     known = set(groups) | {singular(k) for k in groups}
-    used = _lexicon_uses(text, tuple(lexicon))
-    for short, long_form in lexicon.items():
-        if short in known or singular(short) in known:
+    runs: set[str] | None = None
+    for short, single, probes in _lexicon_shapes(tuple(lexicon)):
+        if short in known or single in known:
             continue
-        spans = used.get(short)
+        if probes is None:
+            if short not in text:
+                continue
+        else:
+            if runs is None:
+                runs = set(_ALNUM_RUN.findall(text))
+            if runs.isdisjoint(probes):
+                continue  # no run of the text can open a use
+        # a form inside a longer one ("CAR" in "CAR-NK") counts too
+        spans = mention_spans(text, short)
         if spans:
             (start, end), *rest = spans
-            out.append(Abbreviation(short_form=short, long_form=long_form, source="lexicon",
+            out.append(Abbreviation(short_form=short, long_form=lexicon[short], source="lexicon",
                                     start=start, end=end, mentions=rest))
     return sorted(out, key=lambda a: (a.start, a.short_form))
 
 
 def _meanings(text: str, key: str, defs: list[Definition], lexicon_long: str | None) -> list[Abbreviation]:
     clusters: dict[str, list[Definition]] = {}
+    keys = {id(d): long_key(d.long_form) for d in defs}  # each long form keyed once
     for d in defs:
-        clusters.setdefault(long_key(d.long_form), []).append(d)
+        clusters.setdefault(keys[id(d)], []).append(d)
     def_spans = {(d.start, d.start + len(key)) for d in defs} | {(d.start, d.end) for d in defs}
     uses = [s for s in mention_spans(text, key) if s not in def_spans]
-    # each use goes to the meaning defined nearest before it
+    # each use goes to the meaning defined nearest before it: the last definition (in start order)
+    # that starts before the use, found by bisection over the starts
     owner: dict[tuple[int, int], str] = {}
     ordered = sorted(defs, key=lambda d: d.start)
+    starts = [d.start for d in ordered]
     for span in uses:
-        before = [d for d in ordered if d.start < span[0]]
+        before = bisect_left(starts, span[0])
         if before:
-            owner[span] = long_key(before[-1].long_form)
+            owner[span] = keys[id(ordered[before - 1])]
     records = []
     for ckey, members in clusters.items():
         first = members[0]

@@ -9,7 +9,6 @@ there, which the table segmenter uses.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -42,7 +41,7 @@ def is_fragment(line: str) -> bool:
 def find_fragment_runs(text: str, min_fragments: int = MIN_FRAGMENTS) -> list[FragmentRunSpan]:
     """Maximal runs of fragment lines (blank lines allowed inside) with at least ``min_fragments``."""
     runs: list[FragmentRunSpan] = []
-    current: list[re.Match[str]] = []
+    current: list[tuple[int, int]] = []
     groups: list[int] = []
     group_size = 0
 
@@ -50,27 +49,31 @@ def find_fragment_runs(text: str, min_fragments: int = MIN_FRAGMENTS) -> list[Fr
         if len(current) >= min_fragments:
             runs.append(_span(current, groups + ([group_size] if group_size else [])))
 
-    for m in re.finditer(r"[^\n]*", text):
-        if m.start() > 0 and text[m.start() - 1] != "\n" and m.group() == "":
-            continue
-        line = m.group()
-        if not line.strip():
+    start = 0
+    for line in text.split("\n"):  # (start, end) of each line, its "\n" excluded
+        end = start + len(line)
+        # a line longer than any fragment with nothing to strip at its ends is text: its length tells
+        # before any copy is stripped
+        if len(line) > MAX_FRAGMENT_LINE and not line[0].isspace() and not line[-1].isspace():
+            close()
+            current, groups, group_size = [], [], 0
+        elif not line.strip():
             if group_size:
                 groups.append(group_size)
             group_size = 0
-            continue
-        if is_fragment(line):
-            current.append(m)
+        elif is_fragment(line):
+            current.append((start, end))
             group_size += 1
-            continue
-        close()
-        current, groups, group_size = [], [], 0
+        else:
+            close()
+            current, groups, group_size = [], [], 0
+        start = end + 1
     close()
     return runs
 
 
-def _span(lines: list[re.Match[str]], groups: list[int]) -> FragmentRunSpan:
-    starts = [m.start() for m in lines]
+def _span(lines: list[tuple[int, int]], groups: list[int]) -> FragmentRunSpan:
+    starts = [start for start, _ in lines]
     line_ends: list[int] = []
     sizes = Counter(groups)
     modal = sizes.most_common(1)[0][0] if sizes else 0
@@ -80,7 +83,7 @@ def _span(lines: list[re.Match[str]], groups: list[int]) -> FragmentRunSpan:
             index += size
             if size < modal and index < len(starts):
                 line_ends.append(starts[index])
-    return FragmentRunSpan(lines[0].start(), lines[-1].end(), starts, line_ends)
+    return FragmentRunSpan(lines[0][0], lines[-1][1], starts, line_ends)
 
 
 def join_edits(text: str, run: FragmentRunSpan) -> list[Edit]:

@@ -21,6 +21,8 @@ _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 # Ligatures and presentation forms NFKC folds to plain letters (ﬁ -> fi); other NFKC changes
 # (× , µ, ≥) carry meaning and are kept.
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
+_SPACE_CHARS = re.compile(f"[{_SPACES}]")
+_DROP_CHARS = re.compile(f"[{_DROP}]")
 
 
 def line_endings(text: str) -> list[Edit]:
@@ -36,9 +38,11 @@ def fold_characters(text: str) -> list[Edit]:
     one thing a lost superscript ("108") cannot tell us.
     """
     edits: list[Edit] = []
-    for m in re.finditer(f"[{_SPACES}]", text):
+    if text.isascii():
+        return edits  # every character folded here lies outside ASCII
+    for m in _SPACE_CHARS.finditer(text):
         edits.append(Edit(m.start(), m.end(), " "))
-    for m in re.finditer(f"[{_DROP}]", text):
+    for m in _DROP_CHARS.finditer(text):
         edits.append(Edit(m.start(), m.end(), ""))
     for m in _LIGATURES.finditer(text):
         edits.append(Edit(m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
@@ -48,6 +52,7 @@ def fold_characters(text: str) -> list[Edit]:
 
 
 _PAGE_LINE = re.compile(r"^[^\n]*\bPage\s+\d+\s+of\s+\d+(?!\d)[^\n]*\n?", re.MULTILINE)
+_DIGITS = re.compile(r"\d+")
 
 
 def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
@@ -58,15 +63,26 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
     page number) counts too. The spacing keeps out lists whose lines share a shape, such as the
     "Blood. 2023;142(Suppl 1):3385." lines of a reference list.
     """
-    spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)] if "Page" in text else []
     by_shape: dict[str, list[tuple[int, int]]] = {}
-    for m in re.finditer(r"^[^\n]*\n?", text, re.MULTILINE):
-        line = m.group().strip()
-        if 20 <= len(line) <= 160 and re.search(r"\d", line) and not line.startswith("|"):
-            by_shape.setdefault(re.sub(r"\d+", "#", line), []).append((m.start(), m.end()))
+    # Lines are read by splitting, not by a regular expression per line: a line keeps its "\n"
+    # in its span, and the text's last line has none.
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        span_end = end + 1 if end < len(text) else end
+        if len(line) >= 20:  # the stripped line must be that long, so the raw one is too
+            stripped = line.strip()
+            if 20 <= len(stripped) <= 160 and not stripped.startswith("|"):
+                shape = _DIGITS.sub("#", stripped)
+                if shape != stripped:  # holds a digit
+                    by_shape.setdefault(shape, []).append((start, span_end))
+        start = end + 1
     for places in by_shape.values():
+        if len(places) < 3:
+            continue
         gaps = [b[0] - a[1] for a, b in zip(places, places[1:], strict=False)]
-        if len(places) >= 3 and min(gaps) >= min_gap:
+        if min(gaps) >= min_gap:
             spans.extend(p for p in places if p not in spans)
     return sorted(spans)
 
@@ -76,8 +92,18 @@ def remove_lines(spans: list[tuple[int, int]]) -> list[Edit]:
     return [Edit(start, end, "\n") for start, end in spans]
 
 
-HYPHEN_BREAK = re.compile(r"(?P<left>[^\s\-/]*[A-Za-z0-9)\]])-[ \t]*\n[ \t]*(?P<right>[A-Za-z0-9][^\s]*)")
+# The lookbehind only lets a match start where its left part can start (after a space, "-" or "/"):
+# a start inside a word fails exactly when the word's start failed, and trying each one cost a scan
+# of the rest of the word at every letter of the document.
+HYPHEN_BREAK = re.compile(
+    r"(?<![^\s\-/])(?P<left>[^\s\-/]*[A-Za-z0-9)\]])-[ \t]*\n[ \t]*(?P<right>[A-Za-z0-9][^\s]*)"
+)
+# Every line-end break holds one of these; a text without one has no break to decide.
+_MAY_BREAK = re.compile(r"-[ \t]*\n")
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]|[A-Za-z]")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_LAST_LETTERS = re.compile(r"[A-Za-z]+$")
+_OPEN_BRACKET = re.compile(r"[(\[]")
 
 
 def document_vocabulary(text: str) -> tuple[Counter[str], set[str]]:
@@ -87,24 +113,29 @@ def document_vocabulary(text: str) -> tuple[Counter[str], set[str]]:
     """
     words: Counter[str] = Counter()
     compounds: set[str] = set()
-    for line in HYPHEN_BREAK.sub(" ", text).split("\n"):
-        for m in _WORD.finditer(line):
-            word = m.group().lower()
-            if "-" in word:
-                compounds.add(word)
-                words.update(part for part in word.split("-") if part)
-            else:
-                words[word] += 1
+    # A word never spans a line break, so the whole text is scanned at once; each spelling is
+    # lower-cased and split once, weighted by how often it occurs.
+    for written, count in Counter(_WORD.findall(HYPHEN_BREAK.sub(" ", text))).items():
+        word = written.lower()
+        if "-" in word:
+            compounds.add(word)
+            for part in word.split("-"):
+                if part:
+                    words[part] += count
+        else:
+            words[word] += count
     return words, compounds
 
 
 def _holds_digit_or_closes_bracket(left: str) -> bool:
-    token = re.split(r"[(\[]", left)[-1]
+    token = _OPEN_BRACKET.split(left)[-1]
     return token.endswith((")", "]")) or any(ch.isdigit() for ch in token)
 
 
 def dehyphenate(text: str) -> list[Edit]:
     """Undo line-end hyphenation where the hyphen was only the typesetter's (``keeps_hyphen``)."""
+    if not _MAY_BREAK.search(text):
+        return []
     breaks = list(HYPHEN_BREAK.finditer(text))
     if not breaks:
         return []
@@ -127,8 +158,8 @@ def keeps_hyphen(left: str, right: str, words: Counter[str], compounds: set[str]
     or writes both halves as words but never the joined word (receptor-\\nengineered). Otherwise the
     hyphen goes (syn-\\ndrome, capac-\\nity).
     """
-    right_word = re.match(r"[A-Za-z]+", right)
-    left_word = re.search(r"[A-Za-z]+$", left)
+    right_word = _LETTERS.match(right)
+    left_word = _LAST_LETTERS.search(left)
     if not right_word or not left_word:
         return True
     joined = (left_word.group() + right_word.group()).lower()
@@ -147,6 +178,13 @@ def keeps_hyphen(left: str, right: str, words: Counter[str], compounds: set[str]
     )
 
 
+_LINE = re.compile(r"[^\n]*\n?")
+_COLUMN_GAP = re.compile(r"\S {2,}(?=\S)")
+# Every alternative starts with a space, tab or newline; the lookahead skips other characters
+# without trying the five alternatives at each of them.
+_WHITESPACE_RUN = re.compile(r"(?=[ \t\n])(?:[ ]*\t[ \t]*|[ ]{2,}|[ \t]+(?=\n)|(?<=\n)[ ]+|\n{3,})")
+
+
 def aligned_blocks(text: str, min_lines: int = 3) -> list[tuple[int, int]]:
     """Spans of blocks whose lines are cut into columns by runs of two or more spaces.
 
@@ -155,8 +193,9 @@ def aligned_blocks(text: str, min_lines: int = 3) -> list[tuple[int, int]]:
     boundaries and must survive whitespace folding.
     """
     blocks: list[tuple[int, int]] = []
-    lines = list(re.finditer(r"[^\n]*\n?", text))
-    aligned = [len(re.findall(r"\S {2,}(?=\S)", m.group())) >= 2 for m in lines]
+    lines = list(_LINE.finditer(text))
+    # two column gaps need two double spaces: most lines have none and are not searched
+    aligned = [m.group().count("  ") >= 2 and len(_COLUMN_GAP.findall(m.group())) >= 2 for m in lines]
     i = 0
     while i < len(lines):
         if not aligned[i]:
@@ -181,9 +220,9 @@ def fold_whitespace(text: str) -> list[Edit]:
     """
     edits: list[Edit] = []
     protected = aligned_blocks(text)
-    for m in re.finditer(r"[ ]*\t[ \t]*|[ ]{2,}|[ \t]+(?=\n)|(?<=\n)[ ]+|\n{3,}", text):
+    for m in _WHITESPACE_RUN.finditer(text):
         s = m.group()
-        inside = any(a <= m.start() < b for a, b in protected)
+        inside = bool(protected) and any(a <= m.start() < b for a, b in protected)
         if inside and s.strip(" ") == "" and text[m.end() : m.end() + 1] not in ("\n", ""):
             continue
         if s.startswith("\n"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.lexicons import load_rows
 from pipeline.models import Section
@@ -12,12 +13,22 @@ _CAPTION = re.compile(r"^(?:Table|TABLE)\s+\d+\b")
 _INLINE = re.compile(r"^([A-Z][A-Za-z ]{2,30}):\s")
 
 
+@cache
 def _heading_kinds() -> dict[str, str]:
+    """Lower-cased heading -> section kind; built once per process from the lexicon (never modified)."""
     return {row["heading"].lower(): row["kind"] for row in load_rows("section_headings")}
 
 
 def _boilerplate_phrases() -> list[str]:
     return [row["phrase"].lower() for row in load_rows("boilerplate")]
+
+
+@cache
+def _boilerplate_pattern() -> re.Pattern[str] | None:
+    """One search for all boilerplate phrases (lower-cased, literal) instead of one ``in`` test per
+    phrase and line; None when the lexicon has none. Built once per process from the lexicon."""
+    phrases = _boilerplate_phrases()
+    return re.compile("|".join(map(re.escape, phrases))) if phrases else None
 
 
 def _is_generic_heading(lines: list[str], i: int) -> bool:
@@ -35,7 +46,11 @@ def _is_generic_heading(lines: list[str], i: int) -> bool:
 def find_sections(text: str) -> list[Section]:
     """Sections in order, covering the whole text; the part before the first heading is ``front``."""
     kinds = _heading_kinds()
-    boilerplate = _boilerplate_phrases()
+    boilerplate = _boilerplate_pattern()
+    # A phrase never spans a line and lower-casing works letter by letter, so a text without any
+    # phrase has no line with one: most documents skip the per-line search.
+    if boilerplate is not None and not boilerplate.search(text.lower()):
+        boilerplate = None
     starts: list[tuple[int, str, str]] = [(0, "", "front")]
     seen: set[str] = set()
     in_back = False
@@ -48,8 +63,7 @@ def find_sections(text: str) -> list[Section]:
         key = bare.lower()
         inline = _INLINE.match(line)
         kind: str | None = None
-        lowered = line.lower()
-        if any(phrase in lowered for phrase in boilerplate):
+        if boilerplate is not None and boilerplate.search(line.lower()):
             if not in_boilerplate:
                 kind = "boilerplate"
             in_boilerplate = True

@@ -10,7 +10,7 @@ from pipeline.ingest import fragments, normalize
 from pipeline.ingest.encoding import decode_bytes
 from pipeline.ingest.sections import find_sections
 from pipeline.models import FragmentRun, IngestedText, Page
-from pipeline.offsets import MappedText
+from pipeline.offsets import Edit, MappedText
 
 _PAGE_NUMBER = re.compile(r"\bPage\s+(\d+)\s+of\s+(\d+)")
 
@@ -19,8 +19,8 @@ def normalize_text(raw: str) -> tuple[MappedText, list[tuple[int, int]], list[fr
     """Normalise ``raw``; return the mapped text, raw page breaks ``(raw_offset, page_number)`` and
     the fragment runs (with raw offsets)."""
     mapped = MappedText.identity(raw)
-    mapped = mapped.apply(normalize.line_endings(mapped.text))
-    mapped = mapped.apply(normalize.fold_characters(mapped.text))
+    mapped = _applied(mapped, normalize.line_endings(mapped.text))
+    mapped = _applied(mapped, normalize.fold_characters(mapped.text))
 
     runs = fragments.find_fragment_runs(mapped.text)
     raw_runs = [
@@ -33,17 +33,23 @@ def normalize_text(raw: str) -> tuple[MappedText, list[tuple[int, int]], list[fr
         for run in runs
     ]
     join = [edit for run in runs for edit in fragments.join_edits(mapped.text, run)]
-    mapped = mapped.apply(join)
+    mapped = _applied(mapped, join)
 
     headers = normalize.page_header_lines(mapped.text)
     breaks = _page_breaks(mapped, headers, raw)
-    mapped = mapped.apply(normalize.remove_lines(headers))
-    mapped = mapped.apply(normalize.dehyphenate(mapped.text))
-    mapped = mapped.apply(normalize.fold_whitespace(mapped.text))
+    mapped = _applied(mapped, normalize.remove_lines(headers))
+    mapped = _applied(mapped, normalize.dehyphenate(mapped.text))
+    mapped = _applied(mapped, normalize.fold_whitespace(mapped.text))
     stripped = len(mapped.text) - len(mapped.text.lstrip())
     if stripped:
         mapped = mapped.apply([normalize.Edit(0, stripped, "")])
     return mapped, breaks, raw_runs
+
+
+def _applied(mapped: MappedText, edits: list[Edit]) -> MappedText:
+    """``mapped`` with ``edits`` applied; no edits leave it as it is instead of copying text and map
+    (most steps change nothing in most documents)."""
+    return mapped.apply(edits) if edits else mapped
 
 
 def _page_breaks(mapped: MappedText, headers: list[tuple[int, int]], raw: str) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ rates, adverse events, patient numbers, doses) belong to the study the citation 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -228,11 +229,20 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
+
+
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]``, split after "." or ";" before a capital or bracket.
+
+    Matched in place rather than on a copy of the stretch; a break cannot open the stretch (on a copy
+    the look-behind saw nothing before it), so a match at ``start`` is passed over."""
     spans, s = [], start
-    for m in re.finditer(r"(?<=[.;])\s+(?=[A-Z(])", text[start:end]):
-        spans.append((s, start + m.start()))
-        s = start + m.end()
+    for m in _SENTENCE_BREAK.finditer(text, start, end):
+        if m.start() == start:
+            continue
+        spans.append((s, m.start()))
+        s = m.end()
     spans.append((s, end))
     return spans
 
@@ -284,6 +294,9 @@ _THERAPY_AFTER = re.compile(
     r"[\s-]*(?:/\s*\w+\s*)?(?:dual\s+)?(?:CAR|chimeric|directed|targeted|targeting|specific|bispecific|×|x\s*CD3|"
     r"engager|BiTE|CAR-?T|CAR-?NK)", re.I)
 _THERAPY_BEFORE = re.compile(r"(?:targets?|targeting|directed\s+against)\s*(?:the\s+)?$", re.I)
+# What ``_therapy_before`` searches first: a match holds at most 18 characters that are not spaces.
+_BEFORE_REACH = 200
+_BEFORE_LETTERS = 18
 # The T-cell arm of an engager (CD3) is not what the therapy targets on the tumour.
 _EFFECTOR_ARMS = {"CD3E", "CD3", "CD3D", "CD3G", "CD247", "FCGR3A", "CD16A"}
 
@@ -297,7 +310,7 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
         fields["disease"] = disease
     targets = [e for e in inside if e.label == "TARGET"]
     aimed = [
-        e for e in targets if _THERAPY_AFTER.match(doc.text, e.end) or _THERAPY_BEFORE.search(doc.text, 0, e.start)
+        e for e in targets if _THERAPY_AFTER.match(doc.text, e.end) or _therapy_before(doc.text, e.start)
     ]
     symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
     if symbols - _EFFECTOR_ARMS:
@@ -305,6 +318,19 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     if symbols:
         fields["target_symbols"] = ";".join(sorted(symbols))
     return fields
+
+
+def _therapy_before(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` ends with a word that makes the next target a therapy's ("targeting",
+    "directed against the"). The match ends at ``end``, so the stretch just before it is searched,
+    not the whole text before; only when that stretch could lie wholly inside a longer match (it
+    holds no more letters than a match can: whitespace runs) is the whole text searched."""
+    lo = max(0, end - _BEFORE_REACH)
+    if _THERAPY_BEFORE.search(text, lo, end):
+        return True
+    if lo == 0 or len("".join(text[lo:end].split())) > _BEFORE_LETTERS:
+        return False
+    return _THERAPY_BEFORE.search(text, 0, end) is not None
 
 
 def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.6) -> str:
@@ -316,7 +342,7 @@ def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.
     therapy is directed at, so only mentions the words around them call a target count.
     """
     aimed = [e.normalized for e in entities if e.label == "TARGET" and e.normalized
-             and (_THERAPY_AFTER.match(doc.text, e.end) or _THERAPY_BEFORE.search(doc.text, 0, e.start))
+             and (_THERAPY_AFTER.match(doc.text, e.end) or _therapy_before(doc.text, e.start))
              and not set(e.normalized.split(";")) & _EFFECTOR_ARMS]
     if not aimed:
         return ""
@@ -335,8 +361,16 @@ def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossar
     prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
     found: dict[str, set[str]] = {}
     for start, end in prose:
-        for s, e in _sentences(doc.text, start, end):
-            inside = [x for x in entities if s <= x.start < e]
+        sentences = _sentences(doc.text, start, end)
+        # each entity filed under its sentence in one pass (entity order kept), not every entity
+        # tested against every sentence; sentences are consecutive and do not overlap
+        bounds = [s for s, _ in sentences]
+        filed: list[list[Entity]] = [[] for _ in sentences]
+        for x in entities:
+            k = bisect_right(bounds, x.start) - 1
+            if k >= 0 and x.start < sentences[k][1]:
+                filed[k].append(x)
+        for inside in filed:
             names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
             if len(names) != 1:
                 continue

@@ -56,6 +56,14 @@ def is_clinical(table: Table, roles: list[str]) -> bool:
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
 
 
+# Patterns of the cell readers, compiled once (``re``'s own cache is shared with every other stage).
+_MARK = re.compile(r"[*†‡§]")
+_SLASH = re.compile(r"\s*/\s*")
+_COUNT_PCT = re.compile(r"\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)")
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%?")
+_GRADED_HEADER = re.compile(r"\s*(grade\s*(?:≥|>=|>)?\s*\d)", re.I)
+
+
 def _row_text(table: Table, i: int) -> str:
     return " ".join(c for c in table.rows[i] if c)
 
@@ -70,7 +78,7 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
         for col, (header, role, cell) in enumerate(zip(table.header, roles, row, strict=False)):
             if (norm.is_empty(cell) and role not in ("gvhd",)) or (i, col) in ambiguous:
                 continue  # a cell whose column is a guess states nothing
-            p.footnote_marks.extend(re.findall(r"[*†‡§]", cell))
+            p.footnote_marks.extend(_MARK.findall(cell))
             _fill_clinical(f, role, header, cell, table, glossary)
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
         if not f.get("phase") and norm.caption_phase(table.caption):
@@ -110,7 +118,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
             f[DOSE_RANGE] = len(written) == 1 and is_range(cell[written[0].start : written[0].end], written[0].values)
             f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else written[0].unit
             return
-        levels = split_levels(re.sub(r"[*†‡§]", "", cell))
+        levels = split_levels(_MARK.sub("", cell))
         if levels:
             f["doses_cells"] = ";".join(format_cells(v * scale) for v in levels)
             f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else unit_after(cell)
@@ -118,10 +126,10 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         f["combination"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
     elif role == "outcomes":
         names = header_outcomes(header)
-        parts = re.split(r"\s*/\s*", norm.clean(cell))
+        parts = _SLASH.split(norm.clean(cell))
         for name, part in zip(names, parts, strict=False):
             # "14 (70%)": patients and their percentage; the field is the percentage.
-            value = re.match(r"\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)", part) or re.match(r"(\d+(?:\.\d+)?)\s*%?", part)
+            value = _COUNT_PCT.match(part) or _PCT.match(part)
             if value and name in ("ORR", "CR"):
                 f[f"{name.lower()}_pct"] = float(value.group(1))
     elif role == "gvhd":
@@ -129,7 +137,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
     elif role in ("adverse_events", "icans"):
         events = ("CRS", "ICANS") if role == "adverse_events" else ("ICANS",)
         named = [e for e in events if e.lower() in header.lower()] or list(events)
-        graded = re.match(r"\s*(grade\s*(?:≥|>=|>)?\s*\d)", header, re.I)
+        graded = _GRADED_HEADER.match(header)
         for event in named:
             if graded:  # "Grade ≥3 CRS" over "6%": the header says which grades the cell counts
                 said, worst, n = statement(read_event(graded.group(1) + " ", " in " + norm.clean(cell)))
