@@ -87,8 +87,12 @@ def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
     return collected
 
 
-class DocumentTimeout(Exception):
-    """The document took longer than ``--doc-timeout`` seconds."""
+class DocumentTimeout(BaseException):
+    """The document took longer than ``--doc-timeout`` seconds.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: each stage records its own ``Exception`` and the
+    document goes on, but a timeout must end the whole document wherever the alarm finds it.
+    """
 
 
 @cache

@@ -121,18 +121,35 @@ def test_a_run_killed_at_random_moments_never_leaves_half_written_outputs(tmp_pa
     assert {p.name: p.read_bytes() for p in out.glob("*.csv")} == reference
 
 
-def test_a_slow_document_times_out_alone(tmp_path):
+def test_a_slow_document_times_out_alone(tmp_path, monkeypatch):
+    """Whatever stage the time limit finds a document in, the document fails as a timeout, its later
+    stages do not run, and the other documents are unaffected."""
+    import pipeline.extract
+
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(EXAMPLE, folder / EXAMPLE.name)
-    # A long fragment run with no table structure keeps the segmenter busy (about 12 s of CPU for
-    # 60000 groups; 20000 took only 3 s once dehyphenation stopped rescanning the joined run).
-    shred = "\n".join(("ab", "c", "", "d1", "%", "") * 60000)
-    (folder / "slow.txt").write_text("Table 9 Shredded\n" + shred, encoding="utf-8")
-    summary = run_batch([folder], tmp_path / "out", doc_timeout=5)
+    (folder / "slow.txt").write_text("Table 9 Slow\n\nSLOW-TABLE\n", encoding="utf-8")
+    real_tables, real_entities, reached = pipeline.extract.find_tables, pipeline.extract.find_entities, []
+
+    def tables(doc):
+        if "SLOW-TABLE" in doc.text:
+            time.sleep(30)  # interrupted by the alarm
+        return real_tables(doc)
+
+    def entities(doc, *args):
+        reached.append(doc.text[:12])
+        return real_entities(doc, *args)
+
+    monkeypatch.setattr(pipeline.extract, "find_tables", tables)
+    monkeypatch.setattr(pipeline.extract, "find_entities", entities)
+    started = time.monotonic()
+    summary = run_batch([folder], tmp_path / "out", doc_timeout=1)
+    assert time.monotonic() - started < 25
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str, keep_default_na=False)
     assert list(errors.doc_id) == ["slow"] and errors.stage[0] == "timeout"
-    assert summary.failed == 1
+    assert summary.failed == 1 and summary.documents == 2
+    assert not any("Slow" in text for text in reached)  # the timed-out document went no further
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
