@@ -219,3 +219,11 @@ def test_cached_doc_text_is_not_trusted_in_a_doc_made_from_a_span():
     assert doc_text(doc) == doc.text
     part = doc[5:8].as_doc(copy_user_data=True)
     assert doc_text(part) == part.text
+
+
+def test_long_form_with_a_symbol_word_before_its_short_form():
+    from pipeline.ner.definitions import _before
+
+    text = "Patients received fludarabine + cyclophosphamide (Flu/Cy) before infusion."
+    span = _before(text, text.index("Flu/Cy"), ["fludarabine", "+", "cyclophosphamide"], 30)
+    assert span is not None and text[span[0]:span[1]] == "fludarabine + cyclophosphamide"

@@ -105,3 +105,8 @@ def test_round_trip_million_words(millions):
 def test_parser_never_raises(text):
     for dose in parse_doses(text):
         assert 0 <= dose.start < dose.end <= len(text)
+
+
+def test_a_case_folded_look_alike_of_a_number_word_is_no_dose_and_no_crash():
+    doses = parse_doses("2 million cells/kg or 3 m\u0131llion cells/kg")
+    assert [d.values for d in doses] == [(2e6,)]

@@ -58,8 +58,10 @@ def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
 def _before(text: str, start: int, words: list[str], chars: int) -> tuple[int, int] | None:
     """The long form right before "(SF)" in running text."""
     window_start = max(0, start - chars - 40)
-    # word starts (absolute offsets); a bare "(" opening the short form is not a word of the long form
-    starts = [m.start() for m in _WORD.finditer(text, window_start, start) if not _PUNCTUATION.fullmatch(m.group())]
+    words_before = list(_WORD.finditer(text, window_start, start))  # absolute offsets
+    while words_before and _PUNCTUATION.fullmatch(words_before[-1].group()):
+        words_before.pop()  # a bare "(" opening the short form is not a word of the long form
+    starts = [m.start() for m in words_before]
     if len(starts) < len(words):
         return None
     candidate = _match_at(text, starts[-len(words)], words)

@@ -73,7 +73,7 @@ _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
 # Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
 _E_NOTATION_HINT = re.compile(r"\d[eE][+-]?\d")
-_SCALE_WORDS = ("thousand", "million", "billion")
+_SCALE_HINT = re.compile(r"thousand|million|billion", re.I)
 # Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after.
 _BARE_POWERS = re.compile(
     r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
@@ -113,9 +113,10 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         add([10.0 ** int(e) for e in exps], m.start(), m.end())
     for m in _E_NOTATION.finditer(text) if _E_NOTATION_HINT.search(text) else ():
         add([to_float(m.group("levels")) * 10 ** int(m.group("exp"))], m.start(), m.end())
-    lowered = text.lower()
-    for m in _WORDS.finditer(text) if any(word in lowered for word in _SCALE_WORDS) else ():
-        scale = _WORD_SCALES[m.group("word").lower()]
+    for m in _WORDS.finditer(text) if _SCALE_HINT.search(text) else ():
+        scale = _WORD_SCALES.get(m.group("word").lower())
+        if scale is None:  # a case-folded look-alike ("mıllion") matches the pattern but names no scale
+            continue
         add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
     merged = _merge_lists(text, sorted(doses, key=lambda d: d.start))
     if require_cells:
