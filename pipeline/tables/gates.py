@@ -1,7 +1,7 @@
 """Regular expressions behind a cheap test that rules most values out without running them.
 
 The cell scorers (``columns.py``) run a dozen patterns over every candidate cell of a table, most
-of which is junk the segmenter tries and drops ("CD1912FC", "mia", "3317[1"). A pattern that can only
+of which is junk the segmenter tries and drops (two cells run together, a word cut in half). A pattern that can only
 match text containing one of a few literals (``CRS``, ``%``, ``grade``) need not scan a value that
 contains none of them: a substring test costs a fraction of a regular-expression scan. The gate
 answers exactly as the pattern does; it only skips scans that cannot find anything.
