@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.abbreviations.align import Alignment, align, units
 from pipeline.abbreviations.definitions import Definition
+from pipeline.abbreviations.linebreaks import KEPT_HYPHEN
 from pipeline.abbreviations.shapes import looks_like_short_form
 
 _LABEL = re.compile(r"\b(?:abbreviations?|acronyms)(?:\s+used)?\s*:\s*", re.IGNORECASE)
@@ -29,7 +30,6 @@ _PARAGRAPH = re.compile(r"(?:[^\n]+|\n(?!\s*\n))+")
 _SEPARATOR = {sep: re.compile(re.escape(sep) + r"\s+|" + re.escape(sep) + r"$") for sep in (";", ",")}
 _TOKEN = re.compile(r"\S+")
 _LEAD = re.compile(r"^\s*[:=,–—]?\s*")
-_KEPT_HYPHEN = re.compile(r"-\s*\n\s*")
 _CASE_GLUE = re.compile(r"(?<=[a-z])[A-Z]")
 
 
@@ -146,7 +146,7 @@ def _entry(
 
 def _build(short: str, rest: str, s_start: int, settings: FootnoteSettings) -> Definition | None:
     rest = _LEAD.sub("", rest)
-    long_form = " ".join(_KEPT_HYPHEN.sub("-", rest).split())
+    long_form = " ".join(KEPT_HYPHEN.sub("-", rest).split())
     found = _fits(short, long_form, settings)
     if found is None:
         long_form = _trim_tail(short, long_form, settings)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from pipeline.abbreviations.align import STOPWORDS, Alignment, align, units
 from pipeline.abbreviations.definitions import Definition
-from pipeline.abbreviations.linebreaks import join_line_breaks
+from pipeline.abbreviations.linebreaks import KEPT_HYPHEN, join_line_breaks
+from pipeline.occurrences import token_spans
 
 _OPEN = {"(": ")", "[": "]"}
 # A gene-style name written in title case ("Sdic", "Epac"): a short form before a bracket only when its
@@ -40,7 +41,6 @@ _NOT_SHORT = re.compile(
 )
 _GLUED = re.compile(r"[(\[][^()\[\]\s]{0,12}[)\]]")
 _WORD_RUN = re.compile(r"\S+")
-_KEPT_HYPHEN = re.compile(r"-\s*\n\s*")
 _BRACKET_OPEN = re.compile(r"[(\[]")
 _LABEL_PAIR = re.compile(r"[A-Za-z]\s*,\s*[A-Za-z]\s*$")
 _SHORT_END = re.compile(r"[;,]\s|\s-\s")
@@ -48,7 +48,6 @@ _LONG_END = re.compile(r";\s|,\s")
 _TAIL_WORD = re.compile(r"(?:\b(type|class|group)\s+)?(\S+)(\s+kDa?)?\s+$", re.IGNORECASE)
 _LAST_WORD = re.compile(r"([A-Za-z][a-z]+)\s*$")
 _LAST_TOKEN = re.compile(r"(\S+)\s*$")
-_ASCII_LOWER_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _PLURAL = re.compile(r"(?<=[A-Z])s$")
 _ROMAN_ONLY = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)$")
 _TAIL = re.compile(r"(?<=[A-Za-z])-?(\d{1,2}[ps]?|I{1,3}|IV|VI{0,3})$")
@@ -286,7 +285,7 @@ def _long_before(text: str, open_at: int, short: str, settings: InlineSettings, 
     start = first + found.start
     if found.unmatched:
         start = _extend_for_tail(text, start, short, found.unmatched)
-    joined = _KEPT_HYPHEN.sub("-", text[start:open_at])  # a hyphen the document keeps
+    joined = KEPT_HYPHEN.sub("-", text[start:open_at])  # a hyphen the document keeps
     long_form = " ".join(joined.split()).strip(",;:-\"' ")
     if ", " in long_form and found.score < settings.min_score_comma:
         return ""
@@ -375,17 +374,7 @@ def _names_itself(short: str, long_part: str, substring: bool = False) -> bool:
     s, lower = short.lower(), long_part.lower()
     if substring and len(units(short)) >= 4 and s in lower:
         return True
-    # a substring scan with the word-edge test by hand: a pattern per short form would thrash
-    # ``re``'s cache (the edges are ASCII lower-case letters and digits, as the pattern had them)
-    pos = lower.find(s)
-    while pos >= 0:
-        end = pos + len(s)
-        if (pos == 0 or lower[pos - 1] not in _ASCII_LOWER_ALNUM) and (
-            end >= len(lower) or lower[end] not in _ASCII_LOWER_ALNUM
-        ):
-            return True
-        pos = lower.find(s, pos + 1)
-    return False
+    return bool(token_spans(lower, s))  # edges: ASCII letters and digits, as the pattern had them
 
 
 def _enough_words(long_part: str) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _BREAK = re.compile(r"([A-Za-z]+)-[ \t]*\n[ \t]*([a-z]+)")
+# A hyphen at a line end with the break around it: "-" once the line break is joined.
+KEPT_HYPHEN = re.compile(r"-\s*\n\s*")
 
 
 @dataclass(frozen=True)

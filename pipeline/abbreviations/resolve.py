@@ -11,7 +11,6 @@ linked to the meaning defined nearest before it.
 from __future__ import annotations
 
 import re
-import string
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -22,9 +21,9 @@ from rapidfuzz.fuzz import ratio
 from pipeline.abbreviations.definitions import Definition
 from pipeline.abbreviations.shapes import singular
 from pipeline.models import Abbreviation
+from pipeline.occurrences import token_spans
 
 _TYPO_RATIO = 85.0
-_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 _SEPARATORS = re.compile(r"[-‐–\s]+")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
 
@@ -35,28 +34,6 @@ def long_key(long_form: str) -> str:
     if words and len(words[-1]) > 3 and words[-1].endswith("s") and not words[-1].endswith("ss"):
         words[-1] = words[-1][:-1]
     return " ".join(words)
-
-
-def mention_spans(text: str, short: str) -> list[tuple[int, int]]:
-    """Every use of ``short`` as a whole token, or with a plural "s" (the span covers ``short``).
-
-    A plain substring scan with the token checks done by hand: a regular expression per short form
-    overflowed ``re``'s pattern cache and recompiling them cost a third of the resolver's time."""
-    out: list[tuple[int, int]] = []
-    if not short:
-        return out
-    pos = text.find(short)
-    while pos >= 0:
-        end = pos + len(short)
-        after = text[end:end + 1]
-        opens = pos == 0 or text[pos - 1] not in _ASCII_ALNUM
-        closes = after not in _ASCII_ALNUM or (after == "s" and text[end + 1:end + 2] not in _ASCII_ALNUM)
-        if opens and closes:
-            out.append((pos, end))
-            pos = text.find(short, end)
-        else:
-            pos = text.find(short, pos + 1)
-    return out
 
 
 @lru_cache(maxsize=8)
@@ -106,7 +83,7 @@ def resolve(text: str, definitions: Sequence[Definition], lexicon: Mapping[str, 
             if runs.isdisjoint(probes):
                 continue  # no run of the text can open a use
         # a form inside a longer one ("CAR" in "CAR-NK") counts too
-        spans = mention_spans(text, short)
+        spans = token_spans(text, short, plural=True)
         if spans:
             (start, end), *rest = spans
             out.append(Abbreviation(short_form=short, long_form=lexicon[short], source="lexicon",
@@ -120,7 +97,7 @@ def _meanings(text: str, key: str, defs: list[Definition], lexicon_long: str | N
     for d in defs:
         clusters.setdefault(keys[id(d)], []).append(d)
     def_spans = {(d.start, d.start + len(key)) for d in defs} | {(d.start, d.end) for d in defs}
-    uses = [s for s in mention_spans(text, key) if s not in def_spans]
+    uses = [s for s in token_spans(text, key, plural=True) if s not in def_spans]
     # each use goes to the meaning defined nearest before it: the last definition (in start order)
     # that starts before the use, found by bisection over the starts
     owner: dict[tuple[int, int], str] = {}

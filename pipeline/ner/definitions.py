@@ -12,6 +12,7 @@ import re
 from rapidfuzz.distance import OSA
 
 from pipeline.models import Abbreviation
+from pipeline.occurrences import token_spans
 
 _WORD = re.compile(r"[^\s]+")
 _PUNCTUATION = re.compile(r"[^\w]+")
@@ -78,25 +79,8 @@ def long_form_spans(text: str, abbreviation: Abbreviation) -> list[tuple[int, in
     if not words or abbreviation.source == "lexicon":
         return []
     spans = []
-    for start, end in _occurrences(text, abbreviation.short_form):
+    for start, end in token_spans(text, abbreviation.short_form):
         found = _after(text, end, words) or _before(text, start, words, len(abbreviation.long_form))
         if found is not None and found not in spans:
             spans.append(found)
     return spans
-
-
-def _occurrences(text: str, short: str) -> list[tuple[int, int]]:
-    """Where ``short`` stands as a word of its own (no ASCII letter or digit on either side)."""
-    out = []
-    at = text.find(short) if short else -1
-    while at >= 0:
-        end = at + len(short)
-        if not (at and _ALNUM.match(text[at - 1])) and not (end < len(text) and _ALNUM.match(text[end])):
-            out.append((at, end))
-            at = text.find(short, end)
-        else:
-            at = text.find(short, at + 1)
-    return out
-
-
-_ALNUM = re.compile(r"[A-Za-z0-9]")

@@ -14,6 +14,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
+from pipeline.occurrences import ASCII_ALNUM
 from pipeline.tables.context import DocContext
 from pipeline.tables.gates import Gate
 from pipeline.tables.vocabulary import ColumnType
@@ -238,7 +239,6 @@ def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], 
     return tuple(spans)
 
 
-_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
 
 # A place after no ASCII letter or digit, with its key: the run of letters and digits there, or the
@@ -249,7 +249,7 @@ _PLACE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+|.)", re.DOTALL)
 def _key_at(text: str, pos: int) -> str:
     """The run of ASCII letters and digits that starts at ``pos`` (the character there if none)."""
     end = pos
-    while end < len(text) and text[end] in _ASCII_ALNUM:
+    while end < len(text) and text[end] in ASCII_ALNUM:
         end += 1
     return text[pos:end] if end > pos else text[pos]
 
@@ -284,7 +284,7 @@ def _term_matches(value: str, terms: frozenset[str], ignore_case: bool) -> list[
             continue  # inside the term matched last
         for term in index.get(place.group(), ()):
             end = pos + len(term)
-            if text.startswith(term, pos) and (end >= size or text[end] not in _ASCII_ALNUM):
+            if text.startswith(term, pos) and (end >= size or text[end] not in ASCII_ALNUM):
                 found.append((pos, end))
                 resume = end
                 break
