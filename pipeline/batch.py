@@ -8,6 +8,9 @@ Documents are processed by a pool of worker processes (each builds the spaCy pip
 recycled after a number of documents, so a leaky PDF cannot grow memory for ever) or on Dask.
 Where the platform forks, the workers are forked from this process after it has built the spaCy
 pipeline, so a worker starts in milliseconds instead of importing and building everything again.
+A fork copies only the forking thread, with every lock as it was: a display thread caught writing
+to the terminal would leave the stream's lock held for ever in the child. So no display thread runs
+here; a progress display refreshes itself from ``on_wait``, called on this thread while it waits.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ PIPELINE_VERSION = "0.1.0"
 # peak memory grows about 3% from its 200th to its 500th document (spaCy's string store), and a
 # replacement is cheap when forked (about 3 s of CPU when spawned: spaCy import, pipeline build).
 TASKS_PER_WORKER = 500
+# While the workers are busy, ``on_wait`` is called this often (seconds), so a display keeps its
+# clock and estimate moving during a slow document.
+HEARTBEAT = 0.5
 STATE_DIR = ".confmine"
 
 
@@ -212,8 +218,8 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER)
 
 
-def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str
-               ) -> Iterator[DocumentResult]:
+def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str,
+               on_wait: Callable[[], None] | None = None) -> Iterator[DocumentResult]:
     """Results as documents finish; with one worker, in this process."""
     if workers <= 1:
         for path in paths:
@@ -226,11 +232,11 @@ def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, 
     else:
         generations = [paths]
     for generation in generations:
-        yield from _run_pool(generation, workers, max_bytes, timeout, store)
+        yield from _run_pool(generation, workers, max_bytes, timeout, store, on_wait)
 
 
-def _run_pool(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str
-              ) -> Iterator[DocumentResult]:
+def _run_pool(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str,
+              on_wait: Callable[[], None] | None = None) -> Iterator[DocumentResult]:
     """Documents on one pool, a few tasks queued per worker so results stream back as they finish."""
     with _executor(workers) as pool:
         pending: set[Future] = set()
@@ -240,7 +246,9 @@ def _run_pool(paths: list[Path], workers: int, max_bytes: int, timeout: float, s
             if len(pending) >= workers * 4:
                 break
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
+            if not done and on_wait:
+                on_wait()
             for future in done:
                 yield DocumentResult.model_validate(future.result())
                 nxt = next(queue, None)
@@ -279,8 +287,15 @@ def run_batch(
     scheduler: str | None = None,
     on_document: Callable[[DocumentInfo], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> RunSummary:
-    """Process ``inputs`` into ``out``; the callbacks drive a progress display."""
+    """Process ``inputs`` into ``out``; the callbacks drive a progress display.
+
+    ``on_start`` gets the number of documents, ``on_document`` each document's info as it finishes
+    (or is reused), ``on_wait`` is called every ``HEARTBEAT`` seconds while worker processes are
+    busy. All three run on the calling thread: a display must not refresh from a thread of its own
+    (see the module's docstring).
+    """
     collected = collect_inputs(inputs)
     store = ResultStore(out)
     for folder in (out, out / "tables", out / "texts", store.root):
@@ -346,7 +361,7 @@ def run_batch(
         outputs are written while the workers run, not after."""
         root = str(store.root.resolve())
         runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout, root) if backend == "dask"
-                  else _run_local(todo, workers, max_bytes, doc_timeout, root))
+                  else _run_local(todo, workers, max_bytes, doc_timeout, root, on_wait))
         at = 0
         for finished in runner:
             path = Path(finished.info.source_path)

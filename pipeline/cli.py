@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 
 from pipeline.extract import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from pipeline.models import DocumentInfo
 
 app = typer.Typer(
     help="Turn hematology/oncology conference summaries (.pdf, or .txt extracted from a PDF) into CSVs.",
@@ -49,30 +53,12 @@ def run(
     """
     from pipeline.batch import run_batch
 
-    progress = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-        console=console, transient=False,
-    )
-    with progress:
-        task = progress.add_task("documents", total=None, rate="")
-
-        def started(total: int) -> None:
-            progress.update(task, total=total)
-
-        def finished(info) -> None:
-            progress.advance(task)
-            elapsed = progress.tasks[0].elapsed or 0
-            done = progress.tasks[0].completed
-            progress.update(task, rate=f"{done / elapsed:.1f} docs/s" if elapsed else "")
-            if info.status == "failed":
-                progress.console.print(f"[red]failed[/red] {info.source_path}: {info.error}")
-
-        if backend not in ("local", "dask"):
-            raise typer.BadParameter("--backend must be 'local' or 'dask'")
+    if backend not in ("local", "dask"):
+        raise typer.BadParameter("--backend must be 'local' or 'dask'")
+    with _Display() as display:
         summary = run_batch(inputs, out, max_bytes=max_bytes, workers=workers, force=force,
                             doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
-                            on_document=finished, on_start=started)
+                            on_document=display.finished, on_start=display.started, on_wait=display.refresh)
     console.print(
         f"{summary.documents} documents ({summary.documents - summary.failed} ok, {summary.failed} failed), "
         f"{summary.trials} trial arms, {summary.preclinical} preclinical studies, {summary.entities} entities "
@@ -81,6 +67,53 @@ def run(
     if summary.input_problems:
         console.print(f"[yellow]{summary.input_problems} input problem(s): see {out}/errors.csv[/yellow]")
     raise typer.Exit(0 if summary.ok else 1)
+
+
+class _Display:
+    """The progress bar of ``confmine run`` (documents, docs/s, elapsed, ETA).
+
+    Refreshed from the run's own callbacks, at most ``PER_SECOND`` times a second, not by rich's
+    refresh thread: worker processes are forked while the run goes on, and a thread caught writing
+    to the terminal at that moment would leave the child a locked stream (see ``pipeline.batch``).
+    """
+
+    PER_SECOND = 10
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=console, transient=False, auto_refresh=False,
+        )
+        self.task = self.progress.add_task("documents", total=None, rate="")
+        self.shown = 0.0
+
+    def __enter__(self) -> _Display:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.refresh()
+        self.progress.stop()
+
+    def started(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
+        self.refresh()
+
+    def finished(self, info: DocumentInfo) -> None:
+        self.progress.advance(self.task)
+        task = self.progress.tasks[0]
+        elapsed = task.elapsed or 0
+        self.progress.update(self.task, rate=f"{task.completed / elapsed:.1f} docs/s" if elapsed else "")
+        if info.status == "failed":
+            self.progress.console.print(f"[red]failed[/red] {info.source_path}: {info.error}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        now = time.monotonic()
+        if now - self.shown >= 1 / self.PER_SECOND:
+            self.shown = now
+            self.progress.refresh()
 
 
 @app.command()

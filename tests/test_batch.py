@@ -5,12 +5,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
-from pipeline.batch import run_batch
+from pipeline.batch import _forks, run_batch
+from pipeline.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "raw" / "huang2023_carnk_ash2022.txt"
@@ -80,6 +84,46 @@ def test_workers_are_replaced_in_generations_with_unchanged_outputs(tmp_path, mo
     assert summary.ok and summary.documents == 5
     assert _read_all(tmp_path / "two") == _read_all(tmp_path / "one")
     assert len(pools) == (3 if batch._forks() else 1)  # 2 documents a generation on forking platforms
+
+
+@pytest.mark.skipif(not _forks(), reason="workers are forked only where the platform forks")
+def test_no_display_thread_runs_while_confmine_run_forks_its_workers(tmp_path, monkeypatch):
+    """The progress bar is shown while workers are forked: a thread of its own, caught writing to the
+    terminal at a fork, would leave the child's stream locked, so the run must start none."""
+    import pipeline.batch as batch
+
+    corpus = _corpus(tmp_path / "in")
+    before = set(threading.enumerate())
+    started_at_fork: list[list[str]] = []
+    real = batch._executor
+
+    def executor(workers):
+        started_at_fork.append([t.name for t in threading.enumerate() if t not in before])
+        return real(workers)
+
+    monkeypatch.setattr(batch, "_executor", executor)
+    result = CliRunner().invoke(app, ["run", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert started_at_fork == [[]]
+
+
+def test_a_display_is_refreshed_while_workers_are_busy(reference_run, tmp_path, monkeypatch):
+    """``on_wait`` keeps a display's clock moving during a slow document (workers=2: on a pool)."""
+    import pipeline.batch as batch
+    import pipeline.extract
+
+    corpus, out, _ = reference_run
+    real = pipeline.extract.find_tables
+
+    def slow(doc):
+        time.sleep(3 * batch.HEARTBEAT)
+        return real(doc)
+
+    monkeypatch.setattr(pipeline.extract, "find_tables", slow)
+    beats: list[float] = []
+    run_batch([corpus], tmp_path / "out", workers=2, on_wait=lambda: beats.append(time.monotonic()))
+    assert len(beats) >= 2
+    assert _read_all(tmp_path / "out") == _read_all(out)
 
 
 def test_rerun_skips_unchanged_documents_and_force_redoes_them(reference_run, tmp_path):
