@@ -6,7 +6,8 @@ One run measures, on documents from ``bench/generate.py`` (same seed, so the cor
 
 (a) speed: words/s of the full pipeline (``pipeline.extract_document`` with one ``build_nlp()``
     reused) and, as the floor, of spaCy's bare tokenizer (``spacy.blank("en").tokenizer``) on the same
-    texts in the same process, and their ratio;
+    texts in the same process, and their ratio; where the time goes: each stage's time as a multiple
+    of the tokenizer's (a 25% ratio allows 4x in all), and the ratio per table layout;
 (b) throughput: documents/s of ``run_batch`` with 1 worker, 2 workers and the Dask backend (a
     LocalCluster) on the same ``--docs`` documents, and the speed-ups over 1 worker. Each run is a
     fresh interpreter, so no run inherits a built spaCy pipeline or grown caches from an earlier one;
@@ -43,6 +44,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +95,41 @@ def snapshot_pipeline(work: Path) -> tuple[Path, str]:
 
 # ---------------------------------------------------------------- (a) speed
 
+# The stages of ``pipeline.extract.extract_document``, by the name of the function it calls for each.
+STAGES = {"ingest": "read_document", "abbreviations": "find_abbreviations", "tables": "find_tables",
+          "entities": "find_entities", "records": "build_records"}
+
+
+@contextlib.contextmanager
+def stage_clock() -> Iterator[dict[str, float]]:
+    """Seconds spent in each stage of ``extract_document`` while inside.
+
+    The pipeline keeps no timings of its own: the stage functions it calls are wrapped here, for the
+    benchmark only, and put back on leaving.
+    """
+    import pipeline.extract as extract
+
+    spent = dict.fromkeys(STAGES, 0.0)
+    originals = {stage: getattr(extract, name) for stage, name in STAGES.items()}
+
+    def timed(stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - began
+        return run
+
+    for stage, name in STAGES.items():
+        setattr(extract, name, timed(stage, originals[stage]))
+    try:
+        yield spent
+    finally:
+        for stage, name in STAGES.items():
+            setattr(extract, name, originals[stage])
+
+
 def measure_speed(paths: list[Path]) -> dict[str, Any]:
     """Words/s of the full pipeline and of the bare tokenizer over the same texts, in this process.
 
@@ -101,6 +138,8 @@ def measure_speed(paths: list[Path]) -> dict[str, Any]:
     after a one-document warm-up; the tokenizer, which is over in a moment, takes the best of three
     passes - that floor is the fastest it goes (its cache warm from the earlier passes), so the ratio
     errs on the low side. The floor with a fresh tokenizer per pass is recorded beside it, for context.
+    Stage times are taken in the same pipeline pass; the per-layout ratio uses each text's time in
+    the tokenizer's best pass.
     """
     import spacy
 
@@ -116,24 +155,28 @@ def measure_speed(paths: list[Path]) -> dict[str, Any]:
     per_layout: dict[str, list[float]] = defaultdict(list)
     statuses: Counter[str] = Counter()
     trials = 0
-    start = time.perf_counter()
-    for path in paths:
-        began = time.perf_counter()
-        result = extract_document(path, nlp=nlp)
-        per_layout[_layout(path)].append(time.perf_counter() - began)
-        statuses[result.info.status] += 1
-        trials += len(result.trials)
-    pipeline_s = time.perf_counter() - start
+    with stage_clock() as stage_s:
+        start = time.perf_counter()
+        for path in paths:
+            began = time.perf_counter()
+            result = extract_document(path, nlp=nlp)
+            per_layout[_layout(path)].append(time.perf_counter() - began)
+            statuses[result.info.status] += 1
+            trials += len(result.trials)
+        pipeline_s = time.perf_counter() - start
 
     tokenizer = spacy.blank("en").tokenizer
     tokenizer(texts[0])
-    passes = []
+    passes: list[tuple[float, dict[str, float]]] = []
     for _ in range(3):
+        by_layout: dict[str, float] = defaultdict(float)
         start = time.perf_counter()
-        for text in texts:
+        for path, text in zip(paths, texts, strict=True):
+            began = time.perf_counter()
             tokenizer(text)
-        passes.append(time.perf_counter() - start)
-    tokenizer_s = min(passes)
+            by_layout[_layout(path)] += time.perf_counter() - began
+        passes.append((time.perf_counter() - start, by_layout))
+    tokenizer_s, tokenizer_by_layout = min(passes, key=lambda found: found[0])
     # For context: the floor with nothing cached, as the pipeline meets each text (a fresh tokenizer
     # per pass, whose cache fills only with what earlier texts of the same pass taught it).
     cold = []
@@ -153,6 +196,10 @@ def measure_speed(paths: list[Path]) -> dict[str, Any]:
         "tokenizer_cold_s": round(cold_s, 4), "tokenizer_cold_words_per_s": round(words / cold_s, 1),
         "ratio_cold": round(cold_s / pipeline_s, 5),
         "per_layout_ms_per_doc": {k: round(1000 * sum(v) / len(v), 1) for k, v in sorted(per_layout.items())},
+        "per_layout_ratio": {k: round(tokenizer_by_layout[k] / sum(v), 5) for k, v in sorted(per_layout.items())},
+        "stage_s": {k: round(v, 3) for k, v in stage_s.items()},
+        "stage_x_tokenizer": {k: round(v / tokenizer_s, 2) for k, v in stage_s.items()}
+        | {"rest": round((pipeline_s - sum(stage_s.values())) / tokenizer_s, 2)},
     }
 
 
@@ -401,6 +448,11 @@ def markdown(results: dict[str, Any]) -> str:
         if "ratio_cold" in speed:
             rows.append(("(context) pipeline / tokenizer with a cold cache (fresh tokenizer per pass)",
                          f"{100 * speed['ratio_cold']:.2f}%", "", ""))
+        if "stage_x_tokenizer" in speed:
+            rows.append(("(context) time per stage, in tokenizer times (25% allows 4x in all)",
+                         ", ".join(f"{k} {v:.1f}x" for k, v in speed["stage_x_tokenizer"].items()), "", ""))
+            rows.append(("(context) pipeline / tokenizer by table layout",
+                         ", ".join(f"{k} {100 * v:.0f}%" for k, v in speed["per_layout_ratio"].items()), "", ""))
     throughput = results.get("throughput")
     if throughput:
         runs = throughput["runs"]
