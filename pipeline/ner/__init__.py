@@ -265,9 +265,11 @@ def find_entities(
     runs its cells together: "AMLUmbilical"); everything else is read as running text, line breaks
     read as spaces so a phrase wrapped over two lines is still found.
     """
-    spacy_doc = read(nlp, doc.text.replace("\n", " "))
+    # The last component's overlap resolution is done here, without the Spans it would build for doc.ents.
+    spacy_doc = read(nlp, doc.text.replace("\n", " "), skip=("confmine_entities",))
     short_forms = _short_forms(abbreviations)
-    candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations, short_forms)
+    found = resolve_overlaps(spacy_doc._.confmine_entities or [])
+    candidates = found + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []
     for table in tables:
         flat = [span for row in table.cell_spans for span in row if span]
