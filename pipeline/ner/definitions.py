@@ -63,7 +63,10 @@ def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
 
 
 def _before(text: str, start: int, words: list[str], chars: int) -> tuple[int, int] | None:
-    """The long form right before "(SF)" in running text."""
+    """The long form right before "(SF)" in running text. Without a "(" just before the short form
+    there is none, and the words before need not be read."""
+    if "(" not in text[max(0, start - _SLACK) : start]:
+        return None
     window_start = max(0, start - chars - 40)
     words_before = list(_WORD.finditer(text, window_start, start))  # absolute offsets
     while words_before and _PUNCTUATION.fullmatch(words_before[-1].group()):
