@@ -40,9 +40,13 @@ SKIPPED_SECTIONS = {"back", "boilerplate", "abbreviations"}
 
 
 def _found(doc: Doc) -> list[dict]:
-    if doc._.confmine_entities is None:
-        doc._.confmine_entities = []
-    return doc._.confmine_entities
+    """The Doc's candidate list, created by the first component that asks (``doc._`` builds a new
+    accessor object on every use, so it is used once)."""
+    underscore = doc._
+    found = underscore.confmine_entities
+    if found is None:
+        found = underscore.confmine_entities = []
+    return found
 
 
 @Language.factory("confmine_targets")
