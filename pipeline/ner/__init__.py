@@ -252,12 +252,12 @@ def _is_cell_type(text: str, entity: dict) -> bool:
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
-    """Character offsets where ``doc.sents`` start, read from the token arrays (a Span per sentence
-    costs more than the look-up it serves)."""
+    """Character offsets where ``doc.sents`` start, selected from the token arrays by numpy (a Span
+    per sentence, or a Python test per token, costs more than the look-up it serves)."""
     if not len(doc):
         return []
-    flags = doc.to_array([SENT_START, IDX]).tolist()
-    return [flags[0][1]] + [idx for start, idx in flags[1:] if start == 1]
+    flags = doc.to_array([SENT_START, IDX])
+    return [int(flags[0, 1])] + flags[1:][flags[1:, 0] == 1, 1].tolist()
 
 
 def find_entities(
