@@ -68,6 +68,15 @@ def test_near_miss_spelling_is_corrected_and_flagged():
     assert not any(e["normalized"] == "CD247" for e in doc._.confmine_entities)
 
 
+def test_every_occurrence_of_a_misspelt_target_is_corrected():
+    text = "GPCR5D CAR NK cells and GPCR5D bispecifics; GPCR5D knockout cells."
+    doc = NLP(text)
+    corrected = [(e["start"], e["end"]) for e in doc._.confmine_entities if e.get("note")]
+    first, second = text.index("GPCR5D"), text.index("GPCR5D", 1)
+    # the third is the gene the cells are edited at, not a target
+    assert corrected == [(first, first + 6), (second, second + 6)]
+
+
 def test_document_abbreviation_gives_the_label_of_its_long_form():
     text = "Patients with multiple myeloma (MM) were treated. In MM the ORR was 50%."
     start = text.index("MM")

@@ -110,3 +110,16 @@ def test_parser_never_raises(text):
 def test_a_case_folded_look_alike_of_a_number_word_is_no_dose_and_no_crash():
     doses = parse_doses("2 million cells/kg or 3 m\u0131llion cells/kg")
     assert [d.values for d in doses] == [(2e6,)]
+
+
+def test_doses_far_apart_in_one_text_are_all_found_in_order():
+    text = ("Arm A received 6 × 10^8 cells, then (week 3) arm B 2 x (10^6-10^7) cells/kg; arm C 106 or 107"
+            " cells/kg and arm D 300 Million cells. Later 1.2×10(9) NK cells.")
+    found = [(d.values, d.unit, text[d.start : d.end]) for d in parse_doses(text, require_cells=True)]
+    assert found == [
+        ((6e8,), "cells", "6 × 10^8"),
+        ((2e6, 2e7), "cells/kg", "2 x (10^6-10^7)"),
+        ((1e6, 1e7), "cells/kg", "106 or 107"),
+        ((3e8,), "cells", "300 Million"),
+        ((1.2e9,), "cells", "1.2×10(9)"),
+    ]

@@ -40,9 +40,13 @@ SKIPPED_SECTIONS = {"back", "boilerplate", "abbreviations"}
 
 
 def _found(doc: Doc) -> list[dict]:
-    if doc._.confmine_entities is None:
-        doc._.confmine_entities = []
-    return doc._.confmine_entities
+    """The Doc's candidate list, created by the first component that asks (``doc._`` builds a new
+    accessor object on every use, so it is used once)."""
+    underscore = doc._
+    found = underscore.confmine_entities
+    if found is None:
+        found = underscore.confmine_entities = []
+    return found
 
 
 @Language.factory("confmine_targets")
@@ -248,12 +252,12 @@ def _is_cell_type(text: str, entity: dict) -> bool:
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
-    """Character offsets where ``doc.sents`` start, read from the token arrays (a Span per sentence
-    costs more than the look-up it serves)."""
+    """Character offsets where ``doc.sents`` start, selected from the token arrays by numpy (a Span
+    per sentence, or a Python test per token, costs more than the look-up it serves)."""
     if not len(doc):
         return []
-    flags = doc.to_array([SENT_START, IDX]).tolist()
-    return [flags[0][1]] + [idx for start, idx in flags[1:] if start == 1]
+    flags = doc.to_array([SENT_START, IDX])
+    return [int(flags[0, 1])] + flags[1:][flags[1:, 0] == 1, 1].tolist()
 
 
 def find_entities(
@@ -265,9 +269,11 @@ def find_entities(
     runs its cells together: "AMLUmbilical"); everything else is read as running text, line breaks
     read as spaces so a phrase wrapped over two lines is still found.
     """
-    spacy_doc = read(nlp, doc.text.replace("\n", " "))
+    # The last component's overlap resolution is done here, without the Spans it would build for doc.ents.
+    spacy_doc = read(nlp, doc.text.replace("\n", " "), skip=("confmine_entities",))
     short_forms = _short_forms(abbreviations)
-    candidates = list(spacy_doc._.confmine_entities) + _abbreviation_entities(doc.text, abbreviations, short_forms)
+    found = resolve_overlaps(spacy_doc._.confmine_entities or [])
+    candidates = found + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []
     for table in tables:
         flat = [span for row in table.cell_spans for span in row if span]

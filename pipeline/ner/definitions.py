@@ -33,19 +33,25 @@ def _same_word(printed: str, expected: str, last: bool) -> tuple[int, bool] | No
 
 
 def _match_at(text: str, start: int, words: list[str]) -> tuple[int, int] | None:
-    """The span from ``start`` whose words spell ``words``, with at most one typo in all."""
-    found = list(_WORD.finditer(text, start, min(len(text), start + sum(map(len, words)) * 2 + 20)))
-    if len(found) < len(words) or found[0].start() != start:
+    """The span from ``start`` whose words spell ``words``, with at most one typo in all. The
+    printed words are read one at a time: most places fail at the first word."""
+    if start >= len(text) or text[start].isspace():
         return None
+    printed = _WORD.finditer(text, start, min(len(text), start + sum(map(len, words)) * 2 + 20))
     end, typos = start, 0
-    for i, (m, expected) in enumerate(zip(found, words, strict=False)):
+    for i, expected in enumerate(words):
+        m = next(printed, None)
+        if m is None:
+            return None
         last = i == len(words) - 1
         matched = _same_word(m.group().rstrip(",;.)") if last else m.group(), expected, last)
         if matched is None:
             return None
         typos += matched[1]
+        if typos > 1:
+            return None
         end = m.start() + matched[0]
-    return (start, end) if typos <= 1 else None
+    return start, end
 
 
 def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
@@ -57,7 +63,10 @@ def _after(text: str, end: int, words: list[str]) -> tuple[int, int] | None:
 
 
 def _before(text: str, start: int, words: list[str], chars: int) -> tuple[int, int] | None:
-    """The long form right before "(SF)" in running text."""
+    """The long form right before "(SF)" in running text. Without a "(" just before the short form
+    there is none, and the words before need not be read."""
+    if "(" not in text[max(0, start - _SLACK) : start]:
+        return None
     window_start = max(0, start - chars - 40)
     words_before = list(_WORD.finditer(text, window_start, start))  # absolute offsets
     while words_before and _PUNCTUATION.fullmatch(words_before[-1].group()):

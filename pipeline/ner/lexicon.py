@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from pipeline.lexicons import load_rows
@@ -196,49 +198,64 @@ class LexiconMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = doc._.confmine_entities
         text = doc_text(doc)
-        offsets: list[list[int]] = []  # (idx, length) per token, read once: no Span object per match
+        # Token texts and offsets read as one array: a Token or Span object per word costs more than the tests.
+        tokens = doc.to_array([ORTH, IDX, LENGTH])
+        starts, ends = tokens[:, 1].tolist(), (tokens[:, 1] + tokens[:, 2]).tolist()
+        strings = doc.vocab.strings
         for matcher in (self.exact, self.folded):
-            matches = matcher(doc)
-            if matches and not offsets:
-                offsets = doc.to_array([IDX, LENGTH]).tolist()
-            for match_id, start, end in matches:
-                alias = doc.vocab.strings[match_id]
-                start_char, end_char = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
-                if _inside_construct(text, start_char, end_char):
-                    continue
-                for entry in alias_index()[alias]:
-                    if entry.label == "TARGET" and _not_a_target(text, start_char, end_char):
-                        continue
-                    parts = agent_parts(text, start_char, end_char) if entry.label == "AGENT" else None
-                    if parts and entry.label in self.labels:
-                        found.extend({"label": "AGENT", "start": s, "end": e, "normalized": part.normalized}
-                                     for s, e, part in parts)
-                    elif entry.label in self.labels:
-                        found.append(
-                            {
-                                "label": entry.label,
-                                "start": start_char,
-                                "end": end_char,
-                                "normalized": entry.normalized,
-                            }
-                        )
+            for match_id, start, end in matcher(doc):
+                found.extend(self._entities(text, strings[match_id], starts[start], ends[end - 1]))
         if "TARGET" in self.labels:
-            index, strings = alias_index(), doc.vocab.strings
-            # Token texts and offsets read as one array: a Token object per word costs more than the test.
-            for orth, idx in doc.to_array([ORTH, IDX]).tolist():
-                word = strings[orth]
-                if len(word) < 5 or word in index:
-                    continue
-                entry = near_target(word)
-                if (entry and not any(e["start"] <= idx < e["end"] for e in found)
-                        and not _not_a_target(text, idx, idx + len(word))):
-                    found.append(
-                        {
-                            "label": "TARGET",
-                            "start": idx,
-                            "end": idx + len(word),
-                            "normalized": entry.normalized,
-                            "note": f"spelling corrected from {word}",
-                        }
-                    )
+            found.extend(_misspelt_targets(text, tokens, strings, found))
         return doc
+
+    def _entities(self, text: str, alias: str, start_char: int, end_char: int) -> list[dict]:
+        """The candidates of one matched alias, of this matcher's labels; a regimen of known agents
+        is one candidate per agent."""
+        if _inside_construct(text, start_char, end_char):
+            return []
+        found: list[dict] = []
+        for entry in alias_index()[alias]:
+            if entry.label == "TARGET" and _not_a_target(text, start_char, end_char):
+                continue
+            parts = agent_parts(text, start_char, end_char) if entry.label == "AGENT" else None
+            if parts and entry.label in self.labels:
+                found.extend({"label": "AGENT", "start": s, "end": e, "normalized": part.normalized}
+                             for s, e, part in parts)
+            elif entry.label in self.labels:
+                found.append({"label": entry.label, "start": start_char, "end": end_char,
+                              "normalized": entry.normalized})
+        return found
+
+
+def _misspelt_targets(text: str, tokens: np.ndarray, strings: StringStore, found: list[dict]) -> list[dict]:
+    """Tokens one edit away from a target alias (see ``near_target``), outside the candidates
+    ``found`` so far. ``tokens`` holds ORTH, IDX and LENGTH per token; each distinct word of five
+    characters or more is tested once, and only the words that are near a target are located."""
+    long_words = tokens[tokens[:, 2] >= 5]
+    index = alias_index()
+    near: dict[int, tuple[str, Entry]] = {}
+    for orth in set(long_words[:, 0].tolist()):
+        word = strings[orth]
+        entry = None if word in index else near_target(word)
+        if entry is not None:
+            near[orth] = (word, entry)
+    corrected: list[dict] = []
+    if not near:
+        return corrected
+    for orth, idx in long_words[:, :2].tolist():
+        if orth not in near:
+            continue
+        word, entry = near[orth]
+        if (not any(e["start"] <= idx < e["end"] for e in found + corrected)
+                and not _not_a_target(text, idx, idx + len(word))):
+            corrected.append(
+                {
+                    "label": "TARGET",
+                    "start": idx,
+                    "end": idx + len(word),
+                    "normalized": entry.normalized,
+                    "note": f"spelling corrected from {word}",
+                }
+            )
+    return corrected

@@ -7,6 +7,7 @@ from bisect import bisect_right
 # Which label wins when two candidates cover exactly the same characters.
 PRIORITY = ["TRIAL_ID", "ABSTRACT_ID", "DOSE", "PRODUCT", "CELL_LINE", "TARGET", "DISEASE", "CELL_SOURCE",
             "AGENT", "OUTCOME", "ADVERSE_EVENT"]
+_RANK = {label: rank for rank, label in enumerate(PRIORITY)}  # a dict look-up, not a list search per sort key
 
 
 def resolve_overlaps(candidates: list[dict]) -> list[dict]:
@@ -32,7 +33,7 @@ def resolve_overlaps(candidates: list[dict]) -> list[dict]:
 
 
 def _disjoint(candidates: list[dict]) -> list[dict]:
-    ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), PRIORITY.index(e["label"]), e["start"]))
+    ranked = sorted(candidates, key=lambda e: (-(e["end"] - e["start"]), _RANK[e["label"]], e["start"]))
     starts: list[int] = []  # the kept spans, sorted and disjoint, so one bisection tests a candidate
     kept: list[dict] = []
     for candidate in ranked:

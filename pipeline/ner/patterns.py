@@ -98,9 +98,11 @@ def landmark_rate(text: str, start: int, end: int) -> tuple[int, int, float] | N
     """A rate at a time point written as one expression ("5-day OS: 100%", "12-month PFS = 65%"):
     (start, end, value). Without its time point the outcome is another measure, and the value is
     what the expression states, so the mention spans all three."""
+    after = _LANDMARK_AFTER.match(text, end)  # anchored, so cheaper than the search before: tried first
+    if after is None:
+        return None
     before = _LANDMARK_BEFORE.search(text, max(0, start - 20), start)
-    after = _LANDMARK_AFTER.match(text, end)
-    if before is None or after is None:
+    if before is None:
         return None
     return before.start(), after.end(), to_float(after.group("value"))
 

@@ -69,17 +69,50 @@ _SCIENTIFIC = re.compile(
 _BRACKET_POWERS = re.compile(
     rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)"
 )
+# Every "6 × 10^8" or "2 × (10^6–10^7)" dose holds a multiplication sign before "10", and no
+# character outside this class: the text between two such characters cannot hold one.
+_TIMES_TEN = re.compile(r"[×xX*]\s*\(?\s*10")
+_NOT_IN_POWERS = re.compile(r"[^\d\s.,()\-–—×xX*^andort]")
 _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
 # Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
 _E_NOTATION_HINT = re.compile(r"\d[eE][+-]?\d")
-_SCALE_HINT = re.compile(r"thousand|million|billion", re.I)
-# Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after.
+# Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after. The
+# look-behind (no digit or decimal mark before the "10") follows the literal "10" so that the regex
+# engine can jump from one "10" to the next instead of trying every position of the text.
 _BARE_POWERS = re.compile(
-    r"(?<![\d.,])(?P<levels>10\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
+    r"(?P<levels>10(?<![\d.,]10)\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
     r"(?=\s*(?:cells|/\s*kg|per\s+kg))"
 )
 _CELLS_AFTER = re.compile(r"^\s*(?:\)|\s)*(?:[A-Za-z0-9/+\-]+\s+){0,4}?cells?\b|^\s*(?:/|per)\s*(?:kg|kilogram)", re.I)
+
+
+def _may_name_a_scale(text: str) -> bool:
+    """Whether ``text`` can hold "thousand", "million" or "billion" in any case (``_WORDS`` cannot
+    match otherwise). A lower-cased copy searched for "llion" and "thou" is a quarter of the cost of
+    a case-insensitive search, and as wide: these letters match no other letter than their capitals
+    case-insensitively (unlike "i" and "s", which also match "ı" and "ſ")."""
+    lowered = text.lower()
+    return "llion" in lowered or "thou" in lowered
+
+
+def _power_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` where a dose written with a power of ten can lie: around each "× 10",
+    as far as the characters such a dose is made of reach.
+
+    Both power patterns try a number list at every digit of the text; scanned only here they find
+    the same matches (they look at nothing outside the match) for a fraction of the cost.
+    """
+    windows: list[tuple[int, int]] = []
+    backwards = ""
+    for m in _TIMES_TEN.finditer(text):
+        if windows and m.start() < windows[-1][1]:
+            continue
+        backwards = backwards or text[::-1]
+        before = _NOT_IN_POWERS.search(backwards, len(text) - m.start())
+        after = _NOT_IN_POWERS.search(text, m.end())
+        windows.append((len(text) - before.start() if before else 0, after.start() if after else len(text)))
+    return windows
 
 
 def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
@@ -98,10 +131,11 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         taken.append((start, end))
         doses.append(Dose(tuple(values), unit_after(text[end:]), start, end))
 
-    for m in _BRACKET_POWERS.finditer(text):
+    windows = _power_windows(text)
+    for m in (m for lo, hi in windows for m in _BRACKET_POWERS.finditer(text, lo, hi)):
         coef = to_float(m.group("coef"))
         add([coef * 10 ** int(m.group("e1")), coef * 10 ** int(m.group("e2"))], m.start(), m.end())
-    for m in _SCIENTIFIC.finditer(text):
+    for m in (m for lo, hi in windows for m in _SCIENTIFIC.finditer(text, lo, hi)):
         exp = int(m.group("exp"))
         levels = split_levels(m.group("levels").strip("()"))
         values = [level * 10**exp for level in levels]
@@ -113,7 +147,7 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         add([10.0 ** int(e) for e in exps], m.start(), m.end())
     for m in _E_NOTATION.finditer(text) if _E_NOTATION_HINT.search(text) else ():
         add([to_float(m.group("levels")) * 10 ** int(m.group("exp"))], m.start(), m.end())
-    for m in _WORDS.finditer(text) if _SCALE_HINT.search(text) else ():
+    for m in _WORDS.finditer(text) if _may_name_a_scale(text) else ():
         scale = _WORD_SCALES.get(m.group("word").lower())
         if scale is None:  # a case-folded look-alike ("mıllion") matches the pattern but names no scale
             continue

@@ -93,6 +93,14 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     return found
 
 
+def _column(table: Table, roles: list[str], col: int) -> tuple[str, str, list[str], float | None]:
+    """What column ``col``'s header says about its cells: (header, role, outcomes, scale). Read once
+    per column: the header look-ups cost more than most cells' own reading."""
+    header = table.header[col] if col < len(table.header) else ""
+    role = roles[col] if col < len(roles) else ""
+    return header, role, header_outcomes(header), table.column_scales.get(header) or header_scale(header)
+
+
 def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
     """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``; those read
     as text carry their cell's start (``cell``), where no phrase of the entity can begin earlier."""
@@ -105,11 +113,11 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
     ]
     found: list[dict] = []
     texts = [text[s:e].replace("\n", " ") for _col, (s, e) in cells]
+    columns: dict[int, tuple[str, str, list[str], float | None]] = {}
     for (col, (start, _end)), cell, recognised in zip(cells, texts, _recognise(texts, nlp), strict=True):
-        header = table.header[col] if col < len(table.header) else ""
-        role = roles[col] if col < len(roles) else ""
-        outcomes = header_outcomes(header)
-        scale = table.column_scales.get(header) or header_scale(header)
+        if col not in columns:
+            columns[col] = _column(table, roles, col)
+        header, role, outcomes, scale = columns[col]
         if outcomes and ("%" in cell or (len(outcomes) > 1 and "/" in cell)):
             found.extend(_cell_outcomes(cell, start, outcomes))
         elif scale and role == "doses":

@@ -24,8 +24,10 @@ from typing import Any
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-_RUNS = re.compile(r"\S+|\s+")
-CACHE_SIZE = 50_000  # chunks; most words recur across documents, numbers and ids do not
+# A chunk of non-space characters with the one space after it (the last token's trailing space),
+# or a run of any other whitespace, which spaCy makes tokens of.
+_PIECES = re.compile(r"\S+ ?|\s+")
+CACHE_SIZE = 50_000  # pieces; most words recur across documents, numbers and ids do not
 
 
 class CachedTokenizer:
@@ -35,28 +37,24 @@ class CachedTokenizer:
     def __init__(self, tokenizer: Tokenizer, size: int = CACHE_SIZE):
         self.tokenizer = tokenizer
         self.size = size
-        self._split = lru_cache(maxsize=size)(self._split_chunk)
+        self._split = lru_cache(maxsize=size)(self._split_piece)
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
         split = self._split
-        for run in _RUNS.findall(text):
-            if words and run[0] == " ":  # one space after a chunk is that token's trailing space
-                spaces[-1] = True
-                if run == " ":
-                    continue
-                run = run[1:]
-            words_of_run, spaces_of_run = split(run)
-            words += words_of_run
-            spaces += spaces_of_run
+        for piece in _PIECES.findall(text):
+            words_of_piece, spaces_of_piece = split(piece)
+            words += words_of_piece
+            spaces += spaces_of_piece
         return Doc(self.tokenizer.vocab, words=words, spaces=spaces)
 
-    def _split_chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
-        """spaCy's tokens of one chunk (a run of non-space characters, or of extra whitespace), and
-        their trailing spaces (none inside a chunk)."""
-        words = tuple(token.text for token in self.tokenizer(chunk))
-        return words, (False,) * len(words)
+    def _split_piece(self, piece: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+        """spaCy's tokens of one piece and their trailing spaces: only a chunk's last token has one,
+        when the chunk is followed by a space."""
+        trailing = piece[-1] == " " and not piece[0].isspace()
+        words = tuple(token.text for token in self.tokenizer(piece[:-1] if trailing else piece))
+        return words, (False,) * (len(words) - 1) + (trailing,)
 
     def pipe(self, texts, batch_size: int = 1000):
         for text in texts:
