@@ -16,6 +16,7 @@ here; a progress display refreshes itself from ``on_wait``, called on this threa
 from __future__ import annotations
 
 import csv
+import gc
 import multiprocessing
 import os
 import signal
@@ -214,8 +215,18 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     """A pool for one generation of workers. Forked pools cannot recycle their workers themselves
     (``max_tasks_per_child`` needs spawn), so the caller starts a new generation instead."""
     if _forks():
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker)
+    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER, initializer=_start_worker)
+
+
+def _start_worker() -> None:
+    """Build (or, forked, inherit) the spaCy pipeline, then exempt everything alive from garbage
+    collection: each full collection would otherwise walk the pipeline's vocabulary and lexicons,
+    which live as long as the worker, and touching them would copy the pages a fork shares with the
+    parent. Only worker processes are frozen; a caller's own process is left as it is."""
+    _worker_nlp()
+    gc.freeze()
 
 
 def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str,

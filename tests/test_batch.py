@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import subprocess
 import sys
@@ -124,6 +125,24 @@ def test_a_display_is_refreshed_while_workers_are_busy(reference_run, tmp_path, 
     run_batch([corpus], tmp_path / "out", workers=2, on_wait=lambda: beats.append(time.monotonic()))
     assert len(beats) >= 2
     assert _read_all(tmp_path / "out") == _read_all(out)
+
+
+def test_workers_exempt_the_built_pipeline_from_garbage_collection():
+    """A worker freezes what it holds once the pipeline is built (full collections would walk it);
+    the calling process is left alone."""
+    import pipeline.batch as batch
+
+    with batch._executor(1) as pool:
+        assert pool.submit(_pipeline_is_frozen).result()
+    assert gc.get_freeze_count() == 0
+
+
+def _pipeline_is_frozen() -> bool:
+    """In a worker: its spaCy pipeline is no longer among the objects the collector walks."""
+    from pipeline.batch import _worker_nlp
+
+    nlp = _worker_nlp()
+    return gc.get_freeze_count() > 0 and not any(found is nlp for found in gc.get_objects())
 
 
 def test_rerun_skips_unchanged_documents_and_force_redoes_them(reference_run, tmp_path):
