@@ -728,6 +728,12 @@ def max_chars(kind: ColumnType) -> int:
     return MAX_CHARS.get(kind, DEFAULT_MAX_CHARS)
 
 
+# Types whose scorer refuses most values with a pattern or two and fills no per-document memo
+# (the study scorer's memos are filled whatever the order: it is asked of values with an id too).
+# Their scorer runs before the value's features are read, which most of their candidates never need.
+_SCORER_FIRST = frozenset({T.TRIAL, T.COUNT, T.DOSE, T.ABSTRACT, T.REFERENCE, T.PHASE, T.YEAR})
+
+
 def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = False,
                shape: float | None = None) -> float | None:
     """Score of ``value`` (whitespace-normalised, non-empty) as a cell of a ``kind`` column.
@@ -736,16 +742,24 @@ def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = Fa
     """
     if is_empty_marker(value):
         return EMPTY_SCORE
-    features = _features(value, ctx)
-    if kind is not T.TRIAL and features.has_id:
-        return None
     if shape is None:
         shape = well_formed(value, partial)
         if shape is None:
             return None
-    score = _SCORERS[kind](value, ctx)
-    if score is None:
-        return None
+    if kind in _SCORER_FIRST:
+        score = _SCORERS[kind](value, ctx)
+        if score is None:
+            return None
+        features = _features(value, ctx)
+        if kind is not T.TRIAL and features.has_id:
+            return None
+    else:
+        features = _features(value, ctx)
+        if features.has_id:
+            return None
+        score = _SCORERS[kind](value, ctx)
+        if score is None:
+            return None
     if kind in _TYPED_KINDS:
         score -= FOREIGN_PENALTY * features.foreign
     elif kind in (T.ADVERSE, T.OUTCOME):

@@ -247,6 +247,8 @@ def find_header_chains(
                 cell = _cell(text, cuts[a], cuts[b], ctx, allow_open)
                 cells[(a, b)] = cell
             if cell is None:
+                if _no_longer_name(text, cuts[a], cuts[b]):
+                    break
                 continue
             options: list[tuple[float, int]] = []
             if fresh:
@@ -282,6 +284,22 @@ def find_header_chains(
             chains.append(chain)
     chains.sort(key=lambda c: (-c.score, -len(c.cells), c.end))
     return chains[:top]
+
+
+def _no_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether no column name starts with ``text[start:end]``, so a chain need not read longer spans
+    from ``start``: it closes a bracket it never opened, or holds a long number or digits glued to a
+    word outside brackets (as ``score_header_cell`` refuses them). Every longer span holds the same
+    text, and whitespace (which ``normalise`` folds) changes none of these tests."""
+    raw = text[start:end]
+    depth = 0
+    for ch in raw if _has_brackets(raw) else ():
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth < 0:
+            return True
+    outside = _outside_parentheses(raw)
+    return bool(_LONG_NUMBER.search(outside) or _GLUED_DIGITS.search(outside))
 
 
 def _may_start_name(text: str, pos: int) -> bool:

@@ -39,6 +39,8 @@ NEG = float("-inf")
 FULL, CONT = 0, 1
 
 SlotKind = Literal["text", "empty", "blank", "inherited"]
+# How the programme reached a state: (operation, cut, column, row mode) of the state it came from.
+Step = tuple[str, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -190,82 +192,87 @@ def segment_rows(
     row_bonus: Mapping[int, float] | None = None,
     allow_continuation: bool = True,
 ) -> GridParse | None:
-    """Best parse of ``text[cuts[0]:cuts[-1]]`` into rows of ``len(columns)`` cells, or ``None``."""
+    """Best parse of ``text[cuts[0]:cuts[-1]]`` into rows of ``len(columns)`` cells, or ``None``.
+
+    The scores are kept by column and row mode, each a list over cuts (``best[j][mode][i]``), and so
+    are the steps that reached them (``back``): the innermost loop, which relaxes every candidate
+    cell of a state, then reads and writes one list by the cut index alone.
+    """
     settings = cache.settings
     row_bonus = row_bonus or {}
     m, k = len(cuts), len(columns)
     if m < 2 or k < 1:
         return None
-    best = [[[NEG, NEG] for _ in range(k + 1)] for _ in range(m)]
-    back: dict[tuple[int, int, int], tuple[str, int, int, int]] = {}
-    best[0][0][FULL] = 0.0
+    best: list[list[list[float]]] = [[[NEG] * m, [NEG] * m] for _ in range(k + 1)]
+    back: list[list[list[Step | None]]] = [[[None] * m, [None] * m] for _ in range(k + 1)]
+    best[0][FULL][0] = 0.0
     last = m - 1
     index = {pos: i for i, pos in enumerate(cuts)}
     final: tuple[float, int] = (NEG, FULL)
 
     blank_penalty = settings.blank_penalty
     key_penalty, entry_penalty = settings.empty_key_penalty, settings.empty_entry_penalty
+    starts, ends = best[0][FULL], best[k]
     for i in range(m):
-        state = best[i]
         for j in range(1, k):
             for mode in (FULL, CONT):
-                s = state[j][mode]
-                if s > NEG and s - blank_penalty > state[j + 1][mode]:
-                    state[j + 1][mode] = s - blank_penalty
-                    back[(i, j + 1, mode)] = ("blank", i, j, mode)
+                s = best[j][mode][i]
+                if s > NEG and s - blank_penalty > best[j + 1][mode][i]:
+                    best[j + 1][mode][i] = s - blank_penalty
+                    back[j + 1][mode][i] = ("blank", i, j, mode)
         for j in range(2, k):
-            if state[j][CONT] > state[k][CONT]:
-                state[k][CONT] = state[j][CONT]
-                back[(i, k, CONT)] = ("stop", i, j, CONT)
-        end_score, end_mode = max((state[k][FULL], FULL), (state[k][CONT], CONT))
+            if best[j][CONT][i] > ends[CONT][i]:
+                ends[CONT][i] = best[j][CONT][i]
+                back[k][CONT][i] = ("stop", i, j, CONT)
+        end_score, end_mode = max((ends[FULL][i], FULL), (ends[CONT][i], CONT))
         if end_score > NEG:
             if i == last:
                 final = (end_score, end_mode)
             elif i > 0:
                 candidate = end_score + row_bonus.get(cuts[i], 0.0)
-                if candidate > state[0][FULL]:
-                    state[0][FULL] = candidate
-                    back[(i, 0, FULL)] = ("row", i, k, end_mode)
+                if candidate > starts[i]:
+                    starts[i] = candidate
+                    back[0][FULL][i] = ("row", i, k, end_mode)
         if i == last:
             break
         # The candidate cells at this cut by column type, fetched when a reachable state needs them.
         here: dict[ColumnType, list[tuple[int, float, bool]]] = {}
         for j in range(k):
-            row = state[j]
-            if row[FULL] == NEG and (j == 0 or row[CONT] == NEG):
-                continue
             kind = columns[j]
-            found = here.get(kind)
-            if found is None:
-                found = here[kind] = _indexed(cache, cuts, index, kind, i)
+            found = None
             for mode in (FULL, CONT):
-                s = row[mode]
+                s = best[j][mode][i]
                 if s == NEG or (mode == CONT and j == 0):
                     continue
-                # Inlined fill (the programme's innermost loop): same order and arithmetic as ever.
+                if found is None:
+                    found = here.get(kind)
+                    if found is None:
+                        found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                # The programme's innermost loop: same order and arithmetic as a relaxation per state.
+                target, steps, step = best[j + 1][mode], back[j + 1][mode], ("fill", i, j, mode)
                 for i2, score, empty in found:
                     candidate = s + score
                     if empty and j == 0:
                         candidate -= key_penalty
-                    target = best[i2][j + 1]
-                    if candidate > target[mode]:
-                        target[mode] = candidate
-                        back[(i2, j + 1, mode)] = ("fill", i, j, mode)
-        if allow_continuation and i > 0 and state[0][FULL] > NEG and back.get((i, 0, FULL), ("",))[0] == "row":
-            start = state[0][FULL] - settings.continuation_penalty
+                    if candidate > target[i2]:
+                        target[i2] = candidate
+                        steps[i2] = step
+        entry = back[0][FULL][i]
+        if allow_continuation and i > 0 and starts[i] > NEG and entry is not None and entry[0] == "row":
+            start = starts[i] - settings.continuation_penalty
             for a in range(1, k):
                 kind = columns[a]
                 found = here.get(kind)
                 if found is None:
                     found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                target, steps, step = best[a + 1][CONT], back[a + 1][CONT], ("cont", i, a, CONT)
                 for i2, score, empty in found:
                     candidate = start + score
                     if empty:
                         candidate -= entry_penalty
-                    target = best[i2][a + 1]
-                    if candidate > target[CONT]:
-                        target[CONT] = candidate
-                        back[(i2, a + 1, CONT)] = ("cont", i, a, CONT)
+                    if candidate > target[i2]:
+                        target[i2] = candidate
+                        steps[i2] = step
 
     if final[0] == NEG:
         return None
@@ -329,21 +336,24 @@ def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], ki
     return found
 
 
-def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: dict[tuple[int, int, int], tuple[str, int, int, int]],
+def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: list[list[list[Step | None]]],
            last: int, end_mode: int, best: list[list[list[float]]]) -> list[RowParse]:
+    """The rows of the best parse, read backwards from its last state (``best[j][mode][i]``)."""
     rows: list[RowParse] = []
     slots: list[Slot | None] = [None] * k
     state = (last, k, end_mode)
-    row_end_score = best[last][k][end_mode]
+    row_end_score = best[k][end_mode][last]
     continuation = False
     while True:
         i, j, mode = state
         if j == 0 and mode == FULL and i == 0:
             break
-        op, pi, pj, pmode = back[state]
+        step = back[j][mode][i]
+        assert step is not None
+        op, pi, pj, pmode = step
         if op == "row":
             state = (pi, pj, pmode)
-            row_end_score = best[pi][pj][pmode]
+            row_end_score = best[pj][pmode][pi]
             continue
         if op == "blank":
             slots[pj] = Slot("blank")
@@ -361,7 +371,7 @@ def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: dict[tuple[int, 
                 continuation = True
         state = (pi, 0, FULL) if op == "cont" else (pi, pj, pmode)
         if (op == "fill" and pj == 0) or op == "cont":
-            start_score = best[pi][0][FULL]
+            start_score = best[0][FULL][pi]
             rows.append(RowParse([s or Slot("blank") for s in slots], continuation, row_end_score - start_score))
             slots = [None] * k
             continuation = False
