@@ -1,8 +1,9 @@
 """The segmenter's candidate cells are shared by the header hypotheses of a table.
 
 ``parse_rotated`` tries several header chains on one ``CellCache``; the candidates of a column type
-at a start are computed once (keyed by type and start) and read by every later chain. A wrong key
-leaves the parse unchanged but makes every chain rescan its candidates, so it is checked here.
+at a start are computed once (keyed by type, start and where the rows end) and read by every later
+chain. A key too fine makes every chain rescan its candidates; a key too coarse hands a chain whose
+rows run further a list cut short at another chain's end. Both are checked here.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ import tablegen
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import rotated
 from pipeline.tables.context import build_context
-from pipeline.tables.segment import CellCache
+from pipeline.tables.segment import CellCache, _candidates
+from pipeline.tables.vocabulary import ColumnType
 
 
-def test_candidates_are_memoised_by_type_and_start(monkeypatch) -> None:
+def test_candidates_are_memoised_by_type_start_and_end(monkeypatch) -> None:
     caches: list[CellCache] = []
     original = rotated.segment_rows
 
@@ -32,4 +34,18 @@ def test_candidates_are_memoised_by_type_and_start(monkeypatch) -> None:
     assert caches, "no rotated table parsed"
     for cache in caches:
         assert cache.candidates
-        assert all(len(key) == 2 and isinstance(key[1], int) for key in cache.candidates)
+        assert all(len(key) == 3 and isinstance(key[1], int) for key in cache.candidates)
+        assert len({key[2] for key in cache.candidates}) < len(cache.candidates)  # shared across starts
+
+
+def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
+    text = "NCT01234567CD19AMLCord blood12"
+    ctx = build_context(ingest_text(text, "generated"))
+    cuts = [11, 15, 18, 22, 28, 30]
+    shared, fresh = CellCache(text, ctx), CellCache(text, ctx)
+    kind = ColumnType.SOURCE
+    short = _candidates(shared, kind, 18, [22])
+    assert [end for end, _, _ in short] == [22]
+    longer = _candidates(shared, kind, 18, cuts[3:])
+    assert longer == _candidates(fresh, kind, 18, cuts[3:])
+    assert 28 in [end for end, _, _ in longer]  # "Cord blood", past the shorter rows' end

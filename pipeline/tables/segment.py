@@ -96,7 +96,7 @@ class CellCache:
     settings: SegmentSettings = field(default_factory=SegmentSettings)
     cell_bonus: Mapping[int, float] = field(default_factory=dict)
     barriers: Sequence[int] = ()
-    candidates: dict[tuple[ColumnType, int], list[tuple[int, float, bool]]] = field(default_factory=dict)
+    candidates: dict[tuple[ColumnType, int, int], list[tuple[int, float, bool]]] = field(default_factory=dict)
     _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
     _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
@@ -283,9 +283,11 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms,
     whether it is an empty marker).
 
-    Memoised on the cache, so the header hypotheses of one table share the work.
+    Memoised on the cache, so the header hypotheses of one table share the work; keyed by where the
+    rows end too (``ends[-1]``), which is not the same for every hypothesis: a hypothesis whose rows
+    run further must not read a list cut short at another's end.
     """
-    key = (kind, a)
+    key = (kind, a, ends[-1] if ends else a)
     found = cache.candidates.get(key)
     if found is not None:
         return found
