@@ -3,7 +3,8 @@
 ``parse_rotated`` tries several header chains on one ``CellCache``; the candidates of a column type
 at a start are computed once (keyed by type, start and where the rows end) and read by every later
 chain. A key too fine makes every chain rescan its candidates; a key too coarse hands a chain whose
-rows run further a list cut short at another chain's end. Both are checked here.
+rows run further a list cut short at another chain's end. Both are checked here, with the memo of
+free-text scores, which must follow the abbreviations a later table's footnotes define.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import tablegen
 
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import rotated
+from pipeline.tables.columns import text_score
 from pipeline.tables.context import build_context
 from pipeline.tables.segment import CellCache, _candidates
 from pipeline.tables.vocabulary import ColumnType
@@ -49,3 +51,19 @@ def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
     longer = _candidates(shared, kind, 18, cuts[3:])
     assert longer == _candidates(fresh, kind, 18, cuts[3:])
     assert 28 in [end for end, _, _ in longer]  # "Cord blood", past the shorter rows' end
+
+
+def test_a_text_score_follows_the_abbreviations_a_later_table_defines() -> None:
+    ctx = build_context(ingest_text("Results of the trials.\n", "generated"))
+    before = text_score("XQZ cells", ctx)  # an abbreviation nobody defined: a cell cut short?
+    ctx.add_abbreviations([("XQZ", "xenogeneic quiescent zeta")])
+    after = text_score("XQZ cells", ctx)
+    assert after > before
+    assert after == _scored_where_known_from_the_start("XQZ", "xenogeneic quiescent zeta")
+
+
+def _scored_where_known_from_the_start(short: str, long: str) -> float:
+    """The score of the same value in a document that knew the abbreviation from the start."""
+    ctx = build_context(ingest_text("Results of the trials.\n", "generated"))
+    ctx.add_abbreviations([(short, long)])
+    return text_score(f"{short} cells", ctx)

@@ -324,10 +324,10 @@ def _is_term(word: str, ctx: DocContext) -> bool:
 
 def text_score(value: str, ctx: DocContext) -> float:
     """Plausibility of free text as one cell: capitalised like a cell, words that belong together."""
-    known = ctx.memo.get(("text", value))
+    known = ctx.text_scores.get(value)
     if known is None:
         known = _text_score(value, ctx)
-        ctx.memo[("text", value)] = known
+        ctx.text_scores[value] = known
     return known
 
 

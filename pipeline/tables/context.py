@@ -126,6 +126,8 @@ class DocContext:
     abbreviations: dict[str, str] = field(default_factory=dict)
     citations: list[tuple[int, int, str]] = field(default_factory=list)
     memo: dict[tuple[str, str], float] = field(default_factory=dict)
+    # Free-text scores of cell values: they read ``abbreviations``, so they are dropped when it grows.
+    text_scores: dict[str, float] = field(default_factory=dict)
     known_words: frozenset[str] = frozenset()
     covered: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
     features: dict[str, Any] = field(default_factory=dict)
@@ -133,9 +135,15 @@ class DocContext:
     tokens: dict[str, Any] = field(default_factory=dict)
 
     def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Definitions found in a table's footnotes; the document's own win over the lexicon."""
+        """Definitions found in a table's footnotes; the document's own win over the lexicon.
+
+        A value scored before a table's footnotes were read is scored again after: its score must
+        not depend on which table of the document came first."""
+        known = len(self.abbreviations)
         for short, long in pairs:
             self.abbreviations.setdefault(short, long)
+        if len(self.abbreviations) != known:
+            self.text_scores.clear()
 
     def long_form(self, short: str) -> str | None:
         if short in self.abbreviations:
