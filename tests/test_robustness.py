@@ -134,7 +134,7 @@ def test_a_slow_document_times_out_alone(tmp_path, monkeypatch):
 
     def tables(doc):
         if "SLOW-TABLE" in doc.text:
-            time.sleep(30)  # interrupted by the alarm
+            time.sleep(60)  # interrupted by the alarm
         return real_tables(doc)
 
     def entities(doc, *args):
@@ -144,8 +144,9 @@ def test_a_slow_document_times_out_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline.extract, "find_tables", tables)
     monkeypatch.setattr(pipeline.extract, "find_entities", entities)
     started = time.monotonic()
-    summary = run_batch([folder], tmp_path / "out", doc_timeout=1)
-    assert time.monotonic() - started < 25
+    # A limit the example document keeps even on a loaded machine (it takes well under a second).
+    summary = run_batch([folder], tmp_path / "out", doc_timeout=5)
+    assert time.monotonic() - started < 40
     errors = pd.read_csv(tmp_path / "out" / "errors.csv", dtype=str, keep_default_na=False)
     assert list(errors.doc_id) == ["slow"] and errors.stage[0] == "timeout"
     assert summary.failed == 1 and summary.documents == 2
