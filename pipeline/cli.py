@@ -55,7 +55,8 @@ def run(
 
     if backend not in ("local", "dask"):
         raise typer.BadParameter("--backend must be 'local' or 'dask'")
-    with _Display() as display:
+    # Only a local pool forks workers while the bar is shown; elsewhere rich may refresh it by itself.
+    with _Display(refresh_thread=backend == "dask" or workers <= 1) as display:
         summary = run_batch(inputs, out, max_bytes=max_bytes, workers=workers, force=force,
                             doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
                             on_document=display.finished, on_start=display.started, on_wait=display.refresh)
@@ -72,18 +73,20 @@ def run(
 class _Display:
     """The progress bar of ``confmine run`` (documents, docs/s, elapsed, ETA).
 
-    Refreshed from the run's own callbacks, at most ``PER_SECOND`` times a second, not by rich's
-    refresh thread: worker processes are forked while the run goes on, and a thread caught writing
-    to the terminal at that moment would leave the child a locked stream (see ``pipeline.batch``).
+    Without ``refresh_thread`` it is refreshed from the run's own callbacks (a document done, the
+    pool's heartbeat), at most ``PER_SECOND`` times a second, not by rich's refresh thread: a local
+    pool forks worker processes while the run goes on, and a thread caught writing to the terminal
+    at that moment would leave the child a locked stream (see ``pipeline.batch``). A run that forks
+    nothing (one worker, or Dask) keeps the thread, so its clock moves during a long document too.
     """
 
     PER_SECOND = 10
 
-    def __init__(self) -> None:
+    def __init__(self, refresh_thread: bool) -> None:
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(),
-            console=console, transient=False, auto_refresh=False,
+            console=console, transient=False, auto_refresh=refresh_thread, refresh_per_second=self.PER_SECOND,
         )
         self.task = self.progress.add_task("documents", total=None, rate="")
         self.shown = 0.0
