@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ner.quantities import format_cells, header_scale, parse_doses, split_levels
+from pipeline.ner.quantities import (
+    _BRACKET_POWERS,
+    _SCIENTIFIC,
+    _power_windows,
+    format_cells,
+    header_scale,
+    parse_doses,
+    split_levels,
+)
 
 
 def values(text: str, **kw) -> list[tuple[tuple[float, ...], str]]:
@@ -123,3 +131,30 @@ def test_doses_far_apart_in_one_text_are_all_found_in_order():
         ((3e8,), "cells", "300 Million"),
         ((1.2e9,), "cells", "1.2×10(9)"),
     ]
+
+
+# Every character the two power-of-ten patterns name, tried as a separator or sign wherever dose text
+# has one: a character added to either pattern (a new multiplication sign, a new list separator) is
+# tested here without anyone remembering to add it.
+_PATTERN_CHARS = sorted(set(_BRACKET_POWERS.pattern + _SCIENTIFIC.pattern) - set("\\"))
+_NUMBERS = st.sampled_from(["6", "1.2", "2,5", "12", "10"])
+_SEPARATORS = st.sampled_from([", ", ", and ", " and ", " or ", "–", " - ", " to ", ";", "·", *_PATTERN_CHARS])
+_SIGNS = st.sampled_from([" × ", "×", " x ", "X", "*", "·", "⋅", "х", *_PATTERN_CHARS])
+_POWERS = st.sampled_from(["10^8", "10 ^ 9", "10(9)", "10⁸", "108", "(10^6–10^7)", "(10^6-10^7)", "10^-2"])
+_LEVELS = st.lists(_NUMBERS, min_size=1, max_size=3).flatmap(
+    lambda numbers: st.lists(_SEPARATORS, min_size=len(numbers) - 1, max_size=len(numbers) - 1).map(
+        lambda seps: "".join(n + s for n, s in zip(numbers, [*seps, ""], strict=True))))
+_DOSE = st.tuples(st.sampled_from(["", "("]), _LEVELS, st.sampled_from(["", ")"]), _SIGNS, _POWERS).map("".join)
+_FILLER = st.sampled_from([" ", "  ", "\n", " cells", " cells/kg", "; arm B ", " (", ") ", " and ", ", "])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_DOSE, _FILLER), max_size=12))
+def test_power_doses_found_in_windows_are_those_of_a_whole_text_scan(pieces):
+    """parse_doses scans the two power-of-ten patterns only around each "× 10" (``_power_windows``):
+    that must find exactly what a scan of the whole text finds."""
+    text = "".join(pieces)
+    windows = _power_windows(text)
+    for pattern in (_BRACKET_POWERS, _SCIENTIFIC):
+        windowed = [m.span() for lo, hi in windows for m in pattern.finditer(text, lo, hi)]
+        assert windowed == [m.span() for m in pattern.finditer(text)], (pattern.pattern, text)
