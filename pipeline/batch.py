@@ -9,8 +9,9 @@ recycled after a number of documents, so a leaky PDF cannot grow memory for ever
 Where the platform forks, the workers are forked from this process after it has built the spaCy
 pipeline, so a worker starts in milliseconds instead of importing and building everything again.
 A fork copies only the forking thread, with every lock as it was: a display thread caught writing
-to the terminal would leave the stream's lock held for ever in the child. So no display thread runs
-here; a progress display refreshes itself from ``on_wait``, called on this thread while it waits.
+to the terminal would leave the stream's lock held for ever in the child. So while a local pool runs,
+a progress display must not refresh from a thread of its own: it refreshes from ``on_wait``, called
+on this thread while it waits for the workers.
 """
 
 from __future__ import annotations
@@ -223,8 +224,9 @@ def _executor(workers: int) -> ProcessPoolExecutor:
 def _start_worker() -> None:
     """Build (or, forked, inherit) the spaCy pipeline, then exempt everything alive from garbage
     collection: each full collection would otherwise walk the pipeline's vocabulary and lexicons,
-    which live as long as the worker, and touching them would copy the pages a fork shares with the
-    parent. Only worker processes are frozen; a caller's own process is left as it is."""
+    which live as long as the worker, and write to pages the worker shares with the parent (the
+    parent's own collections still may). Only worker processes are frozen; a caller's own process
+    is left as it is."""
     _worker_nlp()
     gc.freeze()
 
@@ -303,8 +305,9 @@ def run_batch(
     """Process ``inputs`` into ``out``; the callbacks drive a progress display.
 
     ``on_start`` gets the number of documents, ``on_document`` each document's info as it finishes
-    (or is reused), ``on_wait`` is called every ``HEARTBEAT`` seconds while worker processes are
-    busy. All three run on the calling thread: a display must not refresh from a thread of its own
+    (or is reused); ``on_wait`` is called when a local pool of two or more workers has returned no
+    result for ``HEARTBEAT`` seconds (not for one worker, which runs here, nor for Dask). All three
+    run on the calling thread; with a local pool a display must not refresh from a thread of its own
     (see the module's docstring).
     """
     collected = collect_inputs(inputs)

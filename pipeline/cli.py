@@ -96,8 +96,10 @@ class _Display:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.refresh()
-        self.progress.stop()
+        try:
+            self.progress.refresh()
+        finally:
+            self.progress.stop()  # shows the cursor again whatever happened
 
     def started(self, total: int) -> None:
         self.progress.update(self.task, total=total)

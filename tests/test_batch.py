@@ -108,6 +108,7 @@ def test_no_display_thread_runs_while_confmine_run_forks_its_workers(tmp_path, m
     assert started_at_fork == [[]]
 
 
+@pytest.mark.skipif(not _forks(), reason="spawned workers do not inherit the slowed stage")
 def test_a_display_is_refreshed_while_workers_are_busy(reference_run, tmp_path, monkeypatch):
     """``on_wait`` keeps a display's clock moving during a slow document (workers=2: on a pool)."""
     import pipeline.batch as batch

@@ -89,7 +89,11 @@ class SegmentSettings:
 
 @dataclass
 class CellCache:
-    """Scores of text spans as cells of each column type, computed once per (type, span)."""
+    """Scores of text spans as cells of each column type, computed once per (type, span).
+
+    Made for one table after its footnotes have been read into ``ctx`` (their abbreviations count in
+    the scores): a score is not recomputed when ``ctx`` learns more later.
+    """
 
     text: str
     ctx: DocContext
@@ -285,7 +289,9 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
 
     Memoised on the cache, so the header hypotheses of one table share the work; keyed by where the
     rows end too (``ends[-1]``), which is not the same for every hypothesis: a hypothesis whose rows
-    run further must not read a list cut short at another's end.
+    run further must not read a list cut short at another's end. The key holds only the last end
+    because the callers take ``ends`` from one table's fixed set of cuts: a start and a last end
+    determine the ends between them.
     """
     key = (kind, a, ends[-1] if ends else a)
     found = cache.candidates.get(key)
