@@ -113,16 +113,11 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
         return None
     if value.endswith(".") and not ends_abbreviated(value):
         return None
-    depth = 0
-    for ch in value if _has_brackets(value) else ():
-        depth += ch in "(["
-        depth -= ch in ")]"
-        if depth < 0:
-            return None
-    if depth > 0 and not allow_open:
+    depth = _bracket_depth(value)
+    if depth is None or (depth > 0 and not allow_open):
         return None
     outside = _outside_parentheses(value)
-    if _LONG_NUMBER.search(outside) or _GLUED_DIGITS.search(outside):
+    if _numbered(outside):
         return None
     if sum(1 for part in outside.split(",") if parse_definition(part.strip())) >= 2:
         return None  # "ORR overall response rate, CR complete response" is a footnote's list
@@ -292,13 +287,23 @@ def _no_longer_name(text: str, start: int, end: int) -> bool:
     word outside brackets (as ``score_header_cell`` refuses them). Every longer span holds the same
     text, and whitespace (which ``normalise`` folds) changes none of these tests."""
     raw = text[start:end]
+    return _bracket_depth(raw) is None or _numbered(_outside_parentheses(raw))
+
+
+def _bracket_depth(value: str) -> int | None:
+    """Brackets left open at the end of ``value``, or ``None`` once it closes one it never opened."""
     depth = 0
-    for ch in raw if _has_brackets(raw) else ():
+    for ch in value if _has_brackets(value) else ():
         depth += ch in "(["
         depth -= ch in ")]"
         if depth < 0:
-            return True
-    outside = _outside_parentheses(raw)
+            return None
+    return depth
+
+
+def _numbered(outside: str) -> bool:
+    """Whether text outside brackets holds a number of three digits or more, or a digit right after
+    two letters: what a data cell holds ("NCT04567890", "2019"), not a column name."""
     return bool(_LONG_NUMBER.search(outside) or _GLUED_DIGITS.search(outside))
 
 
