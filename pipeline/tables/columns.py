@@ -170,18 +170,28 @@ def well_formed(value: str, partial: bool = False) -> float | None:
         penalty -= 1.0
     if len(words) > 1 and last_word in ("no", "not"):
         penalty -= 2.0  # "...; no" lost what it negates
+    depth = bracket_depth(value)
+    if depth is None:
+        return None
+    if depth > 0:
+        penalty -= 0.3 if partial else 3.0
+    return penalty
+
+
+def bracket_depth(value: str) -> int | None:
+    """Brackets ("(", "[") left open at the end of ``value``, or ``None`` once it closes one it never
+    opened. Most candidate cells and names hold no bracket, and are not scanned."""
+    if not ("(" in value or ")" in value or "[" in value or "]" in value):
+        return 0
     depth = 0
-    brackets = "(" in value or ")" in value or "[" in value or "]" in value
-    for ch in value if brackets else ():  # most candidate cells hold no bracket: no scan
+    for ch in value:
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
             if depth < 0:
                 return None
-    if depth > 0:
-        penalty -= 0.3 if partial else 3.0
-    return penalty
+    return depth
 
 
 @cache

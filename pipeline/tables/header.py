@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.tables.columns import normalise
+from pipeline.tables.columns import bracket_depth, normalise
 from pipeline.tables.context import DocContext
 from pipeline.tables.footnotes import parse_definition
 from pipeline.tables.vocabulary import (
@@ -113,7 +113,7 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
         return None
     if value.endswith(".") and not ends_abbreviated(value):
         return None
-    depth = _bracket_depth(value)
+    depth = bracket_depth(value)
     if depth is None or (depth > 0 and not allow_open):
         return None
     outside = _outside_parentheses(value)
@@ -287,18 +287,7 @@ def _no_longer_name(text: str, start: int, end: int) -> bool:
     word outside brackets (as ``score_header_cell`` refuses them). Every longer span holds the same
     text, and whitespace (which ``normalise`` folds) changes none of these tests."""
     raw = text[start:end]
-    return _bracket_depth(raw) is None or _numbered(_outside_parentheses(raw))
-
-
-def _bracket_depth(value: str) -> int | None:
-    """Brackets left open at the end of ``value``, or ``None`` once it closes one it never opened."""
-    depth = 0
-    for ch in value if _has_brackets(value) else ():
-        depth += ch in "(["
-        depth -= ch in ")]"
-        if depth < 0:
-            return None
-    return depth
+    return bracket_depth(raw) is None or _numbered(_outside_parentheses(raw))
 
 
 def _numbered(outside: str) -> bool:
