@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 NUMBER = r"\d+(?:[.,]\d+)?"
-_TIMES = r"\s*[×xX*]\s*"
+_TIMES_SIGNS = "×xX*"  # signs of multiplication, written into every pattern below that reads one
+_TIMES = rf"\s*[{_TIMES_SIGNS}]\s*"
 # 10 followed by an exponent: "10^8", "10(8)", "10⁸" (already "10^8" after ingestion), "10 8",
 # or the flattened "108" whose superscript was lost.
 _POWER = r"10\s*(?:\^\s*|\(\s*)?(?P<exp>-?\d{1,2})\)?"
@@ -71,8 +72,8 @@ _BRACKET_POWERS = re.compile(
 )
 # Every "6 × 10^8" or "2 × (10^6–10^7)" dose holds a multiplication sign before "10", and no
 # character outside this class: the text between two such characters cannot hold one.
-_TIMES_TEN = re.compile(r"[×xX*]\s*\(?\s*10")
-_NOT_IN_POWERS = re.compile(r"[^\d\s.,()\-–—×xX*^andort]")
+_TIMES_TEN = re.compile(rf"[{_TIMES_SIGNS}]\s*\(?\s*10")
+_NOT_IN_POWERS = re.compile(rf"[^\d\s.,()\-–—{_TIMES_SIGNS}^andort]")
 _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
 # Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
