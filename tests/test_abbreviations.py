@@ -219,18 +219,19 @@ def test_lexicon_fallback_never_overrides_a_definition():
 
 def test_lexicon_missing_degrades_gracefully(monkeypatch: pytest.MonkeyPatch):
     import pipeline.abbreviations.lexicon as lexicon
+    import pipeline.knowledge.lexicon as knowledge
 
     def missing(name: str) -> tuple[dict[str, str], ...]:
         raise FileNotFoundError(name)
 
-    monkeypatch.setattr(lexicon, "load_rows", missing)
-    lexicon._entries.cache_clear()
+    monkeypatch.setattr(knowledge, "load_rows", missing)
+    knowledge._abbreviation_long_forms.cache_clear()
     try:
         assert dict(lexicon.lexicon_entries()) == {}
         assert pairs("Complete response (CR) in NK cells.", lexicon=True) == {"CR": "Complete response"}
     finally:
         monkeypatch.undo()
-        lexicon._entries.cache_clear()
+        knowledge._abbreviation_long_forms.cache_clear()
 
 
 def test_conflicting_definitions_and_nearest_definition_wins():

@@ -6,10 +6,9 @@ import spacy
 
 import pipeline  # noqa: F401 - registers the factories
 from pipeline.ingest.text import ingest_text
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import LEXICONS, load_rows
 from pipeline.models import Abbreviation
 from pipeline.ner import build_nlp, find_entities
-from pipeline.ner.lexicon import LEXICONS
 
 NLP = build_nlp()
 

@@ -25,7 +25,6 @@ from pipeline.ingest.pdf_glyphs import UPRIGHT, Glyph, Orient, to_frame
 from pipeline.ingest.pdf_lines import Line, build_lines, line_free_gaps, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
 from pipeline.ingest.pdf_tables import (
-    CAPTION,
     TableGrid,
     absorb_neighbours,
     aligned_grid,
@@ -35,6 +34,7 @@ from pipeline.ingest.pdf_tables import (
     outside_tables,
     render_pipe,
 )
+from pipeline.knowledge.patterns import CAPTION
 
 _MAX_COLUMN_DEPTH = 3
 _PAGE_OF = re.compile(r"\bPage\s+\d+\s+of\s+\d+(?!\d)")

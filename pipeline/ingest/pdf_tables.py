@@ -26,8 +26,7 @@ from pipeline.ingest.normalize import HYPHEN_BREAK, document_vocabulary, keeps_h
 from pipeline.ingest.pdf_glyphs import UPRIGHT, Box, Glyph, Orient, frame_box, to_frame
 from pipeline.ingest.pdf_lines import Line, Word, build_lines, segments, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
-
-CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.)\s*[A-Z]?[\-\u2013.]?\d+[A-Za-z]?\b")
+from pipeline.knowledge.patterns import CAPTION
 
 
 @dataclass

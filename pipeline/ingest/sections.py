@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import load_rows
+from pipeline.knowledge.patterns import CAPTION
 from pipeline.models import Section
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
-_CAPTION = re.compile(r"^(?:Table|TABLE)\s+\d+\b")
 _INLINE = re.compile(r"^([A-Z][A-Za-z ]{2,30}):\s")
 
 
@@ -43,6 +43,15 @@ def _is_generic_heading(lines: list[str], i: int) -> bool:
     return len(following.split()) >= 6
 
 
+def _caption_line(line: str) -> bool:
+    """A line that opens a table section: a caption whose label and number are apart ("Table 2").
+    A label glued to its number ("Table2Outcomesof...") is the caption of a rotated table shredded by
+    the extractor; its fragment run is read by the tables stage, and the prose glued after the run
+    stays prose."""
+    m = CAPTION.match(line)
+    return m is not None and line[m.end("label"):m.end("label") + 1].isspace()
+
+
 def find_sections(text: str) -> list[Section]:
     """Sections in order, covering the whole text; the part before the first heading is ``front``."""
     kinds = _heading_kinds()
@@ -71,7 +80,7 @@ def find_sections(text: str) -> list[Section]:
             key = key if key in kinds else inline.group(1).lower()  # type: ignore[union-attr]
             kind = "back" if (key in seen and in_back) else kinds[key]
             seen.add(key)
-        elif _CAPTION.match(line):
+        elif _caption_line(line):
             kind = "back" if in_back else "table"
         elif line and _is_generic_heading(lines, i):
             kind = "back" if in_back else "body"

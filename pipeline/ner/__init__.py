@@ -16,11 +16,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
+from pipeline.knowledge.lexicon import LEXICONS, disease_modifiers, lookup
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
 from pipeline.ner.agents import target_agent_entities
 from pipeline.ner.definitions import long_form_spans
 from pipeline.ner.doc_text import doc_text, read
-from pipeline.ner.lexicon import LEXICONS, LexiconMatcher, agent_parts, disease_modifiers, lookup
+from pipeline.ner.lexicon import LexiconMatcher, agent_parts
 from pipeline.ner.overlaps import resolve_overlaps
 from pipeline.ner.patterns import (
     dose_entities,

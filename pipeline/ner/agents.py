@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.ner.lexicon import lookup
+from pipeline.knowledge.lexicon import lookup
 
 # Class words that make "<target> <word>" an agent; the generic antibody words need "anti-" too
 # ("anti-CD38 mAb"), since "CD34 antibody staining" names a reagent.

@@ -8,118 +8,16 @@ words; every other alias matches regardless of case.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
 
 import numpy as np
-from rapidfuzz.distance import OSA
 from spacy.attrs import IDX, LENGTH, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc
 
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
 from pipeline.ner.doc_text import doc_text
-
-# label -> (lexicon file, column holding the canonical form)
-LEXICONS: dict[str, tuple[str, str]] = {
-    "TARGET": ("targets", "symbol"),
-    "DISEASE": ("diseases", "canonical"),
-    "AGENT": ("agents", "canonical"),
-    "PRODUCT": ("products", "canonical"),
-    "CELL_SOURCE": ("cell_sources", "canonical"),
-    "CELL_LINE": ("cell_lines", "canonical"),
-    "OUTCOME": ("outcomes", "canonical"),
-    "ADVERSE_EVENT": ("adverse_events", "canonical"),
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    label: str
-    normalized: str
-
-
-def case_sensitive(alias: str) -> bool:
-    """"CRs" must not match "CRS", nor "MM" match "mm"; "Daratumumab" may match "daratumumab"."""
-    return any(c.isupper() for c in alias[1:]) or (len(alias) <= 5 and alias[:1].isupper())
-
-
-@cache
-def alias_index() -> dict[str, tuple[Entry, ...]]:
-    """Alias (as written) -> entries. One alias may name entities of several labels (NK-92 is a
-    cell line and a cell source); the caller decides by label priority."""
-    index: dict[str, list[Entry]] = {}
-    for label, (name, column) in LEXICONS.items():
-        for row in load_rows(name):
-            alias, canonical = row.get("alias", ""), row.get(column, "")
-            if alias and canonical:
-                entries = index.setdefault(alias, [])
-                entry = Entry(label, canonical)
-                if entry not in entries:
-                    entries.append(entry)
-    return {alias: tuple(entries) for alias, entries in index.items()}
-
-
-@cache
-def _folded_index() -> dict[str, tuple[Entry, ...]]:
-    """Lower-cased alias -> entries, for the aliases that match regardless of case (first one wins)."""
-    folded: dict[str, tuple[Entry, ...]] = {}
-    for alias, entries in alias_index().items():
-        if not case_sensitive(alias):
-            folded.setdefault(alias.lower(), entries)
-    return folded
-
-
-def lookup(text: str, label: str | None = None) -> Entry | None:
-    """The lexicon entry ``text`` names (exact, then case-insensitive for longer aliases)."""
-    candidates = alias_index().get(text) or ()
-    if not candidates and not case_sensitive(text):
-        candidates = _folded_index().get(text.lower(), ())
-    for entry in candidates:
-        if label is None or entry.label == label:
-            return entry
-    return None
-
-
-@cache
-def disease_modifiers() -> frozenset[str]:
-    """First words (lower case) of the multi-word disease names ("hematological" of "hematological
-    malignancies"), the words that can stand before "and" in "hematological and solid tumors"."""
-    return frozenset(
-        alias.split()[0].lower()
-        for alias, entries in alias_index().items()
-        if " " in alias and any(e.label == "DISEASE" for e in entries)
-    )
-
-
-@cache
-def _targets_by_digits() -> dict[str, tuple[str, ...]]:
-    """Target aliases of five characters or more, grouped by the digits they contain, in lexicon order."""
-    groups: dict[str, list[str]] = {}
-    for alias, entries in alias_index().items():
-        if len(alias) >= 5 and any(e.label == "TARGET" for e in entries):
-            groups.setdefault("".join(c for c in alias if c.isdigit()), []).append(alias)
-    return {digits: tuple(aliases) for digits, aliases in groups.items()}
-
-
-@lru_cache(maxsize=8192)
-def near_target(token: str) -> Entry | None:
-    """A gene-symbol-like token one edit (or one swap of neighbours) away from a known target alias.
-
-    "GRPC5D" is GPRC5D with two letters swapped; the bound of one optimal-string-alignment edit
-    keeps real symbols apart (CD33 is not a misspelling of CD38, so digits must agree). Cached, with a
-    bound: the same tokens come back in every document, new ones with every document.
-    """
-    if len(token) < 5 or not token.isupper() and not any(c.isdigit() for c in token):
-        return None
-    digits = "".join(c for c in token if c.isdigit())
-    for alias in _targets_by_digits().get(digits, ()):
-        if abs(len(alias) - len(token)) <= 1 and OSA.distance(token, alias) == 1:
-            return lookup(alias, "TARGET")
-    return None
-
 
 _CONSTRUCT_LINK = re.compile(r"[A-Za-z0-9ζ]-$")
 _DOMAIN_AFTER = re.compile(r"^[\s-]*(?:co-?stimulatory|signal(?:l)?ing|transmembrane|hinge|endo-?domain|domain)", re.I)

@@ -1,31 +1,22 @@
 """Pattern-found entities: registry ids, abstract numbers, doses, outcome values, graded adverse events.
 
-The regular expressions for identifiers live here and nowhere else; records and tables import them.
+The patterns themselves (ids, citations, percentages, grades) live in ``pipeline.knowledge.patterns``.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.ner.quantities import NUMBER, parse_doses, to_float
-
-TRIAL_ID = re.compile(
-    r"\b(?:NCT\s?\d{8}|ChiCTR[-\s]?(?:[A-Z]{3}-)?\d{8,10}|ISRCTN\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|jRCT\d{10})(?!\d)"
+from pipeline.knowledge.patterns import (
+    ABSTRACT_ID,
+    GRADE,
+    PERCENT,
+    PERCENT_AFTER_OUTCOME,
+    TRIAL_ID,
+    grade_value,
+    normalize_trial_id,
 )
-ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
-REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
-PERCENT = re.compile(rf"(?P<value>{NUMBER})\s*%")
-FRACTION = re.compile(r"\(\s*(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*\)")
-GRADE = re.compile(r"\b[Gg](?:rade)?\s*(?P<op>≥|>=|>|≤)?\s*(?P<grade>[1-5]|I{1,3}|IV|V)(?:\s*[–-]\s*(?P<to>[1-5]))?\b")
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
-
-
-def normalize_trial_id(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def grade_value(text: str) -> int:
-    return int(text) if text.isdigit() else _ROMAN[text]
+from pipeline.ner.quantities import NUMBER, parse_doses, to_float
 
 
 def identifier_entities(text: str) -> list[dict]:
@@ -53,10 +44,6 @@ def dose_entities(text: str) -> list[dict]:
     return found
 
 
-_PERCENT_AFTER = re.compile(
-    rf"\)?(?:\s*\([^()]{{1,15}}\))?[^.;%()]{{0,25}}?(?:of|was|:|=|in|reached|rate of)?\s*(?P<value>{NUMBER})\s*%"
-)
-
 
 def percent_near(text: str, start: int, end: int, window: int = 60) -> tuple[float, int, int] | None:
     """The percentage that reports on the outcome mentioned at ``[start, end)``.
@@ -64,7 +51,7 @@ def percent_near(text: str, start: int, end: int, window: int = 60) -> tuple[flo
     Reading order of summaries: "CR of 60%", "ORR: 92.9%", "ORR was 81%" (value after, close), or
     "60% (6/10) of the patients achieved a complete response" (value before, same clause).
     """
-    m = _PERCENT_AFTER.match(text, end, end + window)
+    m = PERCENT_AFTER_OUTCOME.match(text, end, end + window)
     if m:
         return to_float(m.group("value")), m.start("value"), m.end()
     before = text[max(0, start - window) : start]

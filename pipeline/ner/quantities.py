@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMBER = r"\d+(?:[.,]\d+)?"
+from pipeline.knowledge.patterns import NUMBER
+
 _TIMES_SIGNS = "×xX*"  # signs of multiplication, written into every pattern below that reads one
 _TIMES = rf"\s*[{_TIMES_SIGNS}]\s*"
 # 10 followed by an exponent: "10^8", "10(8)", "10⁸" (already "10^8" after ingestion), "10 8",

@@ -12,11 +12,11 @@ from bisect import bisect_right
 
 from spacy.language import Language
 
+from pipeline.knowledge.lexicon import lookup
+from pipeline.knowledge.patterns import PERCENT
 from pipeline.models import Table
 from pipeline.ner.doc_text import read
-from pipeline.ner.lexicon import lookup
 from pipeline.ner.overlaps import resolve_overlaps
-from pipeline.ner.patterns import PERCENT
 from pipeline.ner.quantities import header_scale, header_unit
 from pipeline.tables.roles import column_roles
 

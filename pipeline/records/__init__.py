@@ -14,8 +14,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.knowledge.lexicon import lookup
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
-from pipeline.ner.lexicon import lookup
 from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
 from pipeline.records.normalize import Glossary

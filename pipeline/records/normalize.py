@@ -10,9 +10,20 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pipeline.knowledge.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
+from pipeline.knowledge.patterns import (
+    ANY_THEN_GRADED_CELL,
+    CAPTION_PHASE,
+    GRADE,
+    LEADING_COUNT,
+    PERCENT_SLASH_PERCENT,
+    RATE_AFTER_NAME,
+    REFERENCE,
+    TRIAL_ID,
+    grade_value,
+    normalize_trial_id,
+)
 from pipeline.models import Abbreviation
-from pipeline.ner.lexicon import Entry, alias_index, case_sensitive, lookup, near_target
-from pipeline.ner.patterns import GRADE, REFERENCE, TRIAL_ID, grade_value, normalize_trial_id
 from pipeline.records.events import EventFacts, read_event, statement
 
 _EMPTY = {"", "/", "-", "–", "—", "na", "n/a", "nr", "not available", "not stated", "not reported", "unknown"}
@@ -157,13 +168,10 @@ def phase(text: str) -> str:
     return "/".join(_ROMAN_PHASES.get(part, part) for part in parts if part)
 
 
-_CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
-
-
 def caption_phase(caption: str) -> str:
     """The phase a table's caption gives all its rows ("Phase 3 trials of CD19 CAR T cells"), when it names
     exactly one; a caption naming several ("phase 1 and 2 trials") says nothing about any one row."""
-    found = {phase(m.group(1)) for m in _CAPTION_PHASE.finditer(caption)}
+    found = {phase(m.group(1)) for m in CAPTION_PHASE.finditer(caption)}
     return found.pop() if len(found) == 1 else ""
 
 
@@ -182,7 +190,7 @@ def abstract_number(text: str) -> str:
 
 
 def count(text: str) -> int | None:
-    m = re.match(r"\s*(?:n\s*=\s*)?(\d+)\b", text)
+    m = LEADING_COUNT.match(text)
     return int(m.group(1)) if m else None
 
 
@@ -220,9 +228,6 @@ _ANY_THEN_GRADED = re.compile(r"\bany\s*\(\s*grade\s*(?P<op>≥|>=|>)?\s*(?P<g>[
 _ANY_SLASH_GRADED = re.compile(
     r"(?:\b|(?<=[A-Z]))any\s*/\s*(?P<op>≥|>=|>)?\s*(?:grade|G)\s*(?P<op2>≥|>=|>)?\s*(?P<g>[1-5])", re.I
 )
-_SLASH_CELL = re.compile(r"\s*(?P<pct>\d+(?:\.\d+)?)\s*%\s*/\s*(?P<graded>\d+(?:\.\d+)?)\s*%")
-_ANY_CELL = re.compile(r"\s*(?:(?P<n>\d+)\s*\(\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%\s*\)?"
-                       r"(?:\s*\(\s*(?P<graded>\d+(?:\.\d+)?)\s*%\s*\))?")
 
 
 def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
@@ -234,10 +239,10 @@ def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
     header does not announce ("(severe 30%)") is not read.
     """
     layout = _ANY_THEN_GRADED.search(header)
-    m = _ANY_CELL.match(clean(cell)) if layout else None
+    m = ANY_THEN_GRADED_CELL.match(clean(cell)) if layout else None
     if layout is None:
         layout = _ANY_SLASH_GRADED.search(header)
-        m = _SLASH_CELL.match(clean(cell)) if layout else None
+        m = PERCENT_SLASH_PERCENT.match(clean(cell)) if layout else None
     if layout is None or m is None:
         return None
     op = layout.groupdict().get("op2") or layout.group("op")
@@ -258,8 +263,7 @@ def event_statement(grade: int | None, n: int | None) -> str:
     return f"grade {grade}{who}"
 
 
-# "ORR 92.9%", "OR 48.6% at day 30", "CR rate of 66.7%": an outcome followed by its percentage.
-_RATE_AFTER = re.compile(r"\s*(?:rate\s*)?(?:of\s+|[:=]\s*)?(\d+(?:\.\d+)?)\s*%")
+# "ORR 92.9%", "OR 48.6% at day 30", "CR rate of 66.7%": an outcome followed by its percentage (RATE_AFTER_NAME).
 
 
 def outcome_rates(text: str) -> dict[str, float]:
@@ -270,7 +274,7 @@ def outcome_rates(text: str) -> dict[str, float]:
     """
     rates: dict[str, float] = {}
     for m, entry in _matches(text, "OUTCOME"):
-        value = _RATE_AFTER.match(text, m.end())
+        value = RATE_AFTER_NAME.match(text, m.end())
         if value and entry.normalized in ("ORR", "CR"):
             rates.setdefault(entry.normalized, float(value.group(1)))
     return rates

@@ -12,19 +12,22 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import load_rows, lookup
+from pipeline.knowledge.patterns import (
+    NAMED_STUDY,
+    PATIENTS_STATED,
+    PHASE,
+    SIZE_IN_PARENTHESES,
+    STUDY_CITATION,
+    TRIAL_ID,
+    normalize_trial_id,
+)
 from pipeline.models import Entity, IngestedText
-from pipeline.ner.lexicon import lookup
-from pipeline.ner.patterns import TRIAL_ID, normalize_trial_id
 from pipeline.ner.quantities import parse_doses
 from pipeline.records.events import EventFacts, read_event, statement
 from pipeline.records.normalize import Glossary, phase
 
 PROSE_SECTIONS = {"front", "body"}
-_CITATION = re.compile(
-    r"\(\s*(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<abstract>\d{1,5})\s*\)"
-    r"(?:\s*\[(?P<ref>\d{1,3})\])?|(?<![\w(])\[(?P<ref2>\d{1,3})\]"
-)
 # Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
 _EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
 _NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
@@ -34,28 +37,7 @@ _QUALIFIED = re.compile(
 )
 _HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
 _LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
-_PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
-_PATIENTS = re.compile(
-    r"\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+[^.;]{0,60}?)?"
-    r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
-    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
-    r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
-    r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b"
-    r"|\b(?:gave|given|administered|infused)\s+(?:[\w-]+\s+){0,4}?to\s+(?P<n6>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?"
-    r"patients\b",
-    re.I,
-)
 
-
-# A study known only by its name: letters, a hyphen, digits ("ZUMA-12", "MajesTEC-1", "CRB-402").
-_STUDY_NAME = r"[A-Z][A-Za-z]*-[A-Z]*\d{1,4}[A-Za-z]?"
-# A name counts as a study only where the text says so: "the CRB-402 study", "(MajesTEC-1, N = 165)",
-# "In CRB-402 (n = 46)".
-_NAMED_STUDY = re.compile(
-    rf"(?<![\w-])(?P<a>{_STUDY_NAME})(?=\s+(?:study|trial)\b)"
-    rf"|\(\s*(?P<b>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
-    rf"|\b[Ii]n\s+(?P<c>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
-)
 
 
 @dataclass
@@ -83,7 +65,7 @@ def _study_mentions(text: str, start: int, end: int) -> list[_Mention]:
     (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line)."""
     out = []
     spans = _sentences(text, start, end)
-    for m in _NAMED_STUDY.finditer(text, start, end):
+    for m in NAMED_STUDY.finditer(text, start, end):
         name = m.group("a") or m.group("b") or m.group("c")
         if lookup(name) is not None:
             continue
@@ -149,10 +131,6 @@ def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, st
     return found
 
 
-# What may follow a study's name to give its size: "... (n = 40)", "... (359 patients)".
-_SIZE_AFTER = re.compile(r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)")
-
-
 def _size_after(text: str, name: str, start: int, end: int) -> re.Match[str] | None:
     """The first whole-word occurrence of ``name`` in ``text[start:end]`` followed by a size, as the
     match of the size part (found by plain search, not a pattern compiled per name)."""
@@ -161,7 +139,7 @@ def _size_after(text: str, name: str, start: int, end: int) -> re.Match[str] | N
         after = at + len(name)
         whole = (at == 0 or not _joins(text[at - 1])) and (after >= end or not _joins(text[after]))
         if whole:
-            m = _SIZE_AFTER.match(text, after, end)
+            m = SIZE_IN_PARENTHESES.match(text, after, end)
             if m:
                 return m
         at = text.find(name, at + 1, end)
@@ -185,7 +163,7 @@ def segments(doc: IngestedText) -> list[Segment]:
             continue
         text = doc.text[section.start : section.end]
         start = 0
-        for m in _CITATION.finditer(text):
+        for m in STUDY_CITATION.finditer(text):
             start += len(text[start : m.start()]) - len(text[start : m.start()].lstrip(".;,) \n"))
             seg = Segment(section.start + start, section.start + m.end(), abstract_number=m.group("abstract") or "",
                           reference=m.group("ref") or m.group("ref2") or "")
@@ -260,7 +238,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     out = ProseFacts()
     f = out.fields
     inside = [e for e in entities if seg.start <= e.start < seg.end]
-    m = _PHASE.search(text, seg.start, seg.end)
+    m = PHASE.search(text, seg.start, seg.end)
     if m:
         f["phase"] = phase(m.group("phase"))
         out.evidence.append(_sentence_of(text, seg, m.start()))
@@ -279,7 +257,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
             out.doses.append((list(dose.values), dose.unit, sentence))
     _adverse_events(text, seg, inside, out)
     _preconditioning(text, seg, inside, out)
-    m = _PATIENTS.search(text, seg.start, seg.end)
+    m = PATIENTS_STATED.search(text, seg.start, seg.end)
     if m:
         n = next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g)
         f["n_patients_prose"] = int(n)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.knowledge.lexicon import alias_index, lookup
 from pipeline.models import IngestedText
-from pipeline.ner.lexicon import alias_index, lookup
 
 _ENTRY = re.compile(r"^\s*\[?(?P<n>\d{1,3})[.\]]\s+(?P<body>.+?)(?=^\s*\[?\d{1,3}[.\]]\s|\Z)", re.M | re.S)
 # A development code: letters then digits ("FT596", "NKX101", "CT103A"), not a CD antigen or gene.

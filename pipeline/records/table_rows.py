@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.knowledge.lexicon import lookup
+from pipeline.knowledge.patterns import COUNT_NOTE, COUNT_THEN_PERCENT, PERCENT_OPTIONAL_SIGN
 from pipeline.models import Table
-from pipeline.ner.lexicon import lookup
 from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
 from pipeline.ner.table_cells import header_outcomes
 from pipeline.records import normalize as norm
@@ -37,7 +38,6 @@ def is_range(written: str, values: tuple[float, ...]) -> bool:
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 # "CD19+ B-cell malignancies (n = 37)": a disease cell may carry the number of patients.
-_COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
 # "CD30+ lymphoma after BV and CPI": what the patients had before is history, not the disease.
 _PRIOR_THERAPY = re.compile(r"\s+(?:after|following|refractory\s+to|relapsed\s+after|post)\s+.*$", re.I | re.S)
 # "CD19+ B-cell malignancies": the antigen the tumour expresses qualifies the disease, it is not part of it.
@@ -47,7 +47,7 @@ _MARKER_POSITIVE = re.compile(r"(?<![\w-])[A-Z][\w-]*\+\s+(?=\S)")
 def disease_name(cell: str) -> str:
     """The disease a cell names, without a patient count "(n = 37)", the prior therapy that follows it or
     the antigen that qualifies it ("CD30+")."""
-    name = _MARKER_POSITIVE.sub("", _PRIOR_THERAPY.sub("", _COUNT_NOTE.sub("", cell))).strip()
+    name = _MARKER_POSITIVE.sub("", _PRIOR_THERAPY.sub("", COUNT_NOTE.sub("", cell))).strip()
     return name or cell
 
 
@@ -59,8 +59,6 @@ def is_clinical(table: Table, roles: list[str]) -> bool:
 # Patterns of the cell readers, compiled once (``re``'s own cache is shared with every other stage).
 _MARK = re.compile(r"[*†‡§]")
 _SLASH = re.compile(r"\s*/\s*")
-_COUNT_PCT = re.compile(r"\d+\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)")
-_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%?")
 _GRADED_HEADER = re.compile(r"\s*(grade\s*(?:≥|>=|>)?\s*\d)", re.I)
 
 
@@ -95,7 +93,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         # A study without a registry id is known by the name the document gives it ("Lee et al.").
         f["trial_id"] = norm.trial_ids(cell) or (norm.clean(cell) if role == "study" else "")
     elif role == "disease":
-        count = _COUNT_NOTE.search(cell)
+        count = COUNT_NOTE.search(cell)
         if count and f.get("n_patients") is None:
             f["n_patients"] = int(count.group(1))
         f["disease"] = norm.canonical(disease_name(cell), "DISEASE", glossary)
@@ -129,7 +127,7 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
         parts = _SLASH.split(norm.clean(cell))
         for name, part in zip(names, parts, strict=False):
             # "14 (70%)": patients and their percentage; the field is the percentage.
-            value = _COUNT_PCT.match(part) or _PCT.match(part)
+            value = COUNT_THEN_PERCENT.match(part) or PERCENT_OPTIONAL_SIGN.match(part)
             if value and name in ("ORR", "CR"):
                 f[f"{name.lower()}_pct"] = float(value.group(1))
     elif role == "gvhd":

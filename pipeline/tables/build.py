@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
 from pipeline.tables.header import column_scale
@@ -18,7 +18,6 @@ from pipeline.tables.vocabulary import ColumnType
 # disease, source, target, abstract, reference...) span all its arms.
 ARM_COLUMNS = frozenset({ColumnType.COUNT, ColumnType.REGIMEN, ColumnType.DOSE, ColumnType.AGENT,
                          ColumnType.OUTCOME, ColumnType.ADVERSE})
-_LABEL = re.compile(r"^(?:Table|TABLE)\s*\d+\s*[.:|]?\s*")
 
 
 @dataclass
@@ -72,11 +71,11 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
         previous = values
     scales = {name: scale for name in header if (scale := column_scale(name)) is not None}
     caption = parts.caption_text if parts.caption_text is not None else normalise(text[slice(*parts.caption)])
-    caption = _LABEL.sub("", caption)
+    caption = CAPTION_LABEL.sub("", caption)
     start = parts.caption[0]
     end = max([parts.end, parts.caption[1]] + [b for _, b in parts.footnotes])
     # A PDF reader that saw the table printed rotated says so by its caption.
-    rotated = {" ".join(_LABEL.sub("", c).split()).lower() for c in doc.rotated_captions}
+    rotated = {" ".join(CAPTION_LABEL.sub("", c).split()).lower() for c in doc.rotated_captions}
     orientation = "rotated" if " ".join(caption.split()).lower() in rotated else parts.orientation
     return Table(
         number=parts.number,

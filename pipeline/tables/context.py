@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import load_rows
 from pipeline.models import IngestedText
 
 WORD = re.compile(r"[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω+]*(?:[-/.][A-Za-z0-9α-ωΑ-Ω+]+)*")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
+from pipeline.knowledge.patterns import CAPTION_LINE
 from pipeline.models import IngestedText, Table
 from pipeline.tables.build import build_table
 from pipeline.tables.context import build_context
 from pipeline.tables.rotated import caption_before, parse_rotated
 from pipeline.tables.upright import parse_upright
-
-CAPTION_LINE = re.compile(r"(?m)^[ \t]*(?:Table|TABLE)\s*(\d{1,3})\b")
 
 
 def find_tables(doc: IngestedText) -> list[Table]:
@@ -31,7 +28,7 @@ def find_tables(doc: IngestedText) -> list[Table]:
         start = m.start() + len(m.group()) - len(m.group().lstrip())
         if any(a <= start < b for a, b in claimed + runs):
             continue
-        if any(caption_before(doc.text, a) == (int(m.group(1)), start) for a, _ in runs):
+        if any(caption_before(doc.text, a) == (int(m.group("number")), start) for a, _ in runs):
             continue
         limit = _region_end(doc, start, captions[index + 1].start() if index + 1 < len(captions) else len(doc.text))
         parts = parse_upright(doc, start, limit, ctx)

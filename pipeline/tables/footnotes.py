@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 MARKERS = "*†‡§¶"
-CAPTION = re.compile(r"(?:Table|TABLE)\s*(\d{1,3})\b")
 _MARKER = re.compile(rf"[{MARKERS}]+\s?(?=[A-Z(\d])")
 # A letter note at the start of a line under a table ("a Primary efficacy analysis set").
 _LETTER_MARKER = re.compile(r"(?m)^[a-e]\s(?=[A-Z(])")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.lexicons import load_rows
+from pipeline.knowledge.lexicon import load_rows
 
 
 @cache

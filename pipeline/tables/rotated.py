@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.knowledge.patterns import CAPTION
 from pipeline.models import FragmentRun, IngestedText
 from pipeline.tables import footnotes
 from pipeline.tables.build import HeaderName, TableParts
@@ -37,7 +38,7 @@ def parse_rotated(doc: IngestedText, run: FragmentRun, ctx: DocContext,
     text = doc.text
     inside = caption_in_run(text, run)
     if inside:
-        number, cap_start, zone = int(inside.group(1)), inside.start(), inside.end()
+        number, cap_start, zone = int(inside.group("number")), inside.start(), inside.end()
     else:
         outside = caption_before(text, run.start)
         if outside is None:
@@ -124,7 +125,7 @@ def caption_in_run(text: str, run: FragmentRun) -> re.Match[str] | None:
     banner shredded next to the table: "...OncologyTable 2 ...")."""
     starts = [run.start] + [b for b in run.breaks if run.start < b < run.end]
     for pos in starts:
-        m = footnotes.CAPTION.match(text, pos)
+        m = CAPTION.match(text, pos)
         if m and (pos == run.start or not text[pos - 1].isdigit()):
             return m
     return None
@@ -134,8 +135,8 @@ def caption_before(text: str, pos: int) -> tuple[int, int] | None:
     """(number, start) of a "Table N" caption on the last non-blank line before ``pos``."""
     head = text[:pos].rstrip()
     line_start = head.rfind("\n") + 1
-    m = footnotes.CAPTION.match(head, line_start)
-    return (int(m.group(1)), line_start) if m else None
+    m = CAPTION.match(head, line_start)
+    return (int(m.group("number")), line_start) if m else None
 
 
 def notes_after(text: str, pos: int) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ table are taken first; their abbreviations join the document's vocabulary for th
 
 from __future__ import annotations
 
+from pipeline.knowledge.patterns import CAPTION
 from pipeline.models import IngestedText
 from pipeline.tables import footnotes
 from pipeline.tables.build import TableParts
@@ -21,7 +22,7 @@ from pipeline.tables.transposed import transposed
 def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) -> TableParts | None:
     """The table whose caption line starts at ``start``; its text ends by ``limit``."""
     text = doc.text
-    m = footnotes.CAPTION.match(text, start)
+    m = CAPTION.match(text, start)
     if not m:
         return None
     caption_end = text.find("\n", start, limit)
@@ -40,7 +41,7 @@ def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) ->
     if body is None or not body.rows:
         return None
     return TableParts(
-        number=int(m.group(1)),
+        number=int(m.group("number")),
         orientation="upright",
         caption=(start, _rstrip(text, start, caption_end)),
         header=body.header,

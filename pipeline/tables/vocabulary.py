@@ -189,7 +189,7 @@ def ends_abbreviated(name: str) -> bool:
 
 @cache
 def _role_patterns() -> tuple[tuple[re.Pattern[str], ColumnType], ...]:
-    from pipeline.lexicons import load_rows
+    from pipeline.knowledge.lexicon import load_rows
 
     try:
         rows = load_rows("table_headers")

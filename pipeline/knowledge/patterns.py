@@ -1,0 +1,165 @@
+"""Every pattern for a registry id, a table caption, a citation, a percentage, a phase or a patient count.
+
+These shapes are read by several stages: a registry id is a table cell to the segmenter, an entity to
+recognition and a record key to assembly; a caption starts a table section in ingestion and a table in
+the tables stage. Each shape is written here once and imported, so that a registry or a caption style
+learnt once is learnt everywhere. ``tests/test_knowledge.py`` holds the rule: no other module of
+``pipeline/`` compiles a pattern that recognises "NCT01234567", "Table S2", "45%", "n = 12" or "phase 2".
+"""
+
+from __future__ import annotations
+
+import re
+
+# A decimal number as summaries print it (a decimal comma is kept: "1,5" is one number to the dose parser).
+NUMBER = r"\d+(?:[.,]\d+)?"
+# A decimal number with a point only: what a percentage or a rate is written with.
+DECIMAL = r"\d+(?:\.\d+)?"
+
+# --- Registry ids -------------------------------------------------------------------------------------
+# The registries of SCHEMA.md, each as its ids are printed. EudraCT numbers may carry their registry's
+# name ("EudraCT 2019-001234-56", "EudraCT No. 2019-...") or stand bare; the record keeps the bare number.
+REGISTRIES: dict[str, str] = {
+    "ClinicalTrials.gov": r"NCT\s?\d{8}",
+    "ChiCTR": r"ChiCTR[-\s]?(?:[A-Z]{2,4}-)?\d{8,10}",
+    "ISRCTN": r"ISRCTN\s?\d{8}",
+    "EudraCT": r"(?:EudraCT\s?(?:[Nn]o\.?|[Nn]umber|#)?:?\s?)?(?:19|20)\d\d-\d{6}-\d{2}",
+    "ANZCTR": r"ACTRN\d{14}",
+    "UMIN-CTR": r"UMIN\d{9}",
+    "jRCT": r"jRCT[a-z]?\d{9,10}",
+    "CTRI": r"CTRI/\d{4}/\d{2,3}/\d{6}",
+    "CRIS": r"KCT\d{7}",
+    "DRKS": r"DRKS\d{8}",
+    "Netherlands Trial Register": r"NTR\d{3,5}|NL-?(?:OMON)?\d{4,5}",
+    "IRCT": r"IRCT\d{8,15}N\d{1,3}",
+    "China Drug Trials": r"CTR\d{8}",
+}
+# The letters every id opens with (a header cut before them splits an id: "NCT|0500...").
+REGISTRY_PREFIXES: tuple[str, ...] = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACTRN", "UMIN", "jRCT", "CTRI", "KCT",
+                                      "DRKS", "NTR", "NL", "IRCT", "CTR")
+_ANY_REGISTRY = "|".join(f"(?:{p})" for p in REGISTRIES.values())
+# One id anywhere in a text. A reference number glued to an id is not part of it ("NCT030756968,9" is
+# NCT03075696 cited with references 8 and 9): after its eight digits an NCT id may be followed by one or
+# two more digits only where a comma and another reference number come next.
+TRIAL_ID = re.compile(
+    rf"(?<![A-Za-z0-9])(?:NCT\s?\d{{8}}(?=\d{{1,2}},\d)|(?:{_ANY_REGISTRY})(?!\d))"
+)
+# The same, for a table cell that holds nothing else: an id, ids joined, and an optional name in brackets.
+_NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
+_CELL_ID = r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|ACTRN\d{14}|" \
+           r"jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9}|CTRI/\d{4}/\d{2,3}/\d{6}|NTR\d{3,5}|" \
+           r"NL-?(?:OMON)?\d{4,5}|IRCT\d{8,15}N\d{1,3}|(?:19|20)\d\d-\d{6}-\d{2})"
+CELL_TRIAL_IDS = re.compile(rf"{_CELL_ID}(?:\s*(?:[;,/&]|and)\s*{_CELL_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
+# Any id inside a cell (a cell of another column holding one is a shifted cell).
+CELL_ID = re.compile(_CELL_ID)
+# The literals one of which every ``CELL_ID`` match holds (for a substring test before the scan; a bare
+# EudraCT number holds its two dashes).
+CELL_ID_NEEDLES: tuple[str, ...] = ("NCT", "CTR", "EudraCT", "ISRCTN", "jRCT", "KCT", "DRKS", "UMIN", "CTRI",
+                                    "NTR", "NL", "IRCT", "-")
+# A registry's name with a digit after it, but not a whole id: a truncated id is no study name.
+ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT|UMIN|KCT|DRKS|CTRI|IRCT)\s?\d")
+_EUDRACT_NAME = re.compile(r"^EudraCT\s?(?:[Nn]o\.?|[Nn]umber|#)?:?\s?")
+
+
+def normalize_trial_id(text: str) -> str:
+    """An id as SCHEMA.md writes it: without spaces, a EudraCT number bare."""
+    return re.sub(r"\s+", "", _EUDRACT_NAME.sub("", text.strip()))
+
+
+# --- Captions ----------------------------------------------------------------------------------------
+# "Table 2", "TABLE 2", "Table S2", "Tab. 3", "Supplementary Table 1", "Suppl. Table S4", "Table 2a".
+# The number group is the table's number; a letter before it (S2, A1) is part of the label only.
+_CAPTION = (r"(?:(?:Supplementa(?:ry|l)|Suppl\.|SUPPLEMENTARY)\s+)?(?P<label>Table|TABLE|Tab\.)\s*"
+            r"(?:[A-Z][-\u2013.]?)?(?P<number>\d{1,3})[A-Za-z]?\b")
+CAPTION = re.compile(_CAPTION)
+# A caption that opens a line (where a table's own text starts).
+CAPTION_LINE = re.compile(rf"(?m)^[ \t]*{_CAPTION}")
+# The label and the punctuation after it, as removed from a caption's text ("Table 2. " -> "").
+CAPTION_LABEL = re.compile(rf"^{_CAPTION}\s*[.:|]?\s*")
+
+# --- Citations ---------------------------------------------------------------------------------------
+ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
+# "(Abstract 1234)", "Abstr. no. S123", "abstracts #4567": an abstract number cited in prose.
+ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]?\d{1,5}[a-z]?)\b")
+REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+# A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
+STUDY_CITATION = re.compile(
+    r"\(\s*(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<abstract>\d{1,5})\s*\)"
+    r"(?:\s*\[(?P<ref>\d{1,3})\])?|(?<![\w(])\[(?P<ref2>\d{1,3})\]"
+)
+# Any citation in prose: an abstract in parentheses or reference numbers in brackets.
+ANY_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]")
+
+# --- Percentages and rates ----------------------------------------------------------------------------
+PERCENT = re.compile(rf"(?P<value>{NUMBER})\s*%")
+# A percentage's number, a space at most before the sign ("45%", "45 %").
+PERCENT_NUMBER = re.compile(rf"({DECIMAL})\s?%")
+FRACTION = re.compile(r"\(\s*(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*\)")
+# The percentage that reports an outcome mentioned just before it: "CR of 60%", "ORR: 92.9%", "ORR was 81%".
+PERCENT_AFTER_OUTCOME = re.compile(
+    rf"\)?(?:\s*\([^()]{{1,15}}\))?[^.;%()]{{0,25}}?(?:of|was|:|=|in|reached|rate of)?\s*(?P<value>{NUMBER})\s*%"
+)
+# A rate right after an outcome's name in a free-text cell: "ORR 92.9%", "CR rate of 66.7%".
+RATE_AFTER_NAME = re.compile(rf"\s*(?:rate\s*)?(?:of\s+|[:=]\s*)?({DECIMAL})\s*%")
+# A cell of a table column: a percentage, or a count with its percentage.
+_PCT_CELL = rf"(?:[≤≥<>~]?{DECIMAL}\s?%)"
+PERCENT_CELL = re.compile(rf"{_PCT_CELL}[*†‡§¶]*")
+PERCENT_PAIR_CELL = re.compile(rf"({_PCT_CELL}|0|NR|NA|NE|N/A)\s?/\s?({_PCT_CELL}|0|NR|NA|NE|N/A)[*†‡§¶]*")
+COUNT_PERCENT_CELL = re.compile(rf"(?:\d+(?:/\d+)?\s?\({_PCT_CELL}\)|{_PCT_CELL}\s?\((?:\d+(?:/\d+)?|{_PCT_CELL})\))"
+                                rf"(?:\s?[;,]?\s?\([^()]{{1,30}}\))?[*†‡§¶]*")
+# A count with its percentage in parentheses: "14 (70%)" (the percentage is the value).
+COUNT_THEN_PERCENT = re.compile(rf"\d+\s*\(\s*({DECIMAL})\s*%\s*\)")
+# A percentage with its sign optional (in a column whose header says "%").
+PERCENT_OPTIONAL_SIGN = re.compile(rf"({DECIMAL})\s*%?")
+# "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3)": the any-grade rate, the graded one.
+ANY_THEN_GRADED_CELL = re.compile(rf"\s*(?:(?P<n>\d+)\s*\(\s*)?(?P<pct>{DECIMAL})\s*%\s*\)?"
+                                  rf"(?:\s*\(\s*(?P<graded>{DECIMAL})\s*%\s*\))?")
+# "94%/38%" under "CRS any/≥G3".
+PERCENT_SLASH_PERCENT = re.compile(rf"\s*(?P<pct>{DECIMAL})\s*%\s*/\s*(?P<graded>{DECIMAL})\s*%")
+# What a safety, response or citation cell holds and other cells do not.
+FOREIGN_IN_CELL = re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d")
+# A rate in an adverse-event statement: "in 38%".
+EVENT_PERCENT = rf"(?P<pct>{DECIMAL})\s*%"
+
+# --- Patient counts -----------------------------------------------------------------------------------
+# A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".
+PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")
+# The size of a study as a sentence states it: "40 patients were treated", "(n = 12)", "enrolled 40 patients".
+PATIENTS_STATED = re.compile(
+    r"\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+[^.;]{0,60}?)?"
+    r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
+    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
+    r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
+    r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b"
+    r"|\b(?:gave|given|administered|infused)\s+(?:[\w-]+\s+){0,4}?to\s+(?P<n6>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?"
+    r"patients\b",
+    re.I,
+)
+# A count in parentheses after a name: "(n = 40)", "(359 patients)".
+SIZE_IN_PARENTHESES = re.compile(
+    r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"
+)
+# "(n = 37)" inside a cell ("CD19+ B-cell malignancies (n = 37)").
+COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
+# A cell that is a count: "12", "12+", "n = 12".
+COUNT_CELL = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
+# The count that opens a count cell.
+LEADING_COUNT = re.compile(r"\s*(?:n\s*=\s*)?(\d+)\b")
+# A study named with its size: "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "the CRB-402 study".
+_STUDY_NAME = r"[A-Z][A-Za-z]*-[A-Z]*\d{1,4}[A-Za-z]?"
+NAMED_STUDY = re.compile(
+    rf"(?<![\w-])(?P<a>{_STUDY_NAME})(?=\s+(?:study|trial)\b)"
+    rf"|\(\s*(?P<b>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
+    rf"|\b[Ii]n\s+(?P<c>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
+)
+
+# --- Phases and grades --------------------------------------------------------------------------------
+PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+# Every phase a caption names ("Phase 3 trials", "phases 1 and 2").
+CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+GRADE = re.compile(r"\b[Gg](?:rade)?\s*(?P<op>≥|>=|>|≤)?\s*(?P<grade>[1-5]|I{1,3}|IV|V)(?:\s*[–-]\s*(?P<to>[1-5]))?\b")
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+
+
+def grade_value(text: str) -> int:
+    return int(text) if text.isdigit() else _ROMAN[text]
