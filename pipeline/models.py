@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 Kind = Literal["txt", "pdf"]
 
@@ -122,8 +122,25 @@ class Entity(BaseModel):
     sentence: int = 0
 
 
+class Column(BaseModel):
+    """A table column as its header names it (``pipeline.fields.header.read_header``): the field it holds
+    (its role in a record, "" for none), the kind of cell, and for a dose column the scale and unit its
+    header puts on the cells, for an outcome column the outcomes it announces ("ORR/CR")."""
+
+    name: str
+    field: str = ""
+    type: str = "text"
+    scale: float | None = None
+    unit: str = ""
+    outcomes: list[str] = Field(default_factory=list)
+
+
 class Table(BaseModel):
-    """A table rebuilt as a grid of cell strings; ``cell_spans`` give each cell's span in the text."""
+    """A table rebuilt as a grid of cell strings as printed; ``cell_spans`` give each cell's span in the text.
+
+    ``columns`` type the printed columns. A table printed with its studies as columns (transposed) also
+    carries ``study_view``: the same table turned so that each study is a row, which is what records read.
+    """
 
     number: int
     caption: str
@@ -134,7 +151,8 @@ class Table(BaseModel):
     page: int = 1
     start: int
     end: int
-    column_scales: dict[str, float] = Field(default_factory=dict)
+    columns: list[Column] = Field(default_factory=list)
+    study_view: Table | None = None
     continuation: list[bool] = Field(default_factory=list)
     cell_spans: list[list[tuple[int, int] | None]] = Field(default_factory=list)
     ambiguous: list[tuple[int, int]] = Field(
@@ -142,6 +160,25 @@ class Table(BaseModel):
         description="(row, column) of cells placed by reading order alone: the text cannot show their column",
     )
     warnings: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _typed(self) -> Table:
+        """A table made without typed columns (by a user, or a test) has its header read as the tables
+        stage reads it, without the document's abbreviations."""
+        if self.header and not self.columns:
+            from pipeline.fields.header import typed_columns
+
+            self.columns = typed_columns(self.header)
+        return self
+
+    @property
+    def column_scales(self) -> dict[str, float]:
+        """Header -> the power of ten it puts on its cells, for the columns that have one."""
+        return {c.name: c.scale for c in self.columns if c.scale is not None}
+
+    def studies(self) -> Table:
+        """The table with one study per row: its ``study_view`` when printed transposed, else itself."""
+        return self.study_view or self
 
 
 class ErrorRecord(BaseModel):

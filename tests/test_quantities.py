@@ -13,7 +13,6 @@ from pipeline.ner.quantities import (
     _SCIENTIFIC,
     _power_windows,
     format_cells,
-    header_scale,
     parse_doses,
     split_levels,
 )
@@ -63,6 +62,8 @@ def test_prose_doses_need_cells_when_asked():
 
 
 def test_header_scale():
+    from pipeline.fields.dose import header_scale
+
     assert header_scale("Cell dose (108 )") == 1e8
     assert header_scale("Dose (×10^6/kg)") == 1e6
     assert header_scale("Dose (x 10 7 cells)") == 1e7

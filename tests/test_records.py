@@ -360,9 +360,9 @@ def test_cell_source_read_from_a_design_column():
 
 
 def test_event_column_split_any_grade_slash_graded():
-    from pipeline.tables.roles import column_roles
+    from pipeline.fields.header import read_header
 
-    assert column_roles(["CRSany/≥G3", "CRS any/grade ≥3"]) == ["adverse_events", "adverse_events"]
+    assert [read_header(h).role for h in ["CRSany/≥G3", "CRS any/grade ≥3"]] == ["adverse_events", "adverse_events"]
     crs = norm.event_any_and_graded("90% /7%", "CRSany/≥G3")
     assert (crs.statement, crs.max_grade, crs.n) == ("any grade 90%; grade >=3 7%", None, None)
     assert norm.event_any_and_graded("90%", "CRSany/≥G3") is None

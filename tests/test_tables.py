@@ -21,11 +21,11 @@ import tablegen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.fields.dose import header_scale as column_scale
 from pipeline.ingest.text import ingest_text, read_text_file
 from pipeline.models import IngestedText, Table
 from pipeline.tables import find_tables
 from pipeline.tables.footnotes import caption_end, parse_definition, split_footnotes
-from pipeline.tables.header import column_scale
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "raw" / "huang2023_carnk_ash2022.txt"

@@ -176,25 +176,6 @@ def _merge_lists(text: str, doses: list[Dose]) -> list[Dose]:
     return merged
 
 
-def header_scale(header: str) -> float | None:
-    """The scale a column header puts on its cells: "Cell dose (108 )" or "(×10^6/kg)" -> 1e8 / 1e6.
-
-    A header's parenthesised "10N" can only be a power of ten: a unit in a header is never the
-    number 108.
-    """
-    m = re.search(r"\(\s*(?:[×x]\s*)?10\s*\^?\s*(\d{1,2})\s*(?:cells)?\s*(?:/\s*kg)?\s*\)", header)
-    return float(10 ** int(m.group(1))) if m else None
-
-
-def header_unit(header: str) -> str:
-    """The unit a dose column's header states anywhere in it: "Dose (×10^6/kg)" -> cells/kg."""
-    if re.search(r"/\s*kg\b|\bper\s+(?:kg|kilogram)\b", header, re.I):
-        return "cells/kg"
-    if re.search(r"/\s*m\s*(?:2|\^2|²)|\bper\s+m\s*(?:2|\^2|²)", header, re.I):
-        return "cells/m2"
-    return "cells"
-
-
 def format_cells(value: float) -> str:
     """A cell number as SCHEMA.md writes it, readable by ``float()``: 6e+08, 1.2e+09."""
     return f"{value:g}"

@@ -12,25 +12,12 @@ from bisect import bisect_right
 
 from spacy.language import Language
 
-from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import PERCENT
-from pipeline.models import Table
+from pipeline.models import Column, Table
 from pipeline.ner.doc_text import read
 from pipeline.ner.overlaps import resolve_overlaps
-from pipeline.ner.quantities import header_scale, header_unit
-from pipeline.tables.roles import column_roles
 
 _MARKS = "*†‡§"
-
-
-def header_outcomes(header: str) -> list[str]:
-    """Outcome names a header announces, in order: "ORR/CR" -> ["ORR", "CR"]."""
-    names = []
-    for part in re.split(r"\s*/\s*|\s*,\s*|\s+and\s+", header.strip()):
-        entry = lookup(part.strip(), "OUTCOME")
-        if entry:
-            names.append(entry.normalized)
-    return names
 
 
 def _cell_outcomes(text: str, start: int, names: list[str]) -> list[dict]:
@@ -49,10 +36,10 @@ def _cell_outcomes(text: str, start: int, names: list[str]) -> list[dict]:
     return found
 
 
-def _cell_doses(text: str, start: int, scale: float, header: str) -> list[dict]:
+def _cell_doses(text: str, start: int, scale: float, unit: str) -> list[dict]:
     """One dose per number of a scaled dose cell ("1 or 3" under "(108 )": 1e8 and 3e8 cells)."""
     return [{"label": "DOSE", "start": start + m.start(), "end": start + m.end(), "value": float(m.group()) * scale,
-             "unit": header_unit(header)}
+             "unit": unit}
             for m in re.finditer(r"\d+(?:\.\d+)?", text.rstrip(_MARKS + " "))]
 
 
@@ -93,18 +80,9 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     return found
 
 
-def _column(table: Table, roles: list[str], col: int) -> tuple[str, str, list[str], float | None]:
-    """What column ``col``'s header says about its cells: (header, role, outcomes, scale). Read once
-    per column: the header look-ups cost more than most cells' own reading."""
-    header = table.header[col] if col < len(table.header) else ""
-    role = roles[col] if col < len(roles) else ""
-    return header, role, header_outcomes(header), table.column_scales.get(header) or header_scale(header)
-
-
 def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
     """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``; those read
     as text carry their cell's start (``cell``), where no phrase of the entity can begin earlier."""
-    roles = column_roles(table.header)
     cells = [
         (col, span)
         for row in table.cell_spans
@@ -113,15 +91,14 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
     ]
     found: list[dict] = []
     texts = [text[s:e].replace("\n", " ") for _col, (s, e) in cells]
-    columns: dict[int, tuple[str, str, list[str], float | None]] = {}
+    columns = table.columns
     for (col, (start, _end)), cell, recognised in zip(cells, texts, _recognise(texts, nlp), strict=True):
-        if col not in columns:
-            columns[col] = _column(table, roles, col)
-        header, role, outcomes, scale = columns[col]
+        column = columns[col] if col < len(columns) else Column(name="")
+        outcomes, role = column.outcomes, column.field
         if outcomes and ("%" in cell or (len(outcomes) > 1 and "/" in cell)):
             found.extend(_cell_outcomes(cell, start, outcomes))
-        elif scale and role == "doses":
-            found.extend(_cell_doses(cell, start, scale, header))
+        elif column.scale and role == "doses":
+            found.extend(_cell_doses(cell, start, column.scale, column.unit))
         elif role == "abstract_number" and re.fullmatch(r"\s*\d{1,5}\s*", cell):
             m = re.search(r"\d+", cell)
             found.append({"label": "ABSTRACT_ID", "start": start + m.start(), "end": start + m.end(),  # type: ignore[union-attr]

@@ -14,14 +14,12 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.knowledge.lexicon import lookup
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
 from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
 from pipeline.records.normalize import Glossary
 from pipeline.records.references import cited_products
 from pipeline.records.table_rows import DOSE_RANGE, Partial, clinical_rows, is_clinical, preclinical_rows
-from pipeline.tables.roles import column_roles
 
 R = TypeVar("R", bound=BaseModel)
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd", "trial_id", "product", "cell_source",
@@ -157,26 +155,6 @@ def _validated(model: type[R], doc_id: str, p: Partial, conflicts: list[str]) ->
                 notes.append(f"partial record: {name} {fields.pop(name)!r} is invalid and was dropped")
 
 
-def _studies_as_rows(table: Table) -> Table:
-    """A transposed table (studies as columns, attributes as rows: "Trial | ZUMA-7 | BELINDA") turned
-    so that each study is a row, as every other table has it.
-
-    It is recognised by its first column: an empty corner cell above row labels of which at least
-    three are column names ("Trial", "Target antigen", "Overall response").
-    """
-    labels = [row[0] for row in table.rows if row]
-    if table.header[:1] != [""] or len(table.header) < 2 or not labels:
-        return table
-    if sum(1 for role in column_roles(labels) if role) < 3:
-        return table
-    names = table.header[1:]
-    studies_are_products = all(lookup(name, "PRODUCT") or lookup(name, "AGENT") for name in names if name)
-    header = ["Product" if studies_are_products else "Study", *labels]
-    rows = [[name] + [row[j + 1] if j + 1 < len(row) else "" for row in table.rows] for j, name in enumerate(names)]
-    return table.model_copy(update={"header": header, "rows": rows, "cell_spans": [], "continuation": [],
-                                    "ambiguous": []})
-
-
 def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
@@ -185,14 +163,14 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     glossary = Glossary.from_abbreviations(result.abbreviations)
     clinical: list[tuple[Partial, list[str]]] = []
     preclinical: list[Partial] = []
-    for table in map(_studies_as_rows, result.tables):
-        roles = column_roles(table.header)
-        if is_clinical(table, roles):
+    for table in (t.studies() for t in result.tables):
+        roles = {c.field for c in table.columns}
+        if is_clinical(table):
             for p in clinical_rows(table, glossary):
                 conflicts: list[str] = []
                 _footnote_doses(table, p, conflicts)
                 clinical.append((p, conflicts))
-        elif {"abstract_number", "purpose", "method"} & set(roles) or "preclinical" in table.caption.lower():
+        elif {"abstract_number", "purpose", "method"} & roles or "preclinical" in table.caption.lower():
             preclinical.extend(preclinical_rows(table, glossary))
 
     cited = prose.segments(doc)

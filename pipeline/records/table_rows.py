@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 
 from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import COUNT_NOTE, COUNT_THEN_PERCENT, PERCENT_OPTIONAL_SIGN
-from pipeline.models import Table
-from pipeline.ner.quantities import format_cells, header_scale, header_unit, parse_doses, split_levels, unit_after
-from pipeline.ner.table_cells import header_outcomes
+from pipeline.models import Column, Table
+from pipeline.ner.quantities import format_cells, parse_doses, split_levels, unit_after
 from pipeline.records import normalize as norm
 from pipeline.records.events import read_event, statement
 from pipeline.records.normalize import Glossary
-from pipeline.tables.roles import column_roles
 
 
 @dataclass
@@ -51,7 +49,8 @@ def disease_name(cell: str) -> str:
     return name or cell
 
 
-def is_clinical(table: Table, roles: list[str]) -> bool:
+def is_clinical(table: Table) -> bool:
+    roles = [c.field for c in table.columns]
     clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
 
@@ -67,17 +66,16 @@ def _row_text(table: Table, i: int) -> str:
 
 
 def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
-    roles = column_roles(table.header)
     ambiguous = {tuple(cell) for cell in table.ambiguous}
     partials = []
     for i, row in enumerate(table.rows):
         p = Partial(start=_row_start(table, i), evidence=[_row_text(table, i)])
         f = p.fields
-        for col, (header, role, cell) in enumerate(zip(table.header, roles, row, strict=False)):
-            if (norm.is_empty(cell) and role not in ("gvhd",)) or (i, col) in ambiguous:
+        for col, (column, cell) in enumerate(zip(table.columns, row, strict=False)):
+            if (norm.is_empty(cell) and column.field not in ("gvhd",)) or (i, col) in ambiguous:
                 continue  # a cell whose column is a guess states nothing
             p.footnote_marks.extend(_MARK.findall(cell))
-            _fill_clinical(f, role, header, cell, table, glossary)
+            _fill_clinical(f, column, cell, glossary)
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
         if not f.get("phase") and norm.caption_phase(table.caption):
             f["phase"] = norm.caption_phase(table.caption)
@@ -86,9 +84,10 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
     return partials
 
 
-def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glossary: Glossary) -> None:
+def _fill_clinical(f: dict, column: Column, cell: str, glossary: Glossary) -> None:
     if not cell.strip():
         return
+    role, header = column.field, column.name
     if role in ("trial_id", "study"):
         # A study without a registry id is known by the name the document gives it ("Lee et al.").
         f["trial_id"] = norm.trial_ids(cell) or (norm.clean(cell) if role == "study" else "")
@@ -109,21 +108,21 @@ def _fill_clinical(f: dict, role: str, header: str, cell: str, table: Table, glo
     elif role == "preconditioning":
         f["preconditioning"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
     elif role == "doses":
-        scale = table.column_scales.get(header) or header_scale(header) or 1.0
+        scale = column.scale or 1.0
         written = parse_doses(cell)
         if written:
             f["doses_cells"] = ";".join(format_cells(v) for d in written for v in d.values)
             f[DOSE_RANGE] = len(written) == 1 and is_range(cell[written[0].start : written[0].end], written[0].values)
-            f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else written[0].unit
+            f["dose_unit"] = column.unit if column.unit != "cells" else written[0].unit
             return
         levels = split_levels(_MARK.sub("", cell))
         if levels:
             f["doses_cells"] = ";".join(format_cells(v * scale) for v in levels)
-            f["dose_unit"] = header_unit(header) if header_unit(header) != "cells" else unit_after(cell)
+            f["dose_unit"] = column.unit if column.unit != "cells" else unit_after(cell)
     elif role == "combination":
         f["combination"] = "" if norm.is_none(cell) else norm.canonical(cell, "AGENT", glossary)
     elif role == "outcomes":
-        names = header_outcomes(header)
+        names = column.outcomes
         parts = _SLASH.split(norm.clean(cell))
         for name, part in zip(names, parts, strict=False):
             # "14 (70%)": patients and their percentage; the field is the percentage.
@@ -189,12 +188,11 @@ def _named_as_printed(said: str, event_words: str, role: str, glossary: Glossary
 
 
 def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
-    roles = column_roles(table.header)
     partials = []
     for i, row in enumerate(table.rows):
         p = Partial(start=_row_start(table, i), evidence=[_row_text(table, i)])
         f = p.fields
-        for role, cell in zip(roles, row, strict=False):
+        for role, cell in zip((c.field for c in table.columns), row, strict=False):
             if norm.is_empty(cell):
                 continue
             if role == "cell_source":

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.fields.header import LongForm, read_header, typed_columns
+from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
-from pipeline.tables.header import column_scale
 from pipeline.tables.segment import RowParse, Slot
 from pipeline.tables.vocabulary import ColumnType
 
@@ -56,7 +57,9 @@ class TableParts:
     kinds: list[ColumnType] = field(default_factory=list)
 
 
-def build_table(doc: IngestedText, parts: TableParts) -> Table:
+def build_table(doc: IngestedText, parts: TableParts, long_form: LongForm | None = None) -> Table:
+    """The table of ``parts``, its columns typed by their headers (``long_form`` gives what the document's
+    abbreviations stand for, so that a header "LD" the document defines names its column)."""
     text = doc.text
     header = [name.text for name in parts.header]
     rows: list[list[str]] = []
@@ -69,7 +72,6 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
         rows.append(values)
         spans.append(row_spans)
         previous = values
-    scales = {name: scale for name in header if (scale := column_scale(name)) is not None}
     caption = parts.caption_text if parts.caption_text is not None else normalise(text[slice(*parts.caption)])
     caption = CAPTION_LABEL.sub("", caption)
     start = parts.caption[0]
@@ -77,7 +79,7 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
     # A PDF reader that saw the table printed rotated says so by its caption.
     rotated = {" ".join(CAPTION_LABEL.sub("", c).split()).lower() for c in doc.rotated_captions}
     orientation = "rotated" if " ".join(caption.split()).lower() in rotated else parts.orientation
-    return Table(
+    table = Table(
         number=parts.number,
         caption=caption,
         header=header,
@@ -87,12 +89,40 @@ def build_table(doc: IngestedText, parts: TableParts) -> Table:
         page=doc.page_of(start),
         start=start,
         end=end,
-        column_scales=scales,
+        columns=typed_columns(header, long_form),
         continuation=[row.continuation for row in parts.rows],
         cell_spans=spans,
         ambiguous=[(i, col) for i, row in enumerate(parts.rows) for col in sorted(row.ambiguous)],
         warnings=warnings,
     )
+    view = _study_view(table, long_form)
+    return table.model_copy(update={"study_view": view}) if view is not None else table
+
+
+# A transposed table's first column holds row labels; it is taken for one when this many of them
+# name a column (fewer may be a first column of study names over an empty corner cell).
+MIN_NAMED_LABELS = 3
+
+
+def _study_view(table: Table, long_form: LongForm | None) -> Table | None:
+    """A transposed table (studies as columns, attributes as rows: "Trial | ZUMA-7 | BELINDA") turned so
+    that each study is a row, as every other table has it; ``None`` for a table that is not transposed.
+
+    It is recognised by its first column: an empty corner cell above row labels of which at least
+    ``MIN_NAMED_LABELS`` are column names ("Trial", "Target antigen", "Overall response").
+    """
+    labels = [row[0] for row in table.rows if row]
+    if table.header[:1] != [""] or len(table.header) < 2 or not labels:
+        return None
+    if sum(1 for label in labels if read_header(label, long_form).field is not None) < MIN_NAMED_LABELS:
+        return None
+    names = table.header[1:]
+    studies_are_products = all(lookup(name, "PRODUCT") or lookup(name, "AGENT") for name in names if name)
+    header = ["Product" if studies_are_products else "Study", *labels]
+    rows = [[name] + [row[j + 1] if j + 1 < len(row) else "" for row in table.rows] for j, name in enumerate(names)]
+    columns = typed_columns(header, long_form)
+    return table.model_copy(update={"header": header, "rows": rows, "columns": columns, "cell_spans": [],
+                                    "continuation": [], "ambiguous": []})
 
 
 def _row(text: str, row: RowParse, previous: list[str] | None,

@@ -655,6 +655,8 @@ def _phase(value: str, ctx: DocContext) -> float | None:
 
 
 def _product(value: str, ctx: DocContext) -> float | None:
+    if _ID_PREFIX.match(value):
+        return None  # "NCT011": the start of a registry id, cut short, is no product code
     evidence = 1.0 if ctx.in_prose(value) or (len(value) >= 6 and ctx.squashed_in_prose(value)) else 0.0
     if ctx.lexicon.products and value in ctx.lexicon.products:
         return 5.0 + evidence

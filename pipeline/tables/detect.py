@@ -20,7 +20,7 @@ def find_tables(doc: IngestedText) -> list[Table]:
         parts = parse_rotated(doc, run, ctx)
         if parts is None:
             continue
-        tables.append(build_table(doc, parts))
+        tables.append(build_table(doc, parts, ctx.long_form))
         claimed.append((parts.caption[0], max(parts.end, run.end)))
     runs = [(run.start, run.end) for run in doc.fragment_runs]
     captions = [m for m in CAPTION_LINE.finditer(doc.text)]
@@ -33,7 +33,7 @@ def find_tables(doc: IngestedText) -> list[Table]:
         limit = _region_end(doc, start, captions[index + 1].start() if index + 1 < len(captions) else len(doc.text))
         parts = parse_upright(doc, start, limit, ctx)
         if parts is not None:
-            tables.append(build_table(doc, parts))
+            tables.append(build_table(doc, parts, ctx.long_form))
     tables.sort(key=lambda table: table.start)
     return tables
 

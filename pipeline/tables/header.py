@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.fields.header import read_header
 from pipeline.tables.columns import bracket_depth, normalise
 from pipeline.tables.context import DocContext
 from pipeline.tables.footnotes import parse_definition
@@ -37,7 +38,6 @@ MAX_UNKNOWN_IN_NAME = 1  # a column name is short: a head word and known modifie
 MAX_HEADER_CHARS = 70
 
 ID_PREFIXES = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACTRN", "jRCT", "CTR", "KCT", "UMIN", "DRKS")
-_SCALE = re.compile(r"\(\s*(?:[×xX]\s*)?10\s*\^?\s*([1-9]\d?)(?![\d.])[^()]*\)")
 _LONG_NUMBER = re.compile(r"(?<![\d.])\d{3,}")
 _GLUED_DIGITS = re.compile(r"[A-Za-z]{2,}\d")
 
@@ -157,16 +157,8 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
 
 
 def column_type(name: str, ctx: DocContext) -> ColumnType:
-    """Type of a column from its header text (free text when the name says nothing)."""
-    scored = score_header_cell(normalise(name), ctx, allow_open=True)
-    return scored[1] if scored else ColumnType.TEXT
-
-
-def column_scale(name: str) -> float | None:
-    """10^N for a header whose unit is a power of ten ("Cell dose (108 )" is 10^8 with the
-    superscript lost, also "(10^8)", "(×10 6)")."""
-    m = _SCALE.search(name)
-    return float(10 ** int(m.group(1))) if m else None
+    """Type of a column from its header text (``read_header``, the one reading of a header)."""
+    return read_header(normalise(name), ctx.long_form).type
 
 
 def _lower_join(text: str, pos: int) -> bool:
