@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -184,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")  # confmine is a moving target: say when
     grids, problems = load_grids(args.grids)
     for problem in problems:
         print(f"skipped grid: {problem}", file=sys.stderr)
@@ -232,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": {"build": built, "run": run_seconds, "score": score_seconds, "total": time.perf_counter() - start},
     }
     report = {
-        **meta, "grids_folder": str(args.grids), "styles": args.styles, "extractors": args.extractors,
+        **meta, "started_utc": started, "confmine": args.confmine, "grids_folder": str(args.grids),
+        "styles": args.styles, "extractors": args.extractors,
         "pdfs": not args.no_pdfs, "holdout": holdout.as_dict(), "skipped_grids": problems,
         "failed_documents": [r.doc_id for r in results if r.status != "ok"], "unscored_documents": unscored,
         "summary": summary, "rows": rows,
