@@ -201,6 +201,15 @@ def test_rotated_gold_says_rotated(grids: list[Grid], tmp_path: Path) -> None:
     assert table["orientation"] == "rotated" and table["page"] == "2"
 
 
+def test_a_grid_too_tall_to_rotate_is_left_out(grids: list[Grid], tmp_path: Path) -> None:
+    """Drawn off the page, its gold would be wrong; the style is skipped for that grid, with a warning."""
+    tall = grids[0].model_copy(update={"rows": grids[0].rows * 20})
+    with pytest.warns(UserWarning, match="not drawn as rotated_cw"):
+        documents = build([tall], ["ruled", "rotated_cw"], [], tmp_path)
+    assert [document.style for document in documents] == ["ruled"]
+    assert not (tmp_path / "gold" / f"{tall.id}__rotated_cw").exists()
+
+
 def test_fold() -> None:
     assert fold("2 × 10^6/kg") == fold("2 × 106/kg") == fold("2 ×  10 6/kg") == fold("2 × 10\n6/kg")
     assert fold("2 3 10 6") == "2 3 106"

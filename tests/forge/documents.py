@@ -11,13 +11,14 @@ is known by construction: ``trials.csv`` holds the grid's trial rows, ``tables.c
 from __future__ import annotations
 
 import csv
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import EXTRACTORS
 from .grids import TRIAL_COLUMNS, Grid
-from .render import STYLES, RenderedPdf, render_pdf
+from .render import STYLES, RenderedPdf, TooLarge, render_pdf
 
 PDF = "pdf"
 """The "extractor" of a PDF document: confmine's own PDF reader."""
@@ -51,7 +52,9 @@ def build(grids: Iterable[Grid], styles: Sequence[str], extractors: Sequence[str
     """Write the documents of ``grids`` x ``styles`` x ``extractors`` (and the PDFs, unless ``pdfs`` is
     False) to ``out_dir/docs``, their gold to ``out_dir/gold`` and the manifest; return the documents.
 
-    A style's text-level part (the symbol-font substitutions) is applied to each extractor's output."""
+    A style's text-level part (the symbol-font substitutions) is applied to each extractor's output. A
+    grid that does not fit a style (a rotated table taller than the page is wide) is left out of that
+    style with a warning, rather than drawn off the page under gold that says it is there."""
     unknown = [name for name in styles if name not in STYLES] + [name for name in extractors if name not in EXTRACTORS]
     if unknown:
         raise ValueError(f"unknown styles or extractors: {unknown}")
@@ -62,7 +65,12 @@ def build(grids: Iterable[Grid], styles: Sequence[str], extractors: Sequence[str
         for style_name in styles:
             style = STYLES[style_name]
             pdf_id = doc_id(grid.id, style_name)
-            rendered = render_pdf(grid, style, docs_dir / f"{pdf_id}.pdf")
+            try:
+                rendered = render_pdf(grid, style, docs_dir / f"{pdf_id}.pdf")
+            except TooLarge as error:
+                warnings.warn(f"{grid.id} not drawn as {style_name}: {error}", stacklevel=2)
+                (docs_dir / f"{pdf_id}.pdf").unlink(missing_ok=True)
+                continue
             if pdfs:
                 documents.append(Document(pdf_id, grid.id, style_name, PDF, rendered.path))
                 write_gold(grid, style_name, rendered, pdf_id, gold_dir)

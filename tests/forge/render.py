@@ -30,6 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -376,6 +377,10 @@ def _tables(grid: Grid, style: Style, fonts_: Fonts, available: float) -> list[T
     return tables
 
 
+class TooLarge(ValueError):
+    """The grid cannot be printed in this style on one page (a rotated table taller than a page is wide)."""
+
+
 class Rotated(Flowable):
     """Flowables drawn on a turned canvas: laid out as if the frame's height were its width, then
     rotated by ``angle`` degrees anticlockwise, so the glyphs themselves are rotated (a landscape table
@@ -393,6 +398,8 @@ class Rotated(Flowable):
         self.inner_width = availHeight
         self.heights = [flowable.wrap(self.inner_width, availWidth)[1] for flowable in self.content]
         self.inner_height = sum(self.heights)
+        if self.inner_height > availWidth:  # would run off the page's edge: the gold would be wrong
+            raise TooLarge(f"rotated table is {self.inner_height:.0f} pt tall, the page {availWidth:.0f} pt wide")
         return self.inner_height, self.inner_width
 
     def draw(self) -> None:
@@ -430,8 +437,10 @@ class _Document(SimpleDocTemplate):
             self.table_page = self.page
 
 
-def _page_number(fonts_: Fonts) -> Callable:
-    def draw(canvas, document) -> None:  # type: ignore[no-untyped-def]
+def _page_number(fonts_: Fonts) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    """The page-number footer (running furniture every extractor reads along with the table)."""
+
+    def draw(canvas: Canvas, document: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(fonts_.regular, FOOTNOTE_SIZE)
         canvas.drawCentredString(PAGE[0] / 2, MARGIN / 2, str(document.page))
