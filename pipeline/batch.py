@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -34,7 +35,20 @@ from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
 from pipeline.output import open_temporary, remove_temporaries, write_atomic
 
-PIPELINE_VERSION = "0.1.0"
+
+@cache
+def pipeline_version(root: Path | None = None) -> str:
+    """A digest of the package's code and lexicons (``root``: the package folder): a stored result is
+    reused only by the code that made it (a release number alone would hand an upgraded pipeline the
+    old one's results)."""
+    digest = hashlib.sha256()
+    root = root or Path(__file__).resolve().parent
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".tsv") and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 # A worker is replaced after this many documents, so a leaky PDF cannot grow it for ever; a worker's
 # peak memory grows about 3% from its 200th to its 500th document (spaCy's string store), and a
 # replacement is cheap when forked (about 3 s of CPU when spawned: spaCy import, pipeline build).
@@ -185,7 +199,7 @@ class ResultStore:
         return store
 
     def path(self, sha256: str) -> Path:
-        return self.root / f"{sha256}-{PIPELINE_VERSION}.json"
+        return self.root / f"{sha256}-{pipeline_version()}.json"
 
     def has(self, sha256: str) -> bool:
         """Whether a finished result is stored (checked without reading it: a damaged entry is

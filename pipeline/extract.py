@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from spacy.language import Language
 
-from pipeline.abbreviations import find_abbreviations
+from pipeline.abbreviations.api import abbreviations_in
 from pipeline.ingest import read_document
 from pipeline.ingest.errors import IngestError
 from pipeline.ingest.sections import close_table_sections
@@ -91,7 +91,7 @@ def extract_document(
     info.chars = len(doc.text)
     info.pages = max((page.number for page in doc.pages), default=0) if doc.kind == "pdf" else len(doc.pages)
 
-    result.abbreviations = _stage(result, "abbreviations", lambda: find_abbreviations(doc.text), [])
+    result.abbreviations = _stage(result, "abbreviations", lambda: abbreviations_in(doc.text), [])
     result.tables = _stage(result, "tables", lambda: find_tables(doc), [])
     # Prose printed after a table and its notes is prose again (the caption opened a section that ran on).
     doc.sections = close_table_sections(doc.text, doc.sections, [(t.start, t.end) for t in result.tables])

@@ -324,7 +324,8 @@ def test_example_document_raw_text_too():
         pytest.skip(f"shared folder absent ({SHARED}); the raw example is read from it")
     raw = path.read_text(encoding="utf-8")
     found = {a.short_form: a.long_form for a in find_abbreviations(raw) if a.source != "lexicon"}
-    assert found["ICANS"] == "Immune effector cell-associated neurotoxicity syndrome"
+    # The raw dump is read as a run reads it: the definitions in the shredded table's footnotes count too.
+    assert {k: v.lower() for k, v in found.items()} == EXPECTED
     assert found["CAR"].lower() == "chimeric antigen receptor"
 
 

@@ -226,3 +226,21 @@ def test_a_killed_runs_temporary_files_are_removed_and_a_failed_documents_copy_f
     assert "duplicate of" in copy.error
     errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False)
     assert sorted(errors.doc_id) == ["empty_a", "empty_b"]
+
+
+def test_stored_results_are_keyed_by_the_code_that_made_them(tmp_path: Path) -> None:
+    from pipeline.batch import pipeline_version
+
+    package = tmp_path / "pkg"
+    (package / "data").mkdir(parents=True)
+    (package / "stage.py").write_text("RULE = 1\n")
+    (package / "data" / "terms.tsv").write_text("alias\tsource\n")
+    before = pipeline_version(package)
+    (package / "stage.py").write_text("RULE = 2\n")
+    pipeline_version.cache_clear()
+    after_code = pipeline_version(package)
+    (package / "data" / "terms.tsv").write_text("alias\tsource\nCD19\tHGNC\n")
+    pipeline_version.cache_clear()
+    after_data = pipeline_version(package)
+    pipeline_version.cache_clear()
+    assert len({before, after_code, after_data}) == 3

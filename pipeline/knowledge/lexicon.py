@@ -97,6 +97,23 @@ def lookup(text: str, label: str | None = None) -> Entry | None:
     return None
 
 
+def entry_of_phrase(text: str, label: str | None = None) -> Entry | None:
+    """The entry a phrase names: the phrase itself or its singular, else the longest run of its last words
+    that is an alias ("malignant melanoma" -> melanoma). Only the end counts: the head of an English
+    noun phrase comes last, so "haematopoietic stem cell transplantation" names a transplantation, not
+    a cell source, and "G protein-coupled receptor class C group 5 member D" names nothing known."""
+    found = lookup(text, label) or lookup(text.rstrip("s"), label)
+    if found is not None:
+        return found
+    words = text.split()
+    for start in range(1, len(words)):
+        tail = " ".join(words[start:]).strip(",;:()")
+        found = lookup(tail, label) or lookup(tail.rstrip("s"), label)
+        if found is not None and len(tail) > 2:
+            return found
+    return None
+
+
 @cache
 def disease_modifiers() -> frozenset[str]:
     """First words (lower case) of the multi-word disease names ("hematological" of "hematological

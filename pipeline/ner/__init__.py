@@ -22,6 +22,7 @@ from pipeline.ner.agents import target_agent_entities
 from pipeline.ner.definitions import long_form_spans
 from pipeline.ner.doc_text import doc_text, read
 from pipeline.ner.lexicon import LexiconMatcher, agent_parts
+from pipeline.ner.meanings import document_meanings, with_document_meanings
 from pipeline.ner.overlaps import resolve_overlaps
 from pipeline.ner.patterns import (
     dose_entities,
@@ -155,27 +156,15 @@ def build_nlp() -> Language:
     return nlp
 
 
-def _short_forms(abbreviations: list[Abbreviation]) -> dict[str, tuple[str, str]]:
-    """Short forms the document defines whose long form the lexicons know: SF -> (label, canonical)."""
-    known: dict[str, tuple[str, str]] = {}
-    for abbreviation in abbreviations:
-        if abbreviation.source == "lexicon":
-            continue
-        entry = lookup(abbreviation.long_form) or lookup(abbreviation.long_form.rstrip("s"))
-        if entry is not None:
-            known.setdefault(abbreviation.short_form, (entry.label, entry.normalized))
-    return known
-
-
 def _abbreviation_entities(text: str, abbreviations: list[Abbreviation],
                            known: dict[str, tuple[str, str]]) -> list[dict]:
     """Short forms the document defines take the label of their long form ("MM" -> multiple myeloma),
     and so does the long form where it is printed, even misspelt or glued to the next word."""
     found = []
     for abbreviation in abbreviations:
-        if abbreviation.short_form not in known:
+        if known.get(abbreviation.short_form) is None:
             continue
-        label, normalized = known[abbreviation.short_form]
+        label, normalized = known[abbreviation.short_form]  # type: ignore[misc]
         for start, end in [(abbreviation.start, abbreviation.end), *abbreviation.mentions]:
             if text[start:end] == abbreviation.short_form:
                 found.append({"label": label, "start": start, "end": end, "normalized": normalized})
@@ -272,8 +261,8 @@ def find_entities(
     """
     # The last component's overlap resolution is done here, without the Spans it would build for doc.ents.
     spacy_doc = read(nlp, doc.text.replace("\n", " "), skip=("confmine_entities",))
-    short_forms = _short_forms(abbreviations)
-    found = resolve_overlaps(spacy_doc._.confmine_entities or [])
+    short_forms = document_meanings(abbreviations)
+    found = resolve_overlaps(with_document_meanings(doc.text, spacy_doc._.confmine_entities or [], short_forms))
     candidates = found + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []
     for table in tables:

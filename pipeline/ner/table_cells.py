@@ -15,6 +15,7 @@ from spacy.language import Language
 from pipeline.knowledge.patterns import PERCENT
 from pipeline.models import Column, Table
 from pipeline.ner.doc_text import read
+from pipeline.ner.meanings import with_document_meanings
 from pipeline.ner.overlaps import resolve_overlaps
 
 _MARKS = "*†‡§"
@@ -47,8 +48,9 @@ def _defined(text: str, start: int, short_forms: dict[str, tuple[str, str]]) -> 
     """Short forms the document defines, inside a cell, with the label of their long form."""
     found = []
     for m in re.finditer(r"[\w/-]+", text):
-        if m.group() in short_forms:
-            label, normalized = short_forms[m.group()]
+        meaning = short_forms.get(m.group())
+        if meaning is not None:
+            label, normalized = meaning
             found.append({"label": label, "start": start + m.start(), "end": start + m.end(), "normalized": normalized})
     return found
 
@@ -80,7 +82,8 @@ def _recognise(cells: list[str], nlp: Language) -> list[list[dict]]:
     return found
 
 
-def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dict[str, tuple[str, str]]) -> list[dict]:
+def table_cell_entities(text: str, table: Table, nlp: Language,
+                        short_forms: dict[str, tuple[str, str]]) -> list[dict]:
     """Entities of every printed (not inherited) cell of ``table``, offsets into ``text``; those read
     as text carry their cell's start (``cell``), where no phrase of the entity can begin earlier."""
     cells = [
@@ -104,8 +107,7 @@ def table_cell_entities(text: str, table: Table, nlp: Language, short_forms: dic
             found.append({"label": "ABSTRACT_ID", "start": start + m.start(), "end": start + m.end(),  # type: ignore[union-attr]
                           "normalized": m.group()})  # type: ignore[union-attr]
         else:
-            found.extend(
-                {**e, "start": e["start"] + start, "end": e["end"] + start, "cell": start} for e in recognised
-            )
+            placed = [{**e, "start": e["start"] + start, "end": e["end"] + start, "cell": start} for e in recognised]
+            found.extend(with_document_meanings(text, placed, short_forms))
             found.extend(_defined(cell, start, short_forms))
     return found

@@ -26,6 +26,7 @@ ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd"
             "preconditioning")
 PER_ARM = ("orr_pct", "cr_pct")
 EVENT_STATEMENTS = ("crs", "icans", "gvhd")
+_EVENT_FIELDS = frozenset({*EVENT_STATEMENTS, "crs_max_grade", "crs_n", "icans_n"})
 
 
 def _linked(p: Partial, seg: prose.Segment) -> bool:
@@ -34,8 +35,11 @@ def _linked(p: Partial, seg: prose.Segment) -> bool:
         return True
     if seg.reference and f.get("reference") == seg.reference and not seg.abstract_number:
         return True
-    ids = set(str(f.get("trial_id", "")).split(";")) - {""}
-    return bool(ids & set(seg.trial_ids))
+    return bool(_ids(p) & set(seg.trial_ids))
+
+
+def _ids(p: Partial) -> set[str]:
+    return set(str(p.fields.get("trial_id", "")).split(";")) - {""}
 
 
 def _numbers(value: object) -> list[str]:
@@ -90,6 +94,28 @@ def _apply_prose(arms: list[tuple[Partial, list[str]]], facts: prose.ProseFacts)
                 _merge(p, key, value, conflicts)
         p.evidence.extend(facts.evidence)
         _prose_doses(p, facts, conflicts, single)
+
+
+def _fill_empty(p: Partial, facts: prose.ProseFacts) -> None:
+    """Prose about a study that one table row gives fills what the row leaves empty, and only that: the
+    prose may run over several studies' sentences, so it never overrides or contradicts the row. Safety
+    statements are left to the row: a sentence's event rate may be qualified by a dose level or a
+    subgroup that the statement grammar cannot keep ("grade ≥3 neurotoxicity in 19% at 9 × 10^6 cells/kg")."""
+    filled = False
+    for key, value in facts.fields.items():
+        key = "n_patients" if key == "n_patients_prose" else key
+        if key in _EVENT_FIELDS:
+            continue
+        if value not in (None, "") and p.fields.get(key) in (None, ""):
+            p.fields[key] = value
+            filled = True
+    if facts.doses and not p.fields.get("doses_cells"):
+        values, unit, sentence = facts.doses[0]
+        p.fields["doses_cells"] = ";".join(format_cells(v) for v in values)
+        p.fields["dose_unit"] = unit
+        p.evidence.append(sentence)
+    if filled:
+        p.evidence.extend(facts.evidence)
 
 
 def _prose_doses(p: Partial, facts: prose.ProseFacts, conflicts: list[str], single: bool) -> None:
@@ -173,6 +199,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         elif {"abstract_number", "purpose", "method"} & roles or "preclinical" in table.caption.lower():
             preclinical.extend(preclinical_rows(table, glossary))
 
+    table_arms = list(clinical)
     cited = prose.segments(doc)
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
@@ -193,6 +220,10 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     known_ids = {i for p, _ in clinical for i in str(p.fields.get("trial_id", "")).split(";") if i}
     for seg in prose.trial_segments(doc):
         if set(seg.trial_ids) & known_ids:
+            # The prose about a study a table row gives (by its registry id) adds what the row does not say.
+            rows = [p for p, _ in table_arms if set(seg.trial_ids) & _ids(p)]
+            if len(rows) == 1 and not any(t.start < seg.end and seg.start < t.end for t in result.tables):
+                _fill_empty(rows[0], prose.facts(doc, seg, result.entities, glossary))
             continue
         facts = prose.facts(doc, seg, result.entities, glossary)
         p = Partial(fields={"arm": "monotherapy", **prose.subject(doc, seg, result.entities, glossary)},

@@ -81,19 +81,35 @@ def canonical(text: str, label: str, glossary: Glossary) -> str:
     text = clean(text)
     if is_empty(text):
         return ""
-    for candidate in (text, glossary.expand(text), text.rstrip("s"), glossary.expand(text).rstrip("s")):
+    expanded = glossary.expand(text)
+    if expanded != text:
+        # The document's own definition comes first: in a text that defines "malignant melanoma (MM)",
+        # a cell "MM" is melanoma, whatever the lexicon's MM is. Its words are read; only a definition
+        # whose words name nothing known leaves the short form to the lexicon.
+        found = _phrase(expanded, label)
+        if found:
+            return found
+    for candidate in (text, text.rstrip("s")):
         entry = lookup(candidate, label)
         if entry:
             return entry.normalized
-    expanded = glossary.expand(text)
-    # "Healthy adult peripheral blood" is peripheral blood. A coordination ("R/R AML and MDS") is
-    # canonical part by part, but only when every part is known: "Hematological and solid tumors"
-    # stays as written.
-    parts = [p for p in re.split(r"\s+(?:and|or|&)\s+|\s*[,;+]\s*", expanded) if p.strip()]
+    return _phrase(expanded, label) or expanded.lower()
+
+
+def _phrase(text: str, label: str) -> str:
+    """Canonical form of a written-out phrase: the lexicon's entry for it (or its singular), else the
+    longest lexicon alias inside it ("Healthy adult peripheral blood" is peripheral blood); a
+    coordination ("R/R AML and MDS") part by part, but only when every part is known ("Hematological
+    and solid tumors" stays as written). "" when nothing in it is known."""
+    for candidate in (text, text.rstrip("s")):
+        entry = lookup(candidate, label)
+        if entry:
+            return entry.normalized
+    parts = [p for p in re.split(r"\s+(?:and|or|&)\s+|\s*[,;+]\s*", text) if p.strip()]
     if len(parts) > 1:
         resolved = [_longest_alias(part, label) for part in parts]
-        return " and ".join(resolved) if all(resolved) else expanded.lower()
-    return _longest_alias(expanded, label) or expanded.lower()
+        return " and ".join(resolved) if all(resolved) else text.lower()
+    return _longest_alias(text, label)
 
 
 @cache

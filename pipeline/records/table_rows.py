@@ -51,7 +51,7 @@ def disease_name(cell: str) -> str:
 
 def is_clinical(table: Table) -> bool:
     roles = [c.field for c in table.columns]
-    clinical = {"trial_id", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
+    clinical = {"trial_id", "study", "n_patients", "outcomes", "adverse_events", "gvhd", "doses", "preconditioning"}
     return len(clinical & set(roles)) >= 2 and "preclinical" not in table.caption.lower()
 
 
