@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.ner.quantities import (
+from pipeline.fields.dose import (
     _BRACKET_POWERS,
     _SCIENTIFIC,
     _power_windows,

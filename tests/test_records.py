@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+from pipeline.fields.adverse_event import event_any_and_graded, event_from_cell, events_ruled_out
+from pipeline.fields.outcome import outcome_rates
+from pipeline.fields.phase import caption_phase
+from pipeline.fields.phrases import Glossary, canonical, named_in
+from pipeline.fields.target import target_symbols
 from pipeline.ingest.text import ingest_text
 from pipeline.models import Abbreviation, DocumentInfo, DocumentResult, Table
 from pipeline.ner import build_nlp, find_entities
 from pipeline.records import build_records
-from pipeline.records import normalize as norm
-from pipeline.records.normalize import Glossary
 
 GLOSSARY = Glossary({"FC": "fludarabine and cyclophosphamide", "MM": "multiple myeloma",
                      "TriKE": "trispecific killer engager", "HSC": "hematopoietic stem cell"})
 
 
 def test_canonical_forms():
-    assert norm.canonical("FC", "AGENT", GLOSSARY) == "fludarabine and cyclophosphamide"
-    assert norm.canonical("MM", "DISEASE", GLOSSARY) == "multiple myeloma"
-    assert norm.canonical("AML", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
-    assert norm.canonical("acute myeloid leukaemia", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
-    assert norm.canonical("Umbilical cord-derived", "CELL_SOURCE", GLOSSARY) == "umbilical cord"
-    assert norm.canonical("iPSCs", "CELL_SOURCE", GLOSSARY) == "induced pluripotent stem cell"
-    assert norm.canonical("Healthy adult peripheral blood", "CELL_SOURCE", GLOSSARY) == "peripheral blood"
-    assert norm.canonical("/", "DISEASE", GLOSSARY) == ""
+    assert canonical("FC", "AGENT", GLOSSARY) == "fludarabine and cyclophosphamide"
+    assert canonical("MM", "DISEASE", GLOSSARY) == "multiple myeloma"
+    assert canonical("AML", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
+    assert canonical("acute myeloid leukaemia", "DISEASE", GLOSSARY) == "acute myeloid leukemia"
+    assert canonical("Umbilical cord-derived", "CELL_SOURCE", GLOSSARY) == "umbilical cord"
+    assert canonical("iPSCs", "CELL_SOURCE", GLOSSARY) == "induced pluripotent stem cell"
+    assert canonical("Healthy adult peripheral blood", "CELL_SOURCE", GLOSSARY) == "peripheral blood"
+    assert canonical("/", "DISEASE", GLOSSARY) == ""
 
 
 def test_glossary_expands_whole_tokens_only():
@@ -30,19 +33,19 @@ def test_glossary_expands_whole_tokens_only():
 
 
 def test_target_symbols():
-    assert norm.target_symbols("CD20, HER-2 et al") == "ERBB2;MS4A1"
-    assert norm.target_symbols("Dual GRPC5D/BCMA CAR") == "GPRC5D;TNFRSF17"
-    assert norm.target_symbols("α3 MICA/B") == "MICA;MICB"
-    assert norm.target_symbols("FLT3 or CD33") == "CD33;FLT3"
-    assert norm.target_symbols("CD123") == "IL3RA"
+    assert target_symbols("CD20, HER-2 et al") == "ERBB2;MS4A1"
+    assert target_symbols("Dual GRPC5D/BCMA CAR") == "GPRC5D;TNFRSF17"
+    assert target_symbols("α3 MICA/B") == "MICA;MICB"
+    assert target_symbols("FLT3 or CD33") == "CD33;FLT3"
+    assert target_symbols("CD123") == "IL3RA"
 
 
 def test_event_cells():
-    crs = norm.event_from_cell("Grade 2 CRS: 1", "CRS")
+    crs = event_from_cell("Grade 2 CRS: 1", "CRS")
     assert (crs.statement, crs.max_grade, crs.n) == ("grade 2 in 1 patient", 2, 1)
-    assert norm.event_from_cell("None", "ICANS").statement == "none"
-    assert norm.event_from_cell("Grade 2 CRS: 1", "ICANS") is None
-    assert norm.event_from_cell("CRS grade 3 (n = 2)", "CRS").statement == "grade 3 in 2 patients"
+    assert event_from_cell("None", "ICANS").statement == "none"
+    assert event_from_cell("Grade 2 CRS: 1", "ICANS") is None
+    assert event_from_cell("CRS grade 3 (n = 2)", "CRS").statement == "grade 3 in 2 patients"
 
 
 def _result(text: str, tables: list[Table], abbreviations: list[Abbreviation]):
@@ -76,7 +79,7 @@ def test_table_rows_merge_with_prose_of_the_same_abstract():
 
 
 def test_adverse_event_statements():
-    from pipeline.records.events import read_event, statement
+    from pipeline.fields.adverse_event import read_event, statement
 
     facts = read_event("", " (CRS) occurred in 99 of the 117 patients (85%) and was of grade 3 in 10 (9%); "
                            "no grade 4 or 5 CRS was recorded.")
@@ -90,7 +93,7 @@ def test_adverse_event_statements():
 
 
 def test_event_counts_written_with_a_noun_or_a_verb_between_grade_and_count():
-    from pipeline.records.events import read_event, statement
+    from pipeline.fields.adverse_event import read_event, statement
 
     facts = read_event("", " was confined to grade 1–2 events in four patients.")
     assert statement(facts) == ("grade 1-2 in 4 patients", 2, 4)
@@ -105,7 +108,7 @@ def test_event_counts_written_with_a_noun_or_a_verb_between_grade_and_count():
 
 
 def test_event_patient_named_before_the_grade():
-    from pipeline.records.events import read_event, statement
+    from pipeline.fields.adverse_event import read_event, statement
 
     facts = read_event(" occurred in 50 patients; it was mild in all but one patient, who had grade 3 ", ".")
     assert statement(facts) == ("grade 3 in 1 patient", None, None)
@@ -117,7 +120,7 @@ def test_event_patient_named_before_the_grade():
 
 
 def test_event_bounded_to_a_band_counts_every_patient_in_that_band():
-    from pipeline.records.events import read_event, statement
+    from pipeline.fields.adverse_event import read_event, statement
 
     facts = read_event("", " was recorded in nine patients (7%), all with grade 1–2 events.")
     assert statement(facts) == ("grade 1-2 in 9 patients", 2, 9)
@@ -281,7 +284,7 @@ def test_table_section_ends_after_the_table_and_its_notes():
 
 
 def test_table_disease_cell_with_count_qualifier_and_prior_therapy():
-    from pipeline.records.table_rows import disease_name
+    from pipeline.fields.disease import disease_name
 
     assert disease_name("CD30+ lymphoma after BV and CPI (n = 42)") == "lymphoma"
     assert disease_name("R/R AML") == "R/R AML"
@@ -299,9 +302,9 @@ def test_table_disease_cell_with_count_qualifier_and_prior_therapy():
 
 
 def test_summary_cell_rates_and_events_ruled_out():
-    assert norm.outcome_rates("OR 48.6% at day 30; 1-yr OS 68%, complete response in 1 of 3") == {"ORR": 48.6}
-    assert norm.events_ruled_out("no CRS, ICANS or treatment-related death", GLOSSARY) == ["crs", "icans"]
-    assert norm.events_ruled_out("no grade ≥3 CRS; GVHD in 2", GLOSSARY) == []
+    assert outcome_rates("OR 48.6% at day 30; 1-yr OS 68%, complete response in 1 of 3") == {"ORR": 48.6}
+    assert events_ruled_out("no CRS, ICANS or treatment-related death", GLOSSARY) == ["crs", "icans"]
+    assert events_ruled_out("no grade ≥3 CRS; GVHD in 2", GLOSSARY) == []
 
 
 def test_transposed_table_rows_take_phase_from_caption_and_size_from_prose():
@@ -320,9 +323,9 @@ def test_transposed_table_rows_take_phase_from_caption_and_size_from_prose():
 
 
 def test_caption_phase_only_when_one_phase_is_named():
-    assert norm.caption_phase("Phase 1/2 trials of CAR-NK cells") == "I/II"
-    assert norm.caption_phase("Phase 1 and phase 2 trials") == ""
-    assert norm.caption_phase("Trials of CAR-NK cells") == ""
+    assert caption_phase("Phase 1/2 trials of CAR-NK cells") == "I/II"
+    assert caption_phase("Phase 1 and phase 2 trials") == ""
+    assert caption_phase("Trials of CAR-NK cells") == ""
 
 
 def test_prose_study_gets_the_document_target_and_its_size():
@@ -336,11 +339,11 @@ def test_prose_study_gets_the_document_target_and_its_size():
 
 
 def test_event_columns_laid_out_as_any_grade_then_graded():
-    crs = norm.event_any_and_graded("77% (46%)", "CRS, any (grade ≥3 or severe)")
+    crs = event_any_and_graded("77% (46%)", "CRS, any (grade ≥3 or severe)")
     assert (crs.statement, crs.max_grade, crs.n) == ("any grade 77%; grade >=3 46%", None, None)
-    crs = norm.event_any_and_graded("16 (80%) (severe 30%)", "CRS, any (grade ≥3 or severe)")
+    crs = event_any_and_graded("16 (80%) (severe 30%)", "CRS, any (grade ≥3 or severe)")
     assert (crs.statement, crs.n) == ("any grade 80%", 16)
-    assert norm.event_any_and_graded("77% (46%)", "CRS") is None
+    assert event_any_and_graded("77% (46%)", "CRS") is None
     table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
                   header=["Study", "Pts", "CR", "Neurotoxicity, any (grade ≥3)"],
                   rows=[["Doe et al.", "10", "7 (70%)", "4 (40%)"]])
@@ -350,7 +353,7 @@ def test_event_columns_laid_out_as_any_grade_then_graded():
 
 
 def test_cell_source_read_from_a_design_column():
-    assert norm.named_in("Autologous T cells, lentiviral; 4-1BB + CD3ζ", "CELL_SOURCE") == "autologous"
+    assert named_in("Autologous T cells, lentiviral; 4-1BB + CD3ζ", "CELL_SOURCE") == "autologous"
     table = Table(number=1, caption="x", orientation="upright", start=0, end=1,
                   header=["Target antigen", "Registry no.", "n", "CAR design / manufacture", "Response"],
                   rows=[["CD33", "NCT01212121", "3", "Autologous, lentiviral; CD28 + CD3ζ", "CR in 2"]])
@@ -363,6 +366,6 @@ def test_event_column_split_any_grade_slash_graded():
     from pipeline.fields.header import read_header
 
     assert [read_header(h).role for h in ["CRSany/≥G3", "CRS any/grade ≥3"]] == ["adverse_events", "adverse_events"]
-    crs = norm.event_any_and_graded("90% /7%", "CRSany/≥G3")
+    crs = event_any_and_graded("90% /7%", "CRSany/≥G3")
     assert (crs.statement, crs.max_grade, crs.n) == ("any grade 90%; grade >=3 7%", None, None)
-    assert norm.event_any_and_graded("90%", "CRSany/≥G3") is None
+    assert event_any_and_graded("90%", "CRSany/≥G3") is None

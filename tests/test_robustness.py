@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.batch import run_batch
+from pipeline.fields.dose import parse_doses
 from pipeline.ingest.fragments import find_fragment_runs
 from pipeline.ingest.text import ingest_text
-from pipeline.ner.quantities import parse_doses
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "raw" / "huang2023_carnk_ash2022.txt"

@@ -8,6 +8,8 @@ read the typed columns the tables stage hands on.
 Layering: this package imports ``pipeline.knowledge`` and ``pipeline.models`` only, never a stage.
 """
 
+from collections.abc import Callable
+
 from pipeline.fields import (
     adverse_event,
     agent,
@@ -25,6 +27,8 @@ from pipeline.fields import (
     trial,
 )
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.phrases import Glossary
+from pipeline.models import Column
 
 # Every field, in the order their modules are listed (the order in which a head word is looked up).
 FIELDS: tuple[Field, ...] = (
@@ -34,4 +38,25 @@ FIELDS: tuple[Field, ...] = (
 )
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
-__all__ = ["BY_NAME", "FIELDS", "ColumnType", "Field"]
+# How a table cell of each field is read into record values: (cell, its column, the document's
+# glossary, the row's record so far). A field without a reader is not a trial's (method, purpose).
+CellReader = Callable[[str, Column, Glossary, dict[str, object]], None]
+CELL_READERS: dict[str, CellReader] = {
+    trial.TRIAL_ID.name: trial.read_cell, trial.STUDY.name: trial.read_cell,
+    disease.DISEASE.name: disease.read_cell,
+    cell_source.CELL_SOURCE.name: cell_source.read_cell, text.DESIGN.name: cell_source.read_design_cell,
+    target.TARGET.name: target.read_cell,
+    count.N_PATIENTS.name: count.read_cell,
+    regimen.PRECONDITIONING.name: regimen.read_cell,
+    dose.DOSES.name: dose.read_cell,
+    agent.COMBINATION.name: agent.read_cell,
+    outcome.OUTCOMES.name: outcome.read_cell,
+    adverse_event.ADVERSE_EVENTS.name: adverse_event.read_cell, adverse_event.ICANS.name: adverse_event.read_cell,
+    adverse_event.GVHD.name: adverse_event.read_gvhd_cell,
+    citation.ABSTRACT_NUMBER.name: citation.read_abstract_cell, citation.REFERENCE.name: citation.read_reference_cell,
+    phase.PHASE.name: phase.read_cell,
+    text.SUMMARY.name: text.read_summary_cell,
+    product.PRODUCT.name: product.read_cell,
+}
+
+__all__ = ["BY_NAME", "CELL_READERS", "FIELDS", "CellReader", "ColumnType", "Field"]

@@ -1,10 +1,414 @@
-"""Safety: cytokine release syndrome and other adverse events, neurotoxicity (ICANS), GVHD."""
+"""Safety: cytokine release syndrome and other adverse events, neurotoxicity (ICANS), GVHD.
 
-from pipeline.fields.base import ColumnType, Field
+Summaries report an event as counts ("CRS occurred in 99 of the 117 patients and was of grade 3 in
+10; no grade 4 or 5 CRS was recorded"), as rates ("grade ≥3 CRS in 38%"), or as its absence
+("Neither CRS nor ICANS was observed"). All of them become one statement in a fixed order —
+``any grade in 99 patients; grade 3 in 10 patients`` or ``any grade 94%; grade >=3 38%`` or ``none`` —
+plus the integers of SCHEMA.md: the worst grade (only where higher grades are ruled out or the worst
+possible grade is named) and the number of patients with the event. The same reading serves a table
+cell ("Grade 2 CRS: 1", "77% (46%)" under "CRS, any (grade ≥3)") and a sentence of prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.fields.base import ColumnType, Field, Readings
+from pipeline.fields.phrases import Glossary, clean, is_none
+from pipeline.knowledge.lexicon import lookup
+from pipeline.knowledge.patterns import ANY_THEN_GRADED_CELL, GRADE, PERCENT_SLASH_PERCENT, grade_value
+from pipeline.knowledge.sentences import sentences
+from pipeline.models import Column, Entity
 
 ADVERSE_EVENTS = Field("adverse_events", ColumnType.ADVERSE,
                        words=("toxicity", "toxicities", "safety", "adverse"),
                        abbreviations=("CRS", "AE", "AEs", "TRAE", "TRAEs", "DLT", "DLTs"))
+
 ICANS = Field("icans", ColumnType.ADVERSE, words=("neurotoxicity",), abbreviations=("ICANS",))
+
 GVHD = Field("gvhd", ColumnType.ADVERSE, abbreviations=("GVHD", "GvHD"))
+
 FIELDS = (ADVERSE_EVENTS, ICANS, GVHD)
+
+_NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+
+_COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+
+_PCT = r"(?P<pct>\d+(?:\.\d+)?)\s*%"
+
+_GRADE = r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to)\s*(?P<g2>[1-5]))?"
+
+_IN = (
+    rf"(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?"
+    rf"(?:\s+patients?)?(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
+)
+
+# "grade 3 events in three (2.1%)": the noun "events" may stand between the grade and its count.
+_GRADED = re.compile(_GRADE + _IN, re.I)
+
+_ANY = re.compile(
+    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|was\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
+    re.I,
+)
+
+# After "grade 3–4 CRS": "developed in one patient (5%)", "in three (14%)", "in 38%".
+_TAIL = re.compile(
+    r"\s*(?:\([A-Za-z-]+\)\s*)?(?:(?:occurred|developed|was\s+(?:reported|seen|observed|recorded))\s+)?(?:in\s+)?"
+    rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+patients?)?)",
+    re.I,
+)
+
+# "including one grade 5 event": a count written before the grade.
+_COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
+
+# "all with grade 1–2 events", "all of grade 1–2", "limited to grade 1–2": every case lies in that grade band.
+_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with|of|at)\s+|\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
+
+_ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
+
+_WHO = re.compile(
+    rf"\b(?:only\s+)?{_COUNT}\s+patients?[\s,]+(?:\w+\s+){{0,2}}(?:developed|had|experienced)\s*$", re.I
+)
+
+_NO_HIGHER = re.compile(
+    r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
+    r"(?:\s*(?:or|and|–|-)\s*[3-5])?))",
+    re.I,
+)
+
+# "reached grade 3 in one and never exceeded grade 3": said after the event, about that event only.
+_NOT_EXCEEDING = re.compile(r"\b(?:never\s+exceeded|did\s+not\s+exceed|not\s+exceeding)\s+grade\s*(?P<top>[1-4])\b",
+                            re.I)
+
+@dataclass
+class EventFacts:
+    any_n: int | None = None
+    any_pct: float | None = None
+    graded: list[tuple[str, int | None, float | None]] = field(default_factory=list)
+    none: bool = False
+    no_higher_than: int | None = None
+
+    @property
+    def stated(self) -> bool:
+        return self.none or self.any_n is not None or self.any_pct is not None or bool(self.graded)
+
+def _count(text: str | None) -> int | None:
+    if text is None:
+        return None
+    text = text.lower()
+    return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
+
+def _grade_label(m: re.Match[str]) -> str:
+    label = (">=" if m.group("op") else "") + m.group("g1")
+    if m.group("op") == ">":
+        label = f">={int(m.group('g1')) + 1}"
+    return label + (f"-{m.group('g2')}" if m.group("g2") else "")
+
+def read_event(before: str, after: str) -> EventFacts:
+    """Facts about one event from the words right before its mention and the clause after it."""
+    facts = EventFacts()
+    pre = re.search(_GRADE + r"[\s-]*$", before, re.I)
+    read_to = 0
+    if pre:
+        who = _WHO.search(before[: pre.start()])
+        n = _count(who.group("n")) if who else None
+        tail = _TAIL.match(after)
+        pct = None
+        if tail:
+            read_to = tail.end()
+            n = n if n is not None else _count(tail.group("n"))
+            pct = float(tail.group("pct")) if tail.group("pct") else None
+        facts.graded.append((_grade_label(pre), n, pct))
+    any_match = _ANY.search(after[read_to : read_to + 80])
+    if any_match:
+        facts.any_n = _count(any_match.group("n"))
+        facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
+    else:
+        pct = _ANY_PCT.search(after[:40])
+        if pct:
+            facts.any_pct = float(pct.group("pct"))
+    for m in _GRADED.finditer(after):
+        if pre and m.start() == 0:
+            continue
+        facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
+    for m in _COUNTED.finditer(after):
+        _add_grade(facts, _grade_label(m), _count(m.group("n")))
+    _read_bound(facts, before, after)
+    return facts
+
+def _add_grade(facts: EventFacts, label: str, n: int | None) -> None:
+    """A grade band not read yet ("including one grade 5 event" after "grade ≥3 in seven")."""
+    if all(known != label for known, _n, _p in facts.graded):
+        facts.graded.append((label, n, None))
+
+def _read_bound(facts: EventFacts, before: str, after: str) -> None:
+    """The worst grade the text allows: "no grade 4 or 5", "none of grade ≥3", "never exceeded grade 3",
+    "all of grade 1–2" (the last also names the band every case falls in)."""
+    every = _ALL_WITHIN.search(after)
+    if every:
+        _add_grade(facts, _grade_label(every), None)
+        facts.no_higher_than = _upper(_grade_label(every))
+    top = _NOT_EXCEEDING.search(after)
+    if top:
+        facts.no_higher_than = int(top.group("top"))
+    bound = _NO_HIGHER.search(after) or _NO_HIGHER.search(before)
+    if bound:
+        if bound.group("ge"):
+            facts.no_higher_than = int(bound.group("ge")) - 1
+        elif bound.group("lo"):
+            facts.no_higher_than = int(bound.group("lo")) - 1
+        elif facts.graded:
+            facts.no_higher_than = max(int(re.sub(r"\D", "", g[0][-1])) for g in facts.graded)
+
+def _upper(label: str) -> int:
+    """The highest grade a band label covers ("1-2" -> 2, "3" -> 3, ">=3" -> 5)."""
+    return 5 if label.startswith(">=") else int(label[-1])
+
+def _lower(label: str) -> int:
+    return int(label.removeprefix(">=")[0])
+
+def _whole_band(facts: EventFacts) -> EventFacts:
+    """When higher grades are ruled out and one band from grade 1 up to the bound is all that is
+    stated ("CRS in 71 patients: grade 1–2 in 57.7% and no grade ≥3"; "ICANS in four patients, did not
+    exceed grade 2"), every patient with the event is in that band: ``grade 1-2 in 71 patients``."""
+    top, n = facts.no_higher_than, facts.any_n
+    if top is None or n is None or len(facts.graded) > 1:
+        return facts
+    if not facts.graded:
+        band = f"1-{top}" if top > 1 else "1"
+    else:
+        band, count, _pct = facts.graded[0]
+        if count is not None or band.startswith(">=") or _lower(band) != 1 or _upper(band) != top:
+            return facts
+    return EventFacts(graded=[(band, n, None)], no_higher_than=top)
+
+def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
+    """(statement, max grade, patients with the event) as SCHEMA.md writes them."""
+    if facts.none and not facts.graded and facts.any_n is None and facts.any_pct is None:
+        return "none", 0, 0
+    facts = _whole_band(facts)
+    parts: list[str] = []
+    if facts.any_n is not None:
+        parts.append(f"any grade in {facts.any_n} patient{'s' if facts.any_n != 1 else ''}")
+    elif facts.any_pct is not None:
+        parts.append(f"any grade {facts.any_pct:g}%")
+    for label, n, pct in facts.graded:
+        if n is not None:
+            parts.append(f"grade {label} in {n} patient{'s' if n != 1 else ''}")
+        elif pct is not None:
+            parts.append(f"grade {label} {pct:g}%")
+        else:
+            parts.append(f"grade {label}")
+    # A band's top counts when higher grades are ruled out ("grade 1-2 ... no grade ≥3" -> 2).
+    grades = [_upper(label) for label, _n, _p in facts.graded if not label.startswith(">=")]
+    worst = max(grades, default=None)
+    named_five = any(label == "5" for label, _n, _p in facts.graded)
+    max_grade = 5 if named_five else worst if worst is not None and facts.no_higher_than == worst else None
+    n = facts.any_n
+    # Counts per grade add up to the patients with the event only when no all-grade percentage shows
+    # they are a subset ("any grade 67%; grade 5 in 1 patient" says nothing of how many had CRS).
+    if n is None and facts.any_pct is None and facts.graded and all(c is not None for _l, c, _p in facts.graded):
+        bins_from_one = any(label.startswith("1") for label, _c, _p in facts.graded)
+        if bins_from_one or max_grade is not None:
+            n = sum(c for _l, c, _p in facts.graded)  # type: ignore[misc]
+    return "; ".join(parts), max_grade, n
+
+@dataclass
+class EventStatement:
+    """An adverse event as SCHEMA.md wants it: the statement and its integers."""
+
+    statement: str = ""
+    max_grade: int | None = None
+    n: int | None = None
+
+def event_from_cell(text: str, event: str) -> EventStatement | None:
+    """Read one event out of a safety cell: "Grade 2 CRS: 1", "None", "CRS grade 1 (n = 2)"."""
+    text = clean(text)
+    if is_none(text):
+        return EventStatement("none", 0, 0)
+    m = re.search(rf"{GRADE.pattern}\s*{event}\s*[:=]?\s*(?P<n>\d+)?", text, flags=re.I)
+    if not m:
+        m = re.search(rf"{event}\s*(?:of\s+)?{GRADE.pattern}\s*[:=(]?\s*(?:n\s*=\s*)?(?P<n>\d+)?", text, flags=re.I)
+    if not m:
+        if re.search(r"\b(?:CRS|ICANS|GVHD|neurotoxicity)\b", text, re.I):
+            return None  # the cell speaks of another event
+        said, worst, n = statement(read_event("", " " + text))
+        return EventStatement(said, worst, n) if said else None
+    grade = grade_value(m.group("grade"))
+    n = int(m.group("n")) if m.group("n") else None
+    return EventStatement(event_statement(grade, n), grade, n)
+
+# "CRS, any (grade ≥3 or severe)": the header says the cell is "any-grade rate (rate of grade ≥3)".
+_ANY_THEN_GRADED = re.compile(r"\bany\s*\(\s*grade\s*(?P<op>≥|>=|>)?\s*(?P<g>[1-5])", re.I)
+
+# "CRS any/≥G3" over "94%/38%": the same two rates, split by a slash.
+# "any" may follow the event's name without a space where a rotated table lost its spaces ("CRSany").
+_ANY_SLASH_GRADED = re.compile(
+    r"(?:\b|(?<=[A-Z]))any\s*/\s*(?P<op>≥|>=|>)?\s*(?:grade|G)\s*(?P<op2>≥|>=|>)?\s*(?P<g>[1-5])", re.I
+)
+
+def event_any_and_graded(cell: str, header: str) -> EventStatement | None:
+    """Read "77% (46%)" or "16 (80%)" under a header "CRS, any (grade ≥3 or severe)", or "94%/38%" under
+    "CRS any/≥G3".
+
+    The header gives the layout: the first figure is the any-grade rate (with the number of patients
+    when a count stands before it), the one in parentheses the rate at the header's grade. A note the
+    header does not announce ("(severe 30%)") is not read.
+    """
+    layout = _ANY_THEN_GRADED.search(header)
+    m = ANY_THEN_GRADED_CELL.match(clean(cell)) if layout else None
+    if layout is None:
+        layout = _ANY_SLASH_GRADED.search(header)
+        m = PERCENT_SLASH_PERCENT.match(clean(cell)) if layout else None
+    if layout is None or m is None:
+        return None
+    op = layout.groupdict().get("op2") or layout.group("op")
+    grade = int(layout.group("g")) + (1 if op == ">" else 0)
+    label = f">={grade}" if op else str(grade)
+    facts = EventFacts(any_pct=float(m.group("pct")))
+    if m.group("graded"):
+        facts.graded.append((label, None, float(m.group("graded"))))
+    said, worst, _n = statement(facts)
+    count = m.groupdict().get("n")
+    return EventStatement(said, worst, int(count) if count else None)
+
+def event_statement(grade: int | None, n: int | None) -> str:
+    if grade is None:
+        return "none" if n == 0 else ""
+    who = f" in {n} patient{'s' if n != 1 else ''}" if n is not None else ""
+    return f"grade {grade}{who}"
+
+_GRADED_HEADER = re.compile(r"\s*(grade\s*(?:≥|>=|>)?\s*\d)", re.I)
+
+def _named_as_printed(said: str, event_words: str, role: str, glossary: Glossary) -> str:
+    """An ICANS column that counts something broader ("Grade ≥3 neurological AEs") keeps that name in the
+    statement ("grade >=3 neurological adverse events 21%"): the table does not say the events were ICANS.
+    A column headed by one of ICANS's own names ("Grade ≥3 ICANS", "neurotoxicity") needs no name."""
+    words = clean(event_words)
+    if role != "icans" or not words or not said.startswith("grade "):
+        return said
+    if lookup(words, "ADVERSE_EVENT") or lookup(glossary.expand(words), "ADVERSE_EVENT"):
+        return said
+    grade, _, rest = said.partition(" ")[2].partition(" ")
+    return f"grade {grade} {glossary.expand(words).lower()} {rest}".strip()
+
+# Record field -> the abbreviation naming the event; its lexicon entry gives every name it goes by.
+_EVENT_FIELDS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
+
+_RULED_OUT = re.compile(r"\b(?:no|without|neither)\s+(?P<items>[^;.]+)", re.I)
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*", re.I)
+
+def events_ruled_out(text: str, glossary: Glossary) -> list[str]:
+    """Fields (``crs``, ``icans``, ``gvhd``) of the events a summary cell says did not occur:
+    "no CRS, neurotoxicity or GVHD", "no CRS, ICANS or treatment-related death".
+
+    Every item of the list after "no" must be a plain name; "no grade ≥3 CRS" bounds a grade, it does
+    not rule the event out.
+    """
+    canonical = {}
+    for key, short in _EVENT_FIELDS.items():
+        entry = lookup(short, "ADVERSE_EVENT")
+        canonical[entry.normalized if entry else short] = key
+    found: list[str] = []
+    for m in _RULED_OUT.finditer(text):
+        for item in _LIST_SEPARATOR.split(m.group("items").strip()):
+            if GRADE.search(item):
+                continue
+            entry = lookup(item, "ADVERSE_EVENT") or lookup(glossary.expand(item), "ADVERSE_EVENT")
+            key = canonical.get(entry.normalized) if entry else None
+            if key and key not in found:
+                found.append(key)
+    return found
+
+# Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
+_EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
+
+_NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
+
+# "no higher-grade CRS", "no grade 4 or 5 CRS": a bound on the grade, not the absence of the event.
+_QUALIFIED = re.compile(
+    r"(?:higher|high|severe|grade\s*(?:≥|>=|>)?\s*\d(?:\s*(?:or|and|–|-)\s*\d)?)[\s-]*(?:grade)?\s*$", re.I
+)
+
+_HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
+
+def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
+    """Each event's statement from the sentences of ``text[start:end]`` that mention it.
+
+    A negation ("Neither CRS nor ICANS was observed") gives ``none``; one bounded by a grade ("no
+    higher-grade CRS") only bounds the worst grade of what the sentence states.
+    """
+    events = [x for x in inside if x.label == "ADVERSE_EVENT"]
+    for key, event in _EVENTS.items():
+        canonical = lookup(event, "ADVERSE_EVENT")
+        names = {event, canonical.normalized if canonical else event}
+        merged = EventFacts()
+        quotes: list[str] = []
+        for s, e in sentences(text, start, end):
+            mentions = [x for x in events if x.normalized in names and s <= x.start < e]
+            if not mentions:
+                continue
+            facts = EventFacts()
+            for mention in mentions:
+                # The clause of a mention runs from the previous event mention to the next one.
+                previous_end = max([x.end for x in events if s <= x.end <= mention.start], default=s)
+                later = [x.start for x in events if x.start >= mention.end and x.start < e]
+                clause_end = min(later, default=e)
+                before = text[previous_end : mention.start]
+                if _negated(text, previous_end, mention.start) and not re.search(r"\d", before):
+                    facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
+                else:
+                    _combine(facts, read_event(before, text[mention.end : clause_end]))
+            if facts.stated:
+                _combine(merged, facts)
+                quotes.append(" ".join(text[s:e].split()))
+        if not merged.stated:
+            continue
+        said, worst, n = statement(merged)
+        out.fields[key] = said
+        if key == "crs":
+            out.fields["crs_max_grade"] = worst
+        if key != "gvhd":
+            out.fields[f"{key}_n"] = n
+        out.evidence.extend(quotes)
+
+def _combine(into: EventFacts, facts: EventFacts) -> None:
+    into.none = into.none or facts.none
+    into.any_n = into.any_n if into.any_n is not None else facts.any_n
+    into.any_pct = into.any_pct if into.any_pct is not None else facts.any_pct
+    into.graded.extend(g for g in facts.graded if g not in into.graded)
+    into.no_higher_than = into.no_higher_than if into.no_higher_than is not None else facts.no_higher_than
+
+def _negated(text: str, sentence_start: int, at: int) -> bool:
+    before = text[sentence_start:at]
+    return bool(_NEGATION.search(before)) and not _QUALIFIED.search(before)
+
+
+def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    """A safety cell: the events its header names ("CRS", "Grade ≥3 ICANS"; both CRS and ICANS when it
+    names neither), read with the grades the header gives ("Grade ≥3 CRS" over "6%") or the layout it
+    announces ("CRS any/≥G3" over "94%/38%")."""
+    role, header = column.field, column.name
+    events = ("CRS", "ICANS") if role == "adverse_events" else ("ICANS",)
+    named = [e for e in events if e.lower() in header.lower()] or list(events)
+    graded = _GRADED_HEADER.match(header)
+    for event in named:
+        if graded:
+            said, _worst, _n = statement(read_event(graded.group(1) + " ", " in " + clean(cell)))
+            record[event.lower()] = _named_as_printed(said, header[graded.end() :], role, glossary)
+            continue
+        found = event_any_and_graded(cell, header) or event_from_cell(cell, event)
+        if found:
+            key = event.lower()
+            record[key] = found.statement
+            if key == "crs":
+                record["crs_max_grade"] = found.max_grade
+            record[f"{key}_n"] = found.n
+
+
+def read_gvhd_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    record["gvhd"] = "none" if is_none(cell) else clean(cell).lower()

@@ -7,7 +7,7 @@ fields share one (``icans``, ``gvhd`` and ``adverse_events`` cells are all safet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -47,3 +47,11 @@ class Field:
     type: ColumnType
     words: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+
+
+@dataclass
+class Readings:
+    """Values a field's prose reader found for a study, with the sentences that state them."""
+
+    fields: dict[str, object] = field(default_factory=dict)
+    evidence: list[str] = field(default_factory=list)

@@ -1,8 +1,39 @@
 """The disease a study treats ("Disease", "Indication", "Histology")."""
 
+from __future__ import annotations
+
+import re
+
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.phrases import Glossary, canonical
+from pipeline.knowledge.patterns import COUNT_NOTE
+from pipeline.models import Column
 
 DISEASE = Field("disease", ColumnType.DISEASE,
                 words=("disease", "diseases", "indication", "indications", "diagnosis", "malignancy",
                        "malignancies", "histology", "tumor", "tumour", "cancer"))
 FIELDS = (DISEASE,)
+
+
+# "CD19+ B-cell malignancies (n = 37)": a disease cell may carry the number of patients.
+# "CD30+ lymphoma after BV and CPI": what the patients had before is history, not the disease.
+_PRIOR_THERAPY = re.compile(r"\s+(?:after|following|refractory\s+to|relapsed\s+after|post)\s+.*$", re.I | re.S)
+
+
+# "CD19+ B-cell malignancies": the antigen the tumour expresses qualifies the disease, it is not part of it.
+_MARKER_POSITIVE = re.compile(r"(?<![\w-])[A-Z][\w-]*\+\s+(?=\S)")
+
+
+def disease_name(cell: str) -> str:
+    """The disease a cell names, without a patient count "(n = 37)", the prior therapy that follows it or
+    the antigen that qualifies it ("CD30+")."""
+    name = _MARKER_POSITIVE.sub("", _PRIOR_THERAPY.sub("", COUNT_NOTE.sub("", cell))).strip()
+    return name or cell
+
+
+def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    """A disease cell, and the patient count it may carry ("CD19+ B-cell malignancies (n = 37)")."""
+    count = COUNT_NOTE.search(cell)
+    if count and record.get("n_patients") is None:
+        record["n_patients"] = int(count.group(1))
+    record["disease"] = canonical(disease_name(cell), "DISEASE", glossary)

@@ -1,8 +1,194 @@
-"""Dose levels ("Dose", "Cell dose (10^8)", "Dosing")."""
+"""Dose levels: the header words that name a dose column, its scale and unit, and every notation of a cell dose.
+
+How summaries write doses:
+
+Cell doses come as "6 × 10^8", "1.2x10(9)", "1e9", "300 million", "2 × 10^6 cells/kg", lists
+("6, 12 and 18", "1 or 3") and ranges ("1–3 × 10^8", "0.3–9.0 × 10^6"), and PDF text loses the
+superscript: "6 × 108" is 6 × 10^8. That last reading is only allowed when the context says so — a
+multiplication sign before "10" and an exponent after it — never from the digits alone.
+"""
+
+from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.phrases import Glossary
+from pipeline.knowledge.patterns import FOOTNOTE_MARK, NUMBER
+from pipeline.models import Column
+
+_TIMES_SIGNS = "×xX*"  # signs of multiplication, written into every pattern below that reads one
+_TIMES = rf"\s*[{_TIMES_SIGNS}]\s*"
+# 10 followed by an exponent: "10^8", "10(8)", "10⁸" (already "10^8" after ingestion), "10 8",
+# or the flattened "108" whose superscript was lost.
+_POWER = r"10\s*(?:\^\s*|\(\s*)?(?P<exp>-?\d{1,2})\)?"
+_WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9}
+_LIST_SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*[–—-]\s*|\s+to\s+)\s*"
+
+_PER_KG = (
+    r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)"
+)
+_PER_M2 = r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)"
+UNIT_PATTERNS = ((re.compile(_PER_KG, re.I), "cells/kg"), (re.compile(_PER_M2, re.I), "cells/m2"))
+
+
+@dataclass(frozen=True)
+class Dose:
+    """Dose levels in cells (per infusion, per kg or per m2), in the order the text gives them."""
+
+    values: tuple[float, ...]
+    unit: str
+    start: int
+    end: int
+    parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """Where each written expression lies: "6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9" is three."""
+        return self.parts or ((self.start, self.end),)
+
+
+def unit_after(text: str) -> str:
+    """The dose unit a number is followed by (``cells/kg``, ``cells/m2``), else ``cells``."""
+    window = text[:60]
+    for pattern, unit in UNIT_PATTERNS:
+        if pattern.search(window):
+            return unit
+    return "cells"
+
+
+def to_float(number: str) -> float:
+    return float(number.replace(",", "."))
+
+
+def split_levels(text: str) -> list[float]:
+    """"6, 12 and 18" -> [6, 12, 18]; "1 or 3" -> [1, 3]; "0.3–9.0" -> [0.3, 9.0]."""
+    parts = re.split(_LIST_SEP, text.strip())
+    return [to_float(p) for p in parts if re.fullmatch(NUMBER, p)]
+
+
+_LEVELS = rf"(?P<levels>\(?{NUMBER}(?:{_LIST_SEP}{NUMBER})*\)?)"
+_SCIENTIFIC = re.compile(
+    rf"{_LEVELS}{_TIMES}\(?{_POWER}(?:\s*[–—-]\s*10\s*\^?\s*(?P<exp2>\d{{1,2}}))?\)?"
+)
+_BRACKET_POWERS = re.compile(
+    rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)"
+)
+# Every "6 × 10^8" or "2 × (10^6–10^7)" dose holds a multiplication sign before "10", and no
+# character outside this class: the text between two such characters cannot hold one.
+_TIMES_TEN = re.compile(rf"[{_TIMES_SIGNS}]\s*\(?\s*10")
+_NOT_IN_POWERS = re.compile(rf"[^\d\s.,()\-–—{_TIMES_SIGNS}^andort]")
+_E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
+_WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
+# Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
+_E_NOTATION_HINT = re.compile(r"\d[eE][+-]?\d")
+# Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after. The
+# look-behind (no digit or decimal mark before the "10") follows the literal "10" so that the regex
+# engine can jump from one "10" to the next instead of trying every position of the text.
+_BARE_POWERS = re.compile(
+    r"(?P<levels>10(?<![\d.,]10)\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
+    r"(?=\s*(?:cells|/\s*kg|per\s+kg))"
+)
+_CELLS_AFTER = re.compile(r"^\s*(?:\)|\s)*(?:[A-Za-z0-9/+\-]+\s+){0,4}?cells?\b|^\s*(?:/|per)\s*(?:kg|kilogram)", re.I)
+
+
+def _may_name_a_scale(text: str) -> bool:
+    """Whether ``text`` can hold "thousand", "million" or "billion" in any case (``_WORDS`` cannot
+    match otherwise). A lower-cased copy searched for "llion" and "thou" is a quarter of the cost of
+    a case-insensitive search, and as wide: these letters match no other letter than their capitals
+    case-insensitively (unlike "i" and "s", which also match "ı" and "ſ")."""
+    lowered = text.lower()
+    return "llion" in lowered or "thou" in lowered
+
+
+def _power_windows(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` where a dose written with a power of ten can lie: around each "× 10",
+    as far as the characters such a dose is made of reach.
+
+    Both power patterns try a number list at every digit of the text; scanned only here they find
+    the same matches (they look at nothing outside the match) for a fraction of the cost.
+    """
+    windows: list[tuple[int, int]] = []
+    backwards = ""
+    for m in _TIMES_TEN.finditer(text):
+        if windows and m.start() < windows[-1][1]:
+            continue
+        backwards = backwards or text[::-1]
+        before = _NOT_IN_POWERS.search(backwards, len(text) - m.start())
+        after = _NOT_IN_POWERS.search(text, m.end())
+        windows.append((len(text) - before.start() if before else 0, after.start() if after else len(text)))
+    return windows
+
+
+def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
+    """Every cell-dose expression in ``text``.
+
+    With ``require_cells`` a match must be followed by a mention of cells (or per kg), which is how
+    prose doses are told apart from other large numbers ("≤ 8 × 10^7 nucleated red cells" still
+    passes; the caller decides by context).
+    """
+    doses: list[Dose] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(values: list[float], start: int, end: int) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        doses.append(Dose(tuple(values), unit_after(text[end:]), start, end))
+
+    windows = _power_windows(text)
+    for m in (m for lo, hi in windows for m in _BRACKET_POWERS.finditer(text, lo, hi)):
+        coef = to_float(m.group("coef"))
+        add([coef * 10 ** int(m.group("e1")), coef * 10 ** int(m.group("e2"))], m.start(), m.end())
+    for m in (m for lo, hi in windows for m in _SCIENTIFIC.finditer(text, lo, hi)):
+        exp = int(m.group("exp"))
+        levels = split_levels(m.group("levels").strip("()"))
+        values = [level * 10**exp for level in levels]
+        if m.group("exp2") and len(levels) == 1:
+            values = [levels[0] * 10**exp, levels[0] * 10 ** int(m.group("exp2"))]
+        add(values, m.start(), m.end())
+    for m in _BARE_POWERS.finditer(text):
+        exps = re.findall(r"10\^?(\d)", m.group("levels"))
+        add([10.0 ** int(e) for e in exps], m.start(), m.end())
+    for m in _E_NOTATION.finditer(text) if _E_NOTATION_HINT.search(text) else ():
+        add([to_float(m.group("levels")) * 10 ** int(m.group("exp"))], m.start(), m.end())
+    for m in _WORDS.finditer(text) if _may_name_a_scale(text) else ():
+        scale = _WORD_SCALES.get(m.group("word").lower())
+        if scale is None:  # a case-folded look-alike ("mıllion") matches the pattern but names no scale
+            continue
+        add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
+    merged = _merge_lists(text, sorted(doses, key=lambda d: d.start))
+    if require_cells:
+        merged = [d for d in merged if _CELLS_AFTER.match(text[d.end :])]
+    return merged
+
+
+_JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|to|[–—-])\s*")
+
+
+def _merge_lists(text: str, doses: list[Dose]) -> list[Dose]:
+    """"6 × 10^8, 1.2 × 10^9 and 1.8 × 10^9 cells" is one dose list, "2.5 × 10^5–2.5 × 10^6/kg" one
+    range; the unit is the last one's."""
+    merged: list[Dose] = []
+    for dose in doses:
+        last = merged[-1] if merged else None
+        if last and _JOINER.fullmatch(text[last.end : dose.start]):
+            merged[-1] = Dose(last.values + dose.values, dose.unit, last.start, dose.end, last.spans + dose.spans)
+        else:
+            merged.append(dose)
+    return merged
+
+
+def format_cells(value: float) -> str:
+    """A cell number as SCHEMA.md writes it, readable by ``float()``: 6e+08, 1.2e+09."""
+    return f"{value:g}"
+
+
+def parse_percent(text: str) -> float | None:
+    m = re.search(rf"({NUMBER})\s*%", text)
+    return to_float(m.group(1)) if m else None
 
 DOSES = Field("doses", ColumnType.DOSE, words=("dose", "doses", "dosage", "dosing"))
 FIELDS = (DOSES,)
@@ -27,3 +213,28 @@ def header_unit(header: str) -> str:
     if _PER_M2.search(header):
         return "cells/m2"
     return "cells"
+
+
+def is_range(written: str, values: tuple[float, ...]) -> bool:
+    """Two dose values joined by a dash or "to" are the ends of a range, not two levels."""
+    return len(values) == 2 and bool(re.search(r"\d\s*(?:–|—|-|\bto\b)\s*\d", written))
+
+
+# Marks a row whose dose cell is a range ("2.5 × 10^5–2.5 × 10^6/kg"): its two numbers are bounds, not
+# the dose levels, and the prose may list the levels in between. Not a record field (dropped on output).
+DOSE_RANGE = "_dose_range"
+
+
+def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    """A dose cell: doses written out ("1 × 10^6 cells/kg"), or bare levels under a scaled header
+    ("0.5, 1, 2" under "Dose (×10^6 cells/kg)"); the header's unit wins over the cell's."""
+    written = parse_doses(cell)
+    if written:
+        record["doses_cells"] = ";".join(format_cells(v) for d in written for v in d.values)
+        record[DOSE_RANGE] = len(written) == 1 and is_range(cell[written[0].start : written[0].end], written[0].values)
+        record["dose_unit"] = column.unit if column.unit != "cells" else written[0].unit
+        return
+    levels = split_levels(FOOTNOTE_MARK.sub("", cell))
+    if levels:
+        record["doses_cells"] = ";".join(format_cells(v * (column.scale or 1.0)) for v in levels)
+        record["dose_unit"] = column.unit if column.unit != "cells" else unit_after(cell)

@@ -1,9 +1,14 @@
 """Efficacy: response rates and survival ("ORR/CR", "Response", "Efficacy")."""
 
+from __future__ import annotations
+
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.phrases import Glossary, _matches, clean
 from pipeline.knowledge.lexicon import lookup
+from pipeline.knowledge.patterns import COUNT_THEN_PERCENT, OUTCOME_SEPARATOR, PERCENT_OPTIONAL_SIGN, RATE_AFTER_NAME
+from pipeline.models import Column
 
 OUTCOMES = Field("outcomes", ColumnType.OUTCOME,
                  words=("response", "responses", "efficacy", "outcome", "outcomes", "remission", "survival"),
@@ -22,3 +27,26 @@ def header_outcomes(header: str) -> list[str]:
         if entry:
             names.append(entry.normalized)
     return names
+
+
+def outcome_rates(text: str) -> dict[str, float]:
+    """ORR and CR percentages of a free-text outcome cell ("ORR 92.9%, CR 66.7%; 2-yr EFS 26.2%").
+
+    Only a percentage right after the outcome's name counts, so "complete metabolic response in 1 of 3"
+    gives no rate and a survival figure is never read as a response.
+    """
+    rates: dict[str, float] = {}
+    for m, entry in _matches(text, "OUTCOME"):
+        value = RATE_AFTER_NAME.match(text, m.end())
+        if value and entry.normalized in ("ORR", "CR"):
+            rates.setdefault(entry.normalized, float(value.group(1)))
+    return rates
+
+
+def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    """"60%/60%" under "ORR/CR": one rate per outcome the header announces; "14 (70%)" is patients and
+    their percentage, and the field is the percentage."""
+    for name, part in zip(column.outcomes, OUTCOME_SEPARATOR.split(clean(cell)), strict=False):
+        value = COUNT_THEN_PERCENT.match(part) or PERCENT_OPTIONAL_SIGN.match(part)
+        if value and name in ("ORR", "CR"):
+            record[f"{name.lower()}_pct"] = float(value.group(1))

@@ -1,8 +1,68 @@
 """The product studied ("Product", "Construct", "Drug")."""
 
+from __future__ import annotations
+
+import re
+from functools import cache
+
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.citation import reference_entries
+from pipeline.fields.phrases import Glossary, canonical, clean
+from pipeline.knowledge.lexicon import alias_index, lookup
+from pipeline.models import Column, IngestedText
 
 # "Agent" heads the product in reviews of antibodies ("Agent: teclistamab"); an added agent is a combination.
 PRODUCT = Field("product", ColumnType.PRODUCT,
                 words=("product", "products", "construct", "constructs", "drug", "drugs", "agent", "agents"))
 FIELDS = (PRODUCT,)
+
+
+# A development code: letters then digits ("FT596", "NKX101", "CT103A"), not a CD antigen or gene.
+_CODE = re.compile(r"\b[A-Z]{2,5}-?\d{2,4}[A-Z]?\b")
+
+
+def cited_products(doc: IngestedText) -> dict[str, str]:
+    """Reference number -> the one product its entry names (entries naming none or several are left out)."""
+    products: dict[str, str] = {}
+    for number, body in reference_entries(doc).items():
+        found = set()
+        for m in _CODE.finditer(body):
+            code = m.group()
+            entry = lookup(code)
+            if entry is None or entry.label == "PRODUCT":
+                found.add(entry.normalized if entry else code)
+        for alias, normalized in _product_aliases():
+            if alias in body and re.search(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", body):
+                found.add(normalized)
+        if len(found) == 1:
+            products[number] = found.pop()
+    return products
+
+
+@cache
+def _product_aliases() -> tuple[tuple[str, str], ...]:
+    """(alias, product) for every product alias long enough to search for in a reference's title
+    (lexicon data: read once per process)."""
+    found = []
+    for alias, entries in alias_index().items():
+        product = next((e for e in entries if e.label == "PRODUCT"), None)
+        if len(alias) > 3 and product is not None:
+            found.append((alias, product.normalized))
+    return tuple(found)
+
+
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+_ADDED = re.compile(r"\s+\+\s+|\s+plus\s+|\s+with\s+")
+_ONE_TOKEN = re.compile(r"[\w/-]+")
+
+
+def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
+    """"AFM13-NK (NK cells + CD30/CD16A engager AFM13)": the parentheses explain the product's make-up;
+    only an agent added outside them ("Cilta-cel + lenalidomide") is a combination. A product written as
+    a short form ("Liso-cel") is its long form; a name that merely contains one ("CAR19/IL-15 NK cells")
+    is kept as printed."""
+    named = _PARENTHESES.sub("", clean(cell)).strip() or clean(cell)
+    product, *added = _ADDED.split(named)
+    record["product"] = glossary.expand(product) if _ONE_TOKEN.fullmatch(product) else product
+    if added:
+        record["combination"] = " and ".join(canonical(agent, "AGENT", glossary) for agent in added)

@@ -121,6 +121,13 @@ FOREIGN_IN_CELL = re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[
 # A rate in an adverse-event statement: "in 38%".
 EVENT_PERCENT = rf"(?P<pct>{DECIMAL})\s*%"
 
+# A footnote mark printed after a cell's value ("62*", "NCT04567890†").
+FOOTNOTE_MARK = re.compile(r"[*†‡§]")
+# The parts of a two-outcome cell ("60%/60%", "78% / 51%").
+OUTCOME_SEPARATOR = re.compile(r"\s*/\s*")
+# A number in a statement ("grade 3 in 10 patients": 3, 10).
+DECIMAL_NUMBER = re.compile(DECIMAL)
+
 # --- Patient counts -----------------------------------------------------------------------------------
 # A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".
 PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")

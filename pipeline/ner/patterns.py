@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.dose import parse_doses, to_float
 from pipeline.knowledge.patterns import (
     ABSTRACT_ID,
     GRADE,
+    NUMBER,
     PERCENT,
     PERCENT_AFTER_OUTCOME,
     TRIAL_ID,
     grade_value,
     normalize_trial_id,
 )
-from pipeline.ner.quantities import NUMBER, parse_doses, to_float
 
 
 def identifier_entities(text: str) -> list[dict]:

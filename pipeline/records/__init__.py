@@ -9,17 +9,18 @@ yield records.
 from __future__ import annotations
 
 import math
-import re
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
+from pipeline.fields.phrases import Glossary
+from pipeline.fields.product import cited_products
+from pipeline.fields.target import document_target
+from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
-from pipeline.ner.quantities import format_cells, parse_doses
 from pipeline.records import prose
-from pipeline.records.normalize import Glossary
-from pipeline.records.references import cited_products
-from pipeline.records.table_rows import DOSE_RANGE, Partial, clinical_rows, is_clinical, preclinical_rows
+from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
 
 R = TypeVar("R", bound=BaseModel)
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd", "trial_id", "product", "cell_source",
@@ -43,7 +44,7 @@ def _ids(p: Partial) -> set[str]:
 
 
 def _numbers(value: object) -> list[str]:
-    return re.findall(r"\d+(?:\.\d+)?", str(value))
+    return DECIMAL_NUMBER.findall(str(value))
 
 
 def _merge(p: Partial, key: str, value: object, conflicts: list[str]) -> None:
@@ -251,7 +252,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             p.evidence.append(quote)
 
     topic = _dominant_disease(result)
-    aimed = prose.document_target(doc, result.entities)
+    aimed = document_target(doc, result.entities)
     products = cited_products(doc)
     sources = prose.product_sources(doc, result.entities, glossary)
     trials = []

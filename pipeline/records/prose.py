@@ -7,12 +7,17 @@ rates, adverse events, patient numbers, doses) belong to the study the citation 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from re import Match
 
-from pipeline.knowledge.lexicon import load_rows, lookup
+from pipeline.fields import adverse_event, regimen, target
+from pipeline.fields.base import Readings
+from pipeline.fields.cell_source import names_a_transplant
+from pipeline.fields.dose import parse_doses
+from pipeline.fields.phase import phase
+from pipeline.fields.phrases import Glossary
+from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import (
     NAMED_STUDY,
     PATIENTS_STATED,
@@ -22,21 +27,10 @@ from pipeline.knowledge.patterns import (
     TRIAL_ID,
     normalize_trial_id,
 )
+from pipeline.knowledge.sentences import sentences
 from pipeline.models import Entity, IngestedText
-from pipeline.ner.quantities import parse_doses
-from pipeline.records.events import EventFacts, read_event, statement
-from pipeline.records.normalize import Glossary, phase
 
 PROSE_SECTIONS = {"front", "body"}
-# Record field -> the abbreviation naming the event (its canonical name comes from the lexicon).
-_EVENTS = {"crs": "CRS", "icans": "ICANS", "gvhd": "GVHD"}
-_NEGATION = re.compile(r"\b(?:neither|nor|no|without|none|not observed|absent)\b", re.I)
-# "no higher-grade CRS", "no grade 4 or 5 CRS": a bound on the grade, not the absence of the event.
-_QUALIFIED = re.compile(
-    r"(?:higher|high|severe|grade\s*(?:≥|>=|>)?\s*\d(?:\s*(?:or|and|–|-)\s*\d)?)[\s-]*(?:grade)?\s*$", re.I
-)
-_HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
-_LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
 
 
 
@@ -64,7 +58,7 @@ def _study_mentions(text: str, start: int, end: int) -> list[_Mention]:
     """Names given as study names in ``text[start:end]``, outside sentences that carry a registry id
     (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line)."""
     out = []
-    spans = _sentences(text, start, end)
+    spans = sentences(text, start, end)
     for m in NAMED_STUDY.finditer(text, start, end):
         name = m.group("a") or m.group("b") or m.group("c")
         if lookup(name) is not None:
@@ -131,7 +125,7 @@ def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, st
     return found
 
 
-def _size_after(text: str, name: str, start: int, end: int) -> re.Match[str] | None:
+def _size_after(text: str, name: str, start: int, end: int) -> Match[str] | None:
     """The first whole-word occurrence of ``name`` in ``text[start:end]`` followed by a size, as the
     match of the size part (found by plain search, not a pattern compiled per name)."""
     at = text.find(name, start, end)
@@ -207,28 +201,15 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 
 
-def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans of ``text[start:end]``, split after "." or ";" before a capital or bracket.
-
-    Matched in place rather than on a copy of the stretch; a break cannot open the stretch (on a copy
-    the look-behind saw nothing before it), so a match at ``start`` is passed over."""
-    spans, s = [], start
-    for m in _SENTENCE_BREAK.finditer(text, start, end):
-        if m.start() == start:
-            continue
-        spans.append((s, m.start()))
-        s = m.end()
-    spans.append((s, end))
-    return spans
 
 
 @dataclass
-class ProseFacts:
-    fields: dict[str, object] = field(default_factory=dict)
-    evidence: list[str] = field(default_factory=list)
+class ProseFacts(Readings):
+    """What the prose about one study says: field values, their sentences, and its doses (each dose list
+    with its unit and sentence, attached to an arm by the record assembly)."""
+
     doses: list[tuple[list[float], str, str]] = field(default_factory=list)
 
 
@@ -248,15 +229,15 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
             out.evidence.append(_sentence_of(text, seg, e.start))
         elif e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
-        elif e.label == "CELL_SOURCE" and e.normalized and not re.match(r"[\w\s-]{0,40}transplant", text[e.end :]):
+        elif e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end):
             f.setdefault("cell_source", e.normalized)
 
-    for s, e in _sentences(text, seg.start, seg.end):
+    for s, e in sentences(text, seg.start, seg.end):
         sentence = " ".join(text[s:e].split())
         for dose in parse_doses(text[s:e], require_cells=True):
             out.doses.append((list(dose.values), dose.unit, sentence))
-    _adverse_events(text, seg, inside, out)
-    _preconditioning(text, seg, inside, out)
+    adverse_event.read_prose(text, seg.start, seg.end, inside, out)
+    regimen.read_prose(text, seg.start, seg.end, inside, out)
     m = PATIENTS_STATED.search(text, seg.start, seg.end)
     if m:
         n = next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g)
@@ -266,17 +247,6 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     return out
 
 
-# A name is the therapy's target when the words around it say so ("BCMA CAR T cells", "CD19-directed",
-# "BCMA×CD3", "targets GPRC5D"), as opposed to a hinge "taken from CD8" or a prior "anti-CD38" antibody.
-_THERAPY_AFTER = re.compile(
-    r"[\s-]*(?:/\s*\w+\s*)?(?:dual\s+)?(?:CAR|chimeric|directed|targeted|targeting|specific|bispecific|×|x\s*CD3|"
-    r"engager|BiTE|CAR-?T|CAR-?NK)", re.I)
-_THERAPY_BEFORE = re.compile(r"(?:targets?|targeting|directed\s+against)\s*(?:the\s+)?$", re.I)
-# What ``_therapy_before`` searches first: a match holds at most 18 characters that are not spaces.
-_BEFORE_REACH = 200
-_BEFORE_LETTERS = 18
-# The T-cell arm of an engager (CD3) is not what the therapy targets on the tumour.
-_EFFECTOR_ARMS = {"CD3E", "CD3", "CD3D", "CD3G", "CD247", "FCGR3A", "CD16A"}
 
 
 def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> dict[str, object]:
@@ -287,45 +257,17 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     if disease:
         fields["disease"] = disease
     targets = [e for e in inside if e.label == "TARGET"]
-    aimed = [
-        e for e in targets if _THERAPY_AFTER.match(doc.text, e.end) or _therapy_before(doc.text, e.start)
-    ]
+    aimed = [e for e in targets if target.aimed_at(doc.text, e.start, e.end)]
     symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
-    if symbols - _EFFECTOR_ARMS:
-        symbols -= _EFFECTOR_ARMS
+    if symbols - target.EFFECTOR_ARMS:
+        symbols -= target.EFFECTOR_ARMS
     if symbols:
         fields["target_symbols"] = ";".join(sorted(symbols))
     return fields
 
 
-def _therapy_before(text: str, end: int) -> bool:
-    """Whether ``text[:end]`` ends with a word that makes the next target a therapy's ("targeting",
-    "directed against the"). The match ends at ``end``, so the stretch just before it is searched,
-    not the whole text before; only when that stretch could lie wholly inside a longer match (it
-    holds no more letters than a match can: whitespace runs) is the whole text searched."""
-    lo = max(0, end - _BEFORE_REACH)
-    if _THERAPY_BEFORE.search(text, lo, end):
-        return True
-    if lo == 0 or len("".join(text[lo:end].split())) > _BEFORE_LETTERS:
-        return False
-    return _THERAPY_BEFORE.search(text, 0, end) is not None
 
 
-def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.6) -> str:
-    """The target a summary's products are aimed at ("CD19 CAR T cells in large B-cell lymphoma",
-    "CD19-directed"), when one accounts for most mentions written as a therapy's target.
-
-    A study paragraph of such a summary need not repeat the antigen; a record that names no target takes
-    the document's. Signalling domains ("CD3ζ / CD28") and hinges are named too, but never as what a
-    therapy is directed at, so only mentions the words around them call a target count.
-    """
-    aimed = [e.normalized for e in entities if e.label == "TARGET" and e.normalized
-             and (_THERAPY_AFTER.match(doc.text, e.end) or _therapy_before(doc.text, e.start))
-             and not set(e.normalized.split(";")) & _EFFECTOR_ARMS]
-    if not aimed:
-        return ""
-    top = max(set(aimed), key=aimed.count)
-    return top if aimed.count(top) >= share * len(aimed) else ""
 
 
 def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
@@ -339,14 +281,14 @@ def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossar
     prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
     found: dict[str, set[str]] = {}
     for start, end in prose:
-        sentences = _sentences(doc.text, start, end)
+        spans = sentences(doc.text, start, end)
         # each entity filed under its sentence in one pass (entity order kept), not every entity
         # tested against every sentence; sentences are consecutive and do not overlap
-        bounds = [s for s, _ in sentences]
-        filed: list[list[Entity]] = [[] for _ in sentences]
+        bounds = [s for s, _ in spans]
+        filed: list[list[Entity]] = [[] for _ in spans]
         for x in entities:
             k = bisect_right(bounds, x.start) - 1
-            if k >= 0 and x.start < sentences[k][1]:
+            if k >= 0 and x.start < spans[k][1]:
                 filed[k].append(x)
         for inside in filed:
             names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
@@ -354,126 +296,28 @@ def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossar
                 continue
             first = min(x.start for x in inside if x.label == "PRODUCT")
             sources = {x.normalized for x in inside if x.label == "CELL_SOURCE" and x.normalized and x.end <= first
-                       and not re.match(r"[\w\s-]{0,40}transplant", doc.text[x.end :])}
+                       and not names_a_transplant(doc.text, x.end)}
             if len(sources) == 1:
                 found.setdefault(names.pop(), set()).update(sources)
     return {name: sources.pop() for name, sources in found.items() if len(sources) == 1}
 
 
-def _preconditioning(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
-    """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents; without the
-    word, "CAR T cells were given to 20 patients ... after fludarabine and cyclophosphamide" when the
-    agents are a known lymphodepleting regimen (``lymphodepletion.tsv``)."""
-    sentences = _sentences(text, seg.start, seg.end)
-    for s, e in sentences:
-        cue = _LYMPHODEPLETION.search(text, s, e)
-        if not cue:
-            continue
-        agents = [x.normalized.lower() for x in inside
-                  if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized]
-        if agents:
-            out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
-            out.evidence.append(" ".join(text[s:e].split()))
-            return
-    for s, e in sentences:
-        regimen = _lymphodepleting_after(text, s, e, inside)
-        if regimen:
-            out.fields.setdefault("preconditioning", regimen)
-            out.evidence.append(" ".join(text[s:e].split()))
-            return
 
 
-_AFTER = re.compile(r"\bafter\s+$", re.I)
-_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered)\b", re.I)
-_AGENT_JOIN = re.compile(r"\s*(?:and|plus|/|,)\s*", re.I)
 
 
-@cache
-def _lymphodepleting() -> frozenset[str]:
-    return frozenset(row["agent"].lower() for row in load_rows("lymphodepletion"))
 
 
-def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> str:
-    """The regimen named right after "after" in a sentence that gives cells, if it is lymphodepleting.
-
-    Prior therapies are also named after "after" ("relapsed after R-CHOP"), so only regimens listed as
-    lymphodepleting count, and only where the sentence is about giving the cells.
-    """
-    if not _GIVES_CELLS.search(text, s, e):
-        return ""
-    agents = sorted((x for x in inside if x.label == "AGENT" and s <= x.start < e and x.normalized),
-                    key=lambda x: x.start)
-    for i, first in enumerate(agents):
-        if not _AFTER.search(text, s, first.start):
-            continue
-        names, end = [first.normalized.lower()], first.end
-        for nxt in agents[i + 1 :]:
-            if not _AGENT_JOIN.fullmatch(text[end : nxt.start]):
-                break
-            names.append(nxt.normalized.lower())
-            end = nxt.end
-        regimen = " and ".join(names)
-        if regimen in _lymphodepleting():
-            return regimen
-    return ""
 
 
 def _sentence_of(text: str, seg: Segment, at: int) -> str:
-    for s, e in _sentences(text, seg.start, seg.end):
+    for s, e in sentences(text, seg.start, seg.end):
         if s <= at < e:
             return " ".join(text[s:e].split())
     return ""
 
 
-def _adverse_events(text: str, seg: Segment, inside: list[Entity], out: ProseFacts) -> None:
-    """Each event's statement from the sentences that mention it (see ``events.py``).
-
-    A negation ("Neither CRS nor ICANS was observed") gives ``none``; one bounded by a grade ("no
-    higher-grade CRS") only bounds the worst grade of what the sentence states.
-    """
-    events = [x for x in inside if x.label == "ADVERSE_EVENT"]
-    for key, event in _EVENTS.items():
-        canonical = lookup(event, "ADVERSE_EVENT")
-        names = {event, canonical.normalized if canonical else event}
-        merged = EventFacts()
-        quotes: list[str] = []
-        for s, e in _sentences(text, seg.start, seg.end):
-            mentions = [x for x in events if x.normalized in names and s <= x.start < e]
-            if not mentions:
-                continue
-            facts = EventFacts()
-            for mention in mentions:
-                # The clause of a mention runs from the previous event mention to the next one.
-                previous_end = max([x.end for x in events if s <= x.end <= mention.start], default=s)
-                later = [x.start for x in events if x.start >= mention.end and x.start < e]
-                clause_end = min(later, default=e)
-                before = text[previous_end : mention.start]
-                if _negated(text, previous_end, mention.start) and not re.search(r"\d", before):
-                    facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
-                else:
-                    _combine(facts, read_event(before, text[mention.end : clause_end]))
-            if facts.stated:
-                _combine(merged, facts)
-                quotes.append(" ".join(text[s:e].split()))
-        if not merged.stated:
-            continue
-        said, worst, n = statement(merged)
-        out.fields[key] = said
-        if key == "crs":
-            out.fields["crs_max_grade"] = worst
-        if key != "gvhd":
-            out.fields[f"{key}_n"] = n
-        out.evidence.extend(quotes)
 
 
-def _combine(into: EventFacts, facts: EventFacts) -> None:
-    into.none = into.none or facts.none
-    into.any_n = into.any_n if into.any_n is not None else facts.any_n
-    into.any_pct = into.any_pct if into.any_pct is not None else facts.any_pct
-    into.graded.extend(g for g in facts.graded if g not in into.graded)
-    into.no_higher_than = into.no_higher_than if into.no_higher_than is not None else facts.no_higher_than
 
 
-def _negated(text: str, sentence_start: int, at: int) -> bool:
-    before = text[sentence_start:at]
-    return bool(_NEGATION.search(before)) and not _QUALIFIED.search(before)
