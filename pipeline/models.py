@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field
 
 Kind = Literal["txt", "pdf"]
 
@@ -160,16 +160,6 @@ class Table(BaseModel):
         description="(row, column) of cells placed by reading order alone: the text cannot show their column",
     )
     warnings: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _typed(self) -> Table:
-        """A table made without typed columns (by a user, or a test) has its header read as the tables
-        stage reads it, without the document's abbreviations."""
-        if self.header and not self.columns:
-            from pipeline.fields.header import typed_columns
-
-            self.columns = typed_columns(self.header)
-        return self
 
     @property
     def column_scales(self) -> dict[str, float]:

@@ -19,7 +19,7 @@ from pipeline.fields.base import ColumnType, Field
 from pipeline.fields.dose import header_scale, header_unit
 from pipeline.fields.outcome import header_outcomes
 from pipeline.knowledge.lexicon import optional_rows
-from pipeline.models import Column
+from pipeline.models import Column, Table
 
 T = ColumnType
 
@@ -253,3 +253,9 @@ def typed_columns(header: list[str], long_form: LongForm | None = None) -> list[
         out.append(Column(name=name, field=reading.role, type=str(reading.type), scale=reading.scale,
                           unit=reading.unit, outcomes=list(reading.outcomes)))
     return out
+
+
+def columns_of(table: Table) -> list[Column]:
+    """A table's typed columns; a table made without them (by a user of the API, or a test) has its
+    header read now, as the tables stage reads it but without the document's abbreviations."""
+    return table.columns or typed_columns(table.header)

@@ -12,6 +12,7 @@ from bisect import bisect_right
 
 from spacy.language import Language
 
+from pipeline.fields.header import columns_of
 from pipeline.knowledge.patterns import PERCENT
 from pipeline.models import Column, Table
 from pipeline.ner.doc_text import read
@@ -94,7 +95,7 @@ def table_cell_entities(text: str, table: Table, nlp: Language,
     ]
     found: list[dict] = []
     texts = [text[s:e].replace("\n", " ") for _col, (s, e) in cells]
-    columns = table.columns
+    columns = columns_of(table)
     for (col, (start, _end)), cell, recognised in zip(cells, texts, _recognise(texts, nlp), strict=True):
         column = columns[col] if col < len(columns) else Column(name="")
         outcomes, role = column.outcomes, column.field

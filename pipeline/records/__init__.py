@@ -14,6 +14,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
+from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.product import cited_products
 from pipeline.fields.target import document_target
@@ -182,6 +183,10 @@ def _validated(model: type[R], doc_id: str, p: Partial, conflicts: list[str]) ->
                 notes.append(f"partial record: {name} {fields.pop(name)!r} is invalid and was dropped")
 
 
+def _typed(table: Table) -> Table:
+    return table if table.columns else table.model_copy(update={"columns": columns_of(table)})
+
+
 def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
@@ -190,7 +195,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     glossary = Glossary.from_abbreviations(result.abbreviations)
     clinical: list[tuple[Partial, list[str]]] = []
     preclinical: list[Partial] = []
-    for table in (t.studies() for t in result.tables):
+    for table in (_typed(t.studies()) for t in result.tables):
         roles = {c.field for c in table.columns}
         if is_clinical(table):
             for p in clinical_rows(table, glossary):
