@@ -17,14 +17,17 @@ on this thread while it waits for the workers.
 from __future__ import annotations
 
 import csv
+import fcntl
 import gc
 import hashlib
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -71,13 +74,16 @@ class Collected:
     problems: list[InputProblem] = field(default_factory=list)
 
 
-def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
+def collect_inputs(inputs: Iterable[str | Path], out: Path | None = None) -> Collected:
     """Supported files named or found under the given folders, sorted, each once.
 
-    Symlink loops and unreadable folders are reported instead of stopping the walk.
+    Symlink loops, unreadable folders and files that are not regular files (a FIFO, a link to a device)
+    are reported instead of stopping the walk or hanging on a read; nothing under ``out`` (the run's own
+    outputs, when they are written inside an input folder) is an input.
     """
     collected = Collected()
     seen: set[Path] = set()
+    skip = out.resolve() if out is not None else None
     for item in inputs:
         path = Path(item)
         if path.is_dir():
@@ -103,10 +109,49 @@ def collect_inputs(inputs: Iterable[str | Path]) -> Collected:
             except (OSError, RuntimeError) as exc:
                 collected.problems.append(InputProblem(str(candidate), f"cannot resolve path (symlink loop?): {exc}"))
                 continue
-            if key not in seen:
-                seen.add(key)
-                collected.files.append(candidate)
+            if skip is not None and (key == skip or skip in key.parents) and candidate is not path:
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                regular = stat.S_ISREG(key.stat().st_mode)
+            except OSError as exc:
+                collected.problems.append(InputProblem(str(candidate), f"cannot read file: {exc.strerror}"))
+                continue
+            if not regular:
+                collected.problems.append(InputProblem(str(candidate), "not a regular file (a pipe, device or "
+                                                                       "socket); not read"))
+                continue
+            collected.files.append(candidate)
     return collected
+
+
+# The longest doc_id, in UTF-8 bytes: it names files ("tables/<doc_id>__table12.csv"), and a file name
+# may hold 255 bytes on the file systems users run on.
+MAX_DOC_ID_BYTES = 200
+
+
+def _path_tag(path: Path) -> str:
+    """The first 8 hex digits of the sha256 of a source path: what tells two inputs with one stem apart."""
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def assign_doc_ids(files: list[Path]) -> dict[Path, str]:
+    """Each input's doc_id, unique in the run and safe as a file name (SCHEMA.md): the file's stem;
+    where two inputs share a stem (``x/a.txt`` and ``y/a.txt``, ``a.txt`` and ``a.pdf``) each gets the
+    stem + "~" + the path tag; a stem too long for a file name is cut to fit and tagged the same way."""
+    stems: dict[str, int] = {}
+    for path in files:
+        stems[path.stem] = stems.get(path.stem, 0) + 1
+    ids: dict[Path, str] = {}
+    for path in files:
+        stem = path.stem
+        if stems[stem] > 1 or len(stem.encode("utf-8", "surrogateescape")) > MAX_DOC_ID_BYTES:
+            cut = stem.encode("utf-8", "surrogateescape")[:MAX_DOC_ID_BYTES - 9].decode("utf-8", "ignore")
+            stem = f"{cut}~{_path_tag(path)}"
+        ids[path] = stem
+    return ids
 
 
 class DocumentTimeout(BaseException):
@@ -150,9 +195,10 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
     result.ingested = None
-    if store and result.info.status == "ok" and result.info.sha256:
+    if store and result.info.sha256:
         ResultStore.at(Path(store)).save(result)
-        return {"info": result.info.model_dump(mode="json"), "errors": []}
+        if result.info.status == "ok":
+            return {"info": result.info.model_dump(mode="json"), "errors": []}
     return result.model_dump(mode="json")
 
 
@@ -198,27 +244,36 @@ class ResultStore:
         store.root = root
         return store
 
-    def path(self, sha256: str) -> Path:
-        return self.root / f"{sha256}-{pipeline_version()}.json"
+    def path(self, key: str) -> Path:
+        return self.root / f"{key}-{pipeline_version()}.json"
 
-    def has(self, sha256: str) -> bool:
+    def has(self, key: str) -> bool:
         """Whether a finished result is stored (checked without reading it: a damaged entry is
         found, and the document redone, when the outputs are written)."""
-        return bool(sha256) and self.path(sha256).exists()
+        return bool(key) and self.path(key).exists()
 
-    def load(self, sha256: str) -> DocumentResult | None:
-        path = self.path(sha256)
-        if not sha256 or not path.exists():
+    def load(self, key: str) -> DocumentResult | None:
+        path = self.path(key)
+        if not key or not path.exists():
             return None
         try:
             return DocumentResult.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError:
             return None
 
-    def save(self, result: DocumentResult) -> None:
-        if result.info.sha256 and result.info.status == "ok":
+    def save(self, result: DocumentResult, key: str = "") -> None:
+        """Store a finished document, failed ones too: a rerun does not redo a document that crashed
+        a worker the first time (``--force`` does)."""
+        key = key or store_key(Path(result.info.source_path), result.info.sha256)
+        if key:
             # A cache entry: renamed into place whole, but not fsynced (a lost entry is recomputed).
-            write_atomic(self.path(result.info.sha256), result.model_dump_json(), durable=False)
+            write_atomic(self.path(key), result.model_dump_json(), durable=False)
+
+
+def store_key(path: Path, sha256: str) -> str:
+    """What a stored result is found by: the content and the kind of input its suffix makes it (the
+    same bytes saved as ``a.txt`` and as ``a.pdf`` are two documents)."""
+    return f"{sha256}-{path.suffix.lower().lstrip('.') or 'none'}" if sha256 else ""
 
 
 def _forks() -> bool:
@@ -324,65 +379,78 @@ def run_batch(
     run on the calling thread; with a local pool a display must not refresh from a thread of its own
     (see the module's docstring).
     """
-    collected = collect_inputs(inputs)
+    out.mkdir(parents=True, exist_ok=True)
+    with outputs_lock(out):
+        return _run_batch(inputs, out, max_bytes, workers, force, doc_timeout, backend, scheduler, on_document,
+                          on_start, on_wait)
+
+
+def _run_batch(inputs: Iterable[str | Path], out: Path, max_bytes: int, workers: int, force: bool,
+               doc_timeout: float, backend: str, scheduler: str | None,
+               on_document: Callable[[DocumentInfo], None] | None, on_start: Callable[[int], None] | None,
+               on_wait: Callable[[], None] | None) -> RunSummary:
+    collected = collect_inputs(inputs, out)
     store = ResultStore(out)
     for folder in (out, out / "tables", out / "texts", store.root):
         remove_temporaries(folder)  # left by a run that was killed: this run rewrites every output
     summary = RunSummary(input_problems=len(collected.problems))
+    ids = assign_doc_ids(collected.files)
     if on_start:
         on_start(len(collected.files))
 
-    digests: dict[Path, str] = {}
+    keys: dict[Path, str] = {}
+    oversized: dict[Path, DocumentResult] = {}
     todo: list[Path] = []
-    first_by_digest: dict[str, Path] = {}
+    first_by_key: dict[str, Path] = {}
     for path in collected.files:
         try:
-            digests[path] = sha256_of(path)
+            size = path.stat().st_size
         except OSError:
-            digests[path] = ""
-        digest = digests[path]
-        if digest and digest in first_by_digest:
+            size = 0
+        if size > max_bytes:  # never read: a 20 GB sparse file is not hashed to be refused
+            oversized[path] = _too_large(path, size, max_bytes)
             continue
-        if digest:
-            first_by_digest[digest] = path
-        if force or not store.has(digest):
+        try:
+            key = store_key(path, sha256_of(path))
+        except OSError:
+            key = ""
+        keys[path] = key
+        if key and key in first_by_key:
+            continue
+        if key:
+            first_by_key[key] = path
+        if force or not store.has(key):
             todo.append(path)
         else:
             summary.skipped += 1
 
-    order = sorted(collected.files, key=lambda p: (p.stem, str(p)))
-    todo.sort(key=lambda p: (p.stem, str(p)))  # submitted in output order, so they mostly finish in it
+    order = sorted(collected.files, key=lambda p: (ids[p], str(p)))
+    todo.sort(key=lambda p: (ids[p], str(p)))  # submitted in output order, so they mostly finish in it
     pending = set(todo)
     failed: dict[Path, DocumentResult] = {}
     if on_document:
         for path in collected.files:
-            if path not in pending and digests[path] and first_by_digest.get(digests[path]) == path:
-                on_document(_reused(path, digests[path]))
+            if path not in pending and path not in oversized and keys[path] and first_by_key.get(keys[path]) == path:
+                on_document(_reused(path, keys[path].split("-")[0]))
 
     def ready(path: Path) -> bool:
-        return path not in pending and first_by_digest.get(digests[path], path) not in pending
+        return path not in pending and first_by_key.get(keys.get(path, ""), path) not in pending
 
     def output(path: Path) -> DocumentResult | None:
-        digest = digests[path]
+        if path in oversized:
+            return _labelled(oversized[path], ids[path], path)
         if path in failed:
-            return failed[path]
-        first = first_by_digest.get(digest)
+            return _labelled(failed[path], ids[path], path)
+        key = keys[path]
+        first = first_by_key.get(key)
         if first in failed:  # a copy of a document that failed fails the same way, without a second try
-            note = f"duplicate of {first}; processed once"
-            info = failed[first].info.model_copy(update={"doc_id": path.stem, "source_path": str(path),
-                                                         "error": f"{failed[first].info.error} ({note})"})
-            return failed[first].model_copy(update={"info": info, "errors": [
-                e.model_copy(update={"doc_id": path.stem, "source_path": str(path)}) for e in failed[first].errors]})
-        result = store.load(digest)
+            return _labelled(failed[first], ids[path], path, f"duplicate of {first}; processed once")
+        result = store.load(key)
         if result is None:  # the stored entry was damaged since it was checked: redo the document
             result = DocumentResult.model_validate(process_path(str(path), max_bytes, doc_timeout))
-            store.save(result)
-            if result.info.status != "ok":
-                return result
-        update: dict[str, str] = {"doc_id": path.stem, "source_path": str(path)}
-        if first is not None and first != path:
-            update["error"] = f"duplicate of {first}; processed once"
-        return result.model_copy(update={"info": result.info.model_copy(update=update)})
+            store.save(result, key)
+        note = f"duplicate of {first}; processed once" if first is not None and first != path else ""
+        return _labelled(result, ids[path], path, note)
 
     def results() -> Iterator[DocumentResult]:
         """Every document in output order, each as soon as it and all before it are done: the
@@ -408,8 +476,56 @@ def run_batch(
             if result is not None:
                 yield result
 
-    write_outputs(results(), collected.problems, out, summary)
+    problems = [InputProblem(p.path, p.message) for p in collected.problems]
+    for path, result in oversized.items():
+        if on_document:
+            on_document(_labelled(result, ids[path], path).info)
+    write_outputs(results(), problems, out, summary)
     return summary
+
+
+def _labelled(result: DocumentResult, doc_id: str, path: Path, note: str = "") -> DocumentResult:
+    """A result under the doc_id and source path of the input it is written for (a stored result
+    or a failure may come from another input with the same bytes)."""
+    update: dict[str, str] = {"doc_id": doc_id, "source_path": str(path)}
+    if note:
+        update["error"] = f"{result.info.error} ({note})" if result.info.status == "failed" else note
+    errors = [e.model_copy(update={"doc_id": doc_id, "source_path": str(path)}) for e in result.errors]
+    return result.model_copy(update={"info": result.info.model_copy(update=update), "errors": errors})
+
+
+def _too_large(path: Path, size: int, max_bytes: int) -> DocumentResult:
+    message = f"file is {size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)"
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256="", kind=_kind_of(path), status="failed",
+                        error=f"ingest: {message}")
+    error = ErrorRecord(doc_id=path.stem, source_path=str(path), stage="ingest", error_type="IngestError",
+                        message=message)
+    return DocumentResult(info=info, errors=[error])
+
+
+def _kind_of(path: Path) -> str:
+    return "pdf" if path.suffix.lower() == ".pdf" else "txt"
+
+
+class OutputsLocked(RuntimeError):
+    """Another run is writing to the same output folder."""
+
+
+@contextmanager
+def outputs_lock(out: Path) -> Iterator[None]:
+    """Hold ``OUT/.confmine/lock`` for the run: a second run into the same folder would delete the
+    first one's temporary files and mix the two runs' outputs, so it stops at once instead."""
+    path = out / STATE_DIR / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise OutputsLocked(f"another confmine run is writing to {out}; wait for it to finish") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 class _CsvSink:
@@ -457,18 +573,30 @@ def write_outputs(results: Iterable[DocumentResult], problems: list[InputProblem
         "trials": _CsvSink(out / "trials.csv", columns.TRIALS),
         "preclinical": _CsvSink(out / "preclinical.csv", columns.PRECLINICAL),
     }
+    written: set[Path] = set()
     try:
-        _write_rows(results, problems, out, summary, sinks)
+        _write_rows(results, problems, out, summary, sinks, written)
     except BaseException:
         for sink in sinks.values():
             sink.abort()
         raise
     for sink in sinks.values():
         sink.close()
+    _remove_stale(out, written)
+
+
+def _remove_stale(out: Path, written: set[Path]) -> None:
+    """Delete the table grids and texts an earlier run wrote and this one did not: the folder then
+    holds one run's outputs, which the report and the scorer count."""
+    for folder, pattern in ((out / "tables", "*.csv"), (out / "texts", "*.txt")):
+        if folder.is_dir():
+            for path in folder.glob(pattern):
+                if path not in written:
+                    path.unlink(missing_ok=True)
 
 
 def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem], out: Path,
-                summary: RunSummary, sinks: dict[str, _CsvSink]) -> None:
+                summary: RunSummary, sinks: dict[str, _CsvSink], written: set[Path]) -> None:
     for result in results:
         doc_id = result.info.doc_id
         summary.documents += 1
@@ -490,14 +618,23 @@ def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem],
             })
             grid = _CsvSink(out / "tables" / f"{doc_id}__table{table.number}.csv", _unique(table.header),
                             durable=False)
+            written.add(grid.path)
             for row in table.rows:
                 grid.write(dict(zip(grid.header, row, strict=False)))
             grid.close()
         if result.text:
             write_atomic(out / "texts" / f"{doc_id}.txt", result.text, durable=False)
+            written.add(out / "texts" / f"{doc_id}.txt")
     for problem in problems:
-        sinks["errors"].write({"doc_id": Path(problem.path).stem, "source_path": problem.path, "stage": "input",
-                               "error_type": "InputError", "message": problem.message})
+        sinks["errors"].write({"doc_id": _safe_id(Path(problem.path).stem), "source_path": problem.path,
+                               "stage": "input", "error_type": "InputError", "message": problem.message})
+
+
+def _safe_id(stem: str) -> str:
+    """A name for an input that never became a document, cut like a doc_id (SCHEMA.md)."""
+    if len(stem.encode("utf-8", "surrogateescape")) <= MAX_DOC_ID_BYTES:
+        return stem
+    return stem.encode("utf-8", "surrogateescape")[:MAX_DOC_ID_BYTES].decode("utf-8", "ignore")
 
 
 def _unique(header: list[str]) -> list[str]:

@@ -51,15 +51,19 @@ def run(
 
     Exit code 0: every document ok; 1: some documents failed (the others are written); 2: usage error.
     """
-    from pipeline.batch import run_batch
+    from pipeline.batch import OutputsLocked, run_batch
 
     if backend not in ("local", "dask"):
         raise typer.BadParameter("--backend must be 'local' or 'dask'")
     # Only a local pool forks workers while the bar is shown; elsewhere rich may refresh it by itself.
-    with _Display(refresh_thread=backend == "dask" or workers <= 1) as display:
-        summary = run_batch(inputs, out, max_bytes=max_bytes, workers=workers, force=force,
-                            doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
-                            on_document=display.finished, on_start=display.started, on_wait=display.refresh)
+    try:
+        with _Display(refresh_thread=backend == "dask" or workers <= 1) as display:
+            summary = run_batch(inputs, out, max_bytes=max_bytes, workers=workers, force=force,
+                                doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
+                                on_document=display.finished, on_start=display.started, on_wait=display.refresh)
+    except OutputsLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
     console.print(
         f"{summary.documents} documents ({summary.documents - summary.failed} ok, {summary.failed} failed), "
         f"{summary.trials} trial arms, {summary.preclinical} preclinical studies, {summary.entities} entities "
