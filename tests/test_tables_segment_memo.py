@@ -47,10 +47,10 @@ def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
     shared, fresh = CellCache(text, ctx), CellCache(text, ctx)
     kind = ColumnType.SOURCE
     short = _candidates(shared, kind, 18, [22])
-    assert [end for end, _, _ in short] == [22]
+    assert [offset for offset, _, _ in short] == [1]  # ends at the first of the given ends, 22
     longer = _candidates(shared, kind, 18, cuts[3:])
     assert longer == _candidates(fresh, kind, 18, cuts[3:])
-    assert 28 in [end for end, _, _ in longer]  # "Cord blood", past the shorter rows' end
+    assert 2 in [offset for offset, _, _ in longer]  # "Cord blood" (ends at 28), past the shorter rows' end
 
 
 def test_a_text_score_follows_the_abbreviations_a_later_table_defines() -> None:

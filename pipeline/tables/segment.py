@@ -103,7 +103,8 @@ class CellCache:
     candidates: dict[tuple[ColumnType, int, int], list[tuple[int, float, bool]]] = field(default_factory=dict)
     _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
-    _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
+    # Each span's value, its type-independent penalty and whether it is an empty marker.
+    _shapes: dict[tuple[int, int], tuple[str, float, bool] | None] = field(default_factory=dict)
     _edges: dict[int, float] = field(default_factory=dict)
     _hopeless: dict[tuple[int, int], bool] = field(default_factory=dict)
 
@@ -126,26 +127,28 @@ class CellCache:
         shaped = self._shape(a, b)
         result: float | None = None
         if shaped is not None:
-            value, shape = shaped
+            value, shape, _ = shaped
             result = score_cell(kind, value, self.ctx, self.settings.partial_cells, shape)
         self._scores[key] = result
         return result
 
-    def _shape(self, a: int, b: int) -> tuple[str, float] | None:
-        """The span's value and its type-independent penalty, or ``None`` if it cannot be a cell."""
+    def _shape(self, a: int, b: int) -> tuple[str, float, bool] | None:
+        """The span's value, its type-independent penalty and whether it is an empty marker, or
+        ``None`` if it cannot be a cell."""
         key = (a, b)
         if key in self._shapes:
             return self._shapes[key]
         span = self.span(a, b)
-        shaped: tuple[str, float] | None = None
+        shaped: tuple[str, float, bool] | None = None
         if span is not None:
             raw = self.text[span[0]:span[1]]
             value = normalise(raw)
-            shape = 0.0 if is_empty_marker(value) else well_formed(value, self.settings.partial_cells)
+            empty = is_empty_marker(value)
+            shape = 0.0 if empty else well_formed(value, self.settings.partial_cells)
             if shape is not None:
                 if "\n\n" in raw:
                     shape -= self.settings.blank_line_inside
-                shaped = (value, shape)
+                shaped = (value, shape, empty)
         self._shapes[key] = shaped
         return shaped
 
@@ -211,7 +214,6 @@ def segment_rows(
     back: list[list[list[Step | None]]] = [[[None] * m, [None] * m] for _ in range(k + 1)]
     best[0][FULL][0] = 0.0
     last = m - 1
-    index = {pos: i for i, pos in enumerate(cuts)}
     final: tuple[float, int] = (NEG, FULL)
 
     blank_penalty = settings.blank_penalty
@@ -251,16 +253,16 @@ def segment_rows(
                 if found is None:
                     found = here.get(kind)
                     if found is None:
-                        found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                        found = here[kind] = _at(cache, cuts, kind, i)
                 # The programme's innermost loop: same order and arithmetic as a relaxation per state.
                 target, steps, step = best[j + 1][mode], back[j + 1][mode], ("fill", i, j, mode)
-                for i2, score, empty in found:
+                for offset, score, empty in found:
                     candidate = s + score
                     if empty and j == 0:
                         candidate -= key_penalty
-                    if candidate > target[i2]:
-                        target[i2] = candidate
-                        steps[i2] = step
+                    if candidate > target[i + offset]:
+                        target[i + offset] = candidate
+                        steps[i + offset] = step
         entry = back[0][FULL][i]
         if allow_continuation and i > 0 and starts[i] > NEG and entry is not None and entry[0] == "row":
             start = starts[i] - settings.continuation_penalty
@@ -268,15 +270,15 @@ def segment_rows(
                 kind = columns[a]
                 found = here.get(kind)
                 if found is None:
-                    found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                    found = here[kind] = _at(cache, cuts, kind, i)
                 target, steps, step = best[a + 1][CONT], back[a + 1][CONT], ("cont", i, a, CONT)
-                for i2, score, empty in found:
+                for offset, score, empty in found:
                     candidate = start + score
                     if empty:
                         candidate -= entry_penalty
-                    if candidate > target[i2]:
-                        target[i2] = candidate
-                        steps[i2] = step
+                    if candidate > target[i + offset]:
+                        target[i + offset] = candidate
+                        steps[i + offset] = step
 
     if final[0] == NEG:
         return None
@@ -284,14 +286,15 @@ def segment_rows(
 
 
 def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int]) -> list[tuple[int, float, bool]]:
-    """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms,
-    whether it is an empty marker).
+    """The cells of type ``kind`` that can start at ``a``: (where the cell ends, as the position in
+    ``ends`` plus one, i.e. how many cuts after ``a``; score with boundary terms; whether it is an
+    empty marker).
 
     Memoised on the cache, so the header hypotheses of one table share the work; keyed by where the
     rows end too (``ends[-1]``), which is not the same for every hypothesis: a hypothesis whose rows
     run further must not read a list cut short at another's end. The key holds only the last end
     because the callers take ``ends`` from one table's fixed set of cuts: a start and a last end
-    determine the ends between them.
+    determine the ends between them, and so the offsets stored are the same for every caller.
     """
     key = (kind, a, ends[-1] if ends else a)
     found = cache.candidates.get(key)
@@ -307,41 +310,32 @@ def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int])
     at = bisect_right(cache.barriers, span[0])
     if at < len(cache.barriers):
         limit = min(limit, cache.barriers[at])
-    scores, ctx, partial = cache._scores, cache.ctx, cache.settings.partial_cells
-    for b in ends:
+    scores, shapes, ctx, partial = cache._scores, cache._shapes, cache.ctx, cache.settings.partial_cells
+    for offset, b in enumerate(ends, 1):
         if b > limit:
             break
         # cache.score() inlined (the hottest call of the segmenter): the same memo, the same value.
         cell = (kind, a, b)
         if cell in scores:
             score = scores[cell]
-            shaped = cache._shapes.get((a, b))
+            shaped = shapes.get((a, b))
         else:
             shaped = cache._shape(a, b)
             score = None if shaped is None else score_cell(kind, shaped[0], ctx, partial, shaped[1])
             scores[cell] = score
         if score is not None:
-            value = shaped[0]  # type: ignore[index]  # scored, so shaped
-            found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
+            found.append((offset, score - cost + cache.edge(b), shaped[2]))  # type: ignore[index]
         elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
             break
     cache.candidates[key] = found
     return found
 
 
-def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType,
-             i: int) -> list[tuple[int, float, bool]]:
-    """The candidates of ``kind`` at cut ``i`` as (end cut index, score, empty): fetched once per cut
-    and type by the programme, which reads them for every column of that type and both row modes."""
-    last = cuts[-1]
-    found: list[tuple[int, float, bool]] = []
-    for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
-        if b > last:
-            break
-        i2 = index.get(b)
-        if i2 is not None:
-            found.append((i2, score, empty))
-    return found
+def _at(cache: CellCache, cuts: Sequence[int], kind: ColumnType, i: int) -> list[tuple[int, float, bool]]:
+    """The candidates of ``kind`` at cut ``i``: the memoised list when there is one (the slice of
+    the later cuts is made only to fill it)."""
+    found = cache.candidates.get((kind, cuts[i], cuts[-1]))
+    return found if found is not None else _candidates(cache, kind, cuts[i], cuts[i + 1:])
 
 
 def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: list[list[list[Step | None]]],
