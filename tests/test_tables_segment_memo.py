@@ -13,8 +13,8 @@ import tablegen
 
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import rotated
-from pipeline.tables.columns import text_score
 from pipeline.tables.context import build_context
+from pipeline.tables.facts import text_score
 from pipeline.tables.segment import CellCache, _candidates
 from pipeline.tables.vocabulary import ColumnType
 
@@ -36,8 +36,11 @@ def test_candidates_are_memoised_by_type_start_and_end(monkeypatch) -> None:
     assert caches, "no rotated table parsed"
     for cache in caches:
         assert cache.candidates
-        assert all(len(key) == 3 and isinstance(key[1], int) for key in cache.candidates)
-        assert len({key[2] for key in cache.candidates}) < len(cache.candidates)  # shared across starts
+        for kind, memo in cache.candidates.items():
+            assert isinstance(kind, ColumnType)
+            assert all(len(key) == 2 and isinstance(key[0], int) for key in memo)
+        keys = [key for memo in cache.candidates.values() for key in memo]
+        assert len({key[1] for key in keys}) < len(keys)  # one last end shared across starts
 
 
 def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
