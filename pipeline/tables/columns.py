@@ -24,12 +24,12 @@ from pipeline.tables.facts import (
     cell_facts,
 )
 from pipeline.tables.gates import Gate
+from pipeline.tables.score_settings import S
 from pipeline.tables.vocabulary import ColumnType
 
 T = ColumnType
 
 EMPTY_MARKERS = frozenset({"/", "–", "—", "-", "‒", "−", "--"})
-EMPTY_SCORE = 1.5
 _FOOTNOTE_MARK = FOOTNOTE_MARK
 
 _BAD_START = set(",.;:)]}%/|×–—-")
@@ -115,6 +115,8 @@ _SHORT_NUMBER = re.compile(r"[1-9]\d{0,2}")
 
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")
 
+EMPTY_SCORE = S.empty_cell
+
 
 def is_empty_marker(value: str) -> bool:
     return value in EMPTY_MARKERS
@@ -137,14 +139,14 @@ def well_formed(value: str, partial: bool = False) -> float | None:
     if last[-1] in _BAD_END or last_word in _DANGLING:
         if not partial:
             return None
-        penalty -= 1.0
+        penalty += S.dangling_end
     if len(words) > 1 and last_word in ("no", "not"):
-        penalty -= 2.0  # "...; no" lost what it negates
+        penalty += S.lost_negation
     depth = bracket_depth(value)
     if depth is None:
         return None
     if depth > 0:
-        penalty -= 0.3 if partial else 3.0
+        penalty += S.open_bracket_partial if partial else S.open_bracket
     return penalty
 
 
@@ -172,42 +174,42 @@ def _trial(f: CellFacts, ctx: DocContext) -> float | None:
         return None
     if f.has_id() and _TRIAL_IDS.fullmatch(value):  # the pattern opens with an id
         named = _BRACKETED.search(value)
-        evidence = 0.5 if ctx.in_prose(value.split()[0]) else 0.0
+        evidence = S.id_in_prose if ctx.in_prose(value.split()[0]) else 0.0
         if named:
-            evidence += 1.0 if ctx.in_prose(named.group(1)) else -0.5
-        return 6.0 + evidence
+            evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
+        return S.registry_id + evidence
     if _ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):
-        return 3.5
+        return S.et_al
     if f.not_stated():
-        return 0.0 if value.lower() in ("none", "no") else 2.0
-    if "%" in value or len(value.split()) > 5:
+        return S.none_study if value.lower() in ("none", "no") else S.not_stated_study
+    if "%" in value or len(value.split()) > S.max_study_words:
         return None
-    if _TRIAL_NAME.fullmatch(value) and len(value) <= 30:
+    if _TRIAL_NAME.fullmatch(value) and len(value) <= S.max_study_name:
         if f.category(ctx) is not None or value in ctx.abbreviations:
-            return -1.0  # a drug, disease, target or abbreviation in a study column is a shifted cell
-        if value.isupper() and len(value) < 5 and not _DASH_OR_DIGIT.search(value):
-            return -1.0  # "CANS", "CR": the end of an abbreviation, not a study
-        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= 5):
-            return 3.0 + (0.5 if f.in_prose(ctx) else 0.0)
+            return S.shifted_term  # a drug, disease, target or abbreviation in a study column is a shifted cell
+        if value.isupper() and len(value) < S.short_capitals and not _DASH_OR_DIGIT.search(value):
+            return S.shifted_term  # "CANS", "CR": the end of an abbreviation, not a study
+        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= S.short_capitals):
+            return S.coded_name + (S.coded_name_in_prose if f.in_prose(ctx) else 0.0)
         if value.lower() in ctx.known_words:
-            return -1.0  # an ordinary word of the prose ("Grade") is no study name
-        return 0.5
+            return S.shifted_term  # an ordinary word of the prose ("Grade") is no study name
+        return S.plain_name
     if len(value.split()) >= 2 and value[0].isupper() and not any(c.isdigit() for c in value):
-        return f.text(ctx) - 3.0
+        return f.text(ctx) + S.study_text
     return None
 
 
 def _disease(f: CellFacts, ctx: DocContext) -> float | None:
     found, unknown = f.lexical(ctx, ctx.lexicon.diseases, "diseases", _DISEASE_MODIFIERS)
     if found and not unknown:
-        return 5.0 + (0.3 if f.in_prose(ctx) else 0.0)
+        return S.whole_term + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
     if found:
-        return max(2.0, 4.0 - unknown)
+        return max(S.some_term_floor, S.some_term - unknown)
     if f.search(_DISEASE_HEAD):
-        return 3.0 + min(0.0, f.text(ctx) - 1.0)
-    return f.text(ctx) - 2.0
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback
 
 
 _SOURCE_ALLOWED = frozenset({"healthy", "adult", "donor", "donors", "derived", "and", "or", "-derived", "nk", "cells",
@@ -217,33 +219,34 @@ _SOURCE_ALLOWED = frozenset({"healthy", "adult", "donor", "donors", "derived", "
 def _source(f: CellFacts, ctx: DocContext) -> float | None:
     found, unknown = f.lexical(ctx, ctx.lexicon.sources, "sources", _SOURCE_ALLOWED)
     if found and not unknown:
-        return 5.0
+        return S.whole_term
     if found:
-        return max(2.0, 4.0 - unknown)
+        return max(S.some_term_floor, S.some_term - unknown)
     if f.search(_SOURCE_HEAD):
-        return 3.0 + min(0.0, f.text(ctx) - 1.0)
-    return f.text(ctx) - 2.0
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback
 
 
 def _target(f: CellFacts, ctx: DocContext) -> float | None:
     found, unknown = f.lexical(ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
     if found:
-        return 5.0 - unknown + (0.3 if f.in_prose(ctx) else 0.0)
+        return S.whole_term - unknown + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
     if _TARGET_SHAPE.fullmatch(f.value):
-        return 2.0
-    return f.text(ctx) - 2.0
+        return S.target_shape
+    return f.text(ctx) + S.text_fallback
 
 
 def _count(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if _COUNT.fullmatch(value):
         if value == "0":
-            return 1.5
-        return 3.5 + (1.0 if value in ctx.patient_counts else 0.3 if value in ctx.numbers else 0.0)
+            return S.zero_count
+        return S.count + (S.count_cited if value in ctx.patient_counts else
+                          S.count_number if value in ctx.numbers else 0.0)
     if _COUNT_EXTRA.fullmatch(value):
-        return 2.5
+        return S.count_extra
     if f.not_stated():
-        return 1.0
+        return S.count_not_stated
     return None
 
 
@@ -260,26 +263,26 @@ def _regimen(f: CellFacts, ctx: DocContext) -> float | None:
     if f.value[0].isdigit():
         return None
     if f.none():
-        return 3.5
+        return S.no_agent_regimen
     found, unknown = _agentive(f, ctx)
     if found and not unknown:
-        return 4.5
+        return S.agents
     if found:
-        return max(1.5, 3.0 - unknown)
+        return max(S.some_agents_regimen_floor, S.some_agents_regimen - unknown)
     if _ABBREVIATION.fullmatch(f.value):
-        return 2.0
-    return f.text(ctx) - 2.0
+        return S.regimen_abbreviation
+    return f.text(ctx) + S.text_fallback
 
 
 def _agent(f: CellFacts, ctx: DocContext) -> float | None:
     if f.none():
-        return 4.0
+        return S.no_agent
     found, unknown = _agentive(f, ctx)
     if found and not unknown:
-        return 4.5
+        return S.agents
     if found:
-        return max(2.0, 3.5 - unknown)
-    return f.text(ctx) - 0.5
+        return max(S.some_agents_floor, S.some_agents - unknown)
+    return f.text(ctx) + S.agent_text
 
 
 def _dose(f: CellFacts, ctx: DocContext) -> float | None:
@@ -290,7 +293,7 @@ def _dose(f: CellFacts, ctx: DocContext) -> float | None:
         return None
     tokens = _DOSE_TOKEN.findall(value)
     if not any(t[0].isdigit() for t in tokens):
-        return 1.0 if value in ("NA", "NR") else None
+        return S.dose_not_available if value in ("NA", "NR") else None
     unknown = 0
     for token in tokens:
         if token[0].isdigit():
@@ -306,40 +309,40 @@ def _dose(f: CellFacts, ctx: DocContext) -> float | None:
     unit = bool(_DOSE_UNIT.search(value))
     bare = value.rstrip(_FOOTNOTE_MARK)
     squashed = f.squashed_in_prose(ctx) if bare == value else ctx.squashed_in_prose(bare)
-    evidence = 1.0 if len(value) >= 3 and squashed else 0.0
-    return 4.0 + (0.5 if unit else 0.0) + evidence
+    evidence = S.dose_in_prose if len(value) >= S.min_dose_chars and squashed else 0.0
+    return S.dose + (S.dose_unit if unit else 0.0) + evidence
 
 
 def _outcome(f: CellFacts, ctx: DocContext) -> float | None:
     evidence = f.percent_evidence(ctx)
     shape = f.percent()
     if shape == PAIR:
-        return 5.5 + evidence + f.pair_order()
+        return S.percent_pair + evidence + f.pair_order()
     if shape == PERCENT:
-        return 4.5 + evidence
+        return S.percent + evidence
     if shape == N_PERCENT:
-        return 4.0 + evidence
+        return S.n_percent + evidence
     if _NR.fullmatch(f.value):
-        return 2.0
+        return S.not_reached
     if ctx.lexicon.outcomes and f.covered(ctx, ctx.lexicon.outcomes):
-        return 3.0 + min(0.0, f.text(ctx) - 1.0) + f.unfinished_list()
-    return f.text(ctx) - 1.0
+        return S.outcome_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text
 
 
 def _adverse(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if f.none():
-        return 4.0 if value != "0" else 2.0
+        return S.no_finding if value != "0" else S.zero_finding
     if value.isdigit() and len(value) > 1:
         return None  # a bare number is a count or an abstract, not a safety finding
     shape = f.percent()
     if shape == PAIR:
-        return 4.5 + f.percent_evidence(ctx) + f.pair_order()
+        return S.adverse_pair + f.percent_evidence(ctx) + f.pair_order()
     if shape != NO_PERCENT:
-        return 4.0 + f.percent_evidence(ctx)
+        return S.adverse_percent + f.percent_evidence(ctx)
     if f.search(_AE_WORDS) or (ctx.lexicon.adverse and f.covered(ctx, ctx.lexicon.adverse)):
-        return 3.5 + min(0.0, f.text(ctx) - 1.0) + f.unfinished_list()
-    return f.text(ctx) - 1.0
+        return S.adverse_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text
 
 
 def _abstract(f: CellFacts, ctx: DocContext) -> float | None:
@@ -347,58 +350,60 @@ def _abstract(f: CellFacts, ctx: DocContext) -> float | None:
     m = _ABSTRACT.fullmatch(value)
     if m:
         digits = m.group(1)
-        return 2.0 + (1.0 if len(digits) >= 3 else 0.0) + (4.0 if value in ctx.abstract_numbers else 0.0)
+        return (S.abstract_number + (S.long_abstract_number if len(digits) >= 3 else 0.0)
+                + (S.abstract_cited if value in ctx.abstract_numbers else 0.0))
     if _ABSTRACT_LONG.fullmatch(value):
-        return 5.0
+        return S.abstract_label
     if f.not_stated():
-        return 1.5
+        return S.abstract_not_stated
     return None
 
 
 def _reference(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if _REFERENCE.fullmatch(value):
-        return 6.0
+        return S.bracket_reference
     if _REFERENCE_PAREN.fullmatch(value):
-        return 3.0
+        return S.paren_reference
     if _SHORT_NUMBER.fullmatch(value):
-        return 1.0
+        return S.bare_reference
     if _ET_AL.fullmatch(value):
-        return 3.5
+        return S.et_al
     return None
 
 
 def _phase(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if _PHASE.fullmatch(value):
-        return 3.0 if value.isdigit() else 5.0
+        return S.digit_phase if value.isdigit() else S.phase
     if _PHASE_OTHER.fullmatch(value):
-        return 2.0
+        return S.other_phase
     return None
 
 
 def _product(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
-    evidence = 1.0 if f.in_prose(ctx) or (len(value) >= 6 and f.squashed_in_prose(ctx)) else 0.0
+    evidence = (S.product_in_prose if f.in_prose(ctx)
+                or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)
     if ctx.lexicon.products and value in ctx.lexicon.products:
-        return 5.0 + evidence
+        return S.product + evidence
     if f.category(ctx) in ("targets", "diseases"):
-        return 1.0  # "CD19" alone names the antigen, not the product
+        return S.antigen_alone
     if _PRODUCT_CODE.fullmatch(value):
-        return 4.0 + evidence
+        return S.product_code + evidence
     if f.search(_PRODUCT_WORD) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
-        return 3.0 + min(0.0, f.text(ctx) - 1.0) + evidence
-    return f.text(ctx) - 0.5 + evidence
+        return S.product_words + min(0.0, f.text(ctx) - S.plausible_text) + evidence
+    return f.text(ctx) + S.product_text + evidence
 
 
 def _year(f: CellFacts, ctx: DocContext) -> float | None:
-    return 5.0 if _YEAR.fullmatch(f.value) else None
+    return S.year if _YEAR.fullmatch(f.value) else None
 
 
 def _status(f: CellFacts, ctx: DocContext) -> float | None:
     if f.search(_STATUS):
-        return 4.0 + min(0.0, f.text(ctx) - 1.0)
-    return f.text(ctx) - 1.0
+        return S.status + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.finding_text
 
 
 def _text(f: CellFacts, ctx: DocContext) -> float | None:
@@ -445,7 +450,7 @@ _FINDING_KINDS = frozenset({T.ADVERSE, T.OUTCOME})
 # Types whose scorer refuses most values with a pattern or two: it runs before the id test, which
 # most of their candidates then never need (the order changes no score).
 _SCORER_FIRST = frozenset({T.TRIAL, T.COUNT, T.DOSE, T.ABSTRACT, T.REFERENCE, T.PHASE, T.YEAR})
-FOREIGN_PENALTY = 2.0
+FOREIGN_PENALTY = S.foreign_word
 
 
 def max_chars(kind: ColumnType) -> int:

@@ -21,6 +21,7 @@ from functools import cache
 from pipeline.occurrences import ASCII_ALNUM
 from pipeline.tables.context import DocContext
 from pipeline.tables.gates import Gate
+from pipeline.tables.score_settings import S
 
 FOOTNOTE_MARK = "*†‡§¶"
 
@@ -29,8 +30,8 @@ FOOTNOTE_MARK = "*†‡§¶"
 # or percent glued to a word ("2CRS", "ICANS3%") may also be a space lost inside one cell.
 _GLUED = re.compile(r"[a-z0-9)\]%][A-Z][a-z]{2,}|[A-Z]{2}[a-z]{2,}|[)\]%][A-Z]|[a-z]{3}[A-Z]|%\d|[\d%][–—][A-Z]")
 _WEAK_GLUED = re.compile(r"[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|(?<=\d)[A-Z]{2,}\d")
-GLUED_PENALTY = 2.0
-WEAK_GLUED_PENALTY = 1.0
+GLUED_PENALTY = S.glued
+WEAK_GLUED_PENALTY = S.weakly_glued
 # What only a safety, response or citation cell holds: in a cell of another type it is a neighbour's text.
 _FOREIGN = Gate(re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d"),
                ("crs", "icans", "gvhd", "grade", "%", "["), fold=True)
@@ -66,7 +67,6 @@ _LEFTOVER_WORD = re.compile(r"[^\s,;/()+&]+")
 _DOC_TERM = re.compile(r"[^\s,;/()+]+")
 _CAPITAL = re.compile(r"[A-Z]")
 _ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Z0-9]{1,7}")
-UNKNOWN_ABBREVIATION = 1.0  # "ICA" (of "ICANS" cut short) is no word the document uses
 _WORDISH = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+")
 _TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
 
@@ -203,12 +203,12 @@ class CellFacts:
         return self._percent
 
     def percent_evidence(self, ctx: DocContext) -> float:
-        """0.4 for each percentage the prose gives too, at most 0.8."""
+        """``percent_cited`` for each percentage the prose gives too, at most ``percent_cited_max``."""
         if self._evidence is None:
             evidence = 0.0
             if "%" in self.value:
                 found = [p for p in _PERCENT_NUMBER.findall(self.value) if p in ctx.percents]
-                evidence = min(0.8, 0.4 * len(found))
+                evidence = min(S.percent_cited_max, S.percent_cited * len(found))
             self._evidence = evidence
         return self._evidence
 
@@ -216,7 +216,7 @@ class CellFacts:
         """The first number of a pair is the broader category (ORR/CR, any grade/≥G3): never smaller."""
         if self._order is None:
             numbers = [float(n) for n in _NUMBER.findall(self.value)]
-            self._order = -2.0 if len(numbers) == 2 and numbers[0] < numbers[1] else 0.0
+            self._order = S.smaller_first if len(numbers) == 2 and numbers[0] < numbers[1] else 0.0
         return self._order
 
     def unfinished_list(self) -> float:
@@ -267,7 +267,7 @@ def _unfinished_list(value: str) -> float:
     last = parts[-1]
     if any(c.isdigit() for c in last) or _NEGATION.search(last):
         return 0.0
-    return -2.0
+    return S.unfinished_list
 
 
 # ---------------------------------------------------------------- lexicon terms in a value
@@ -439,43 +439,43 @@ def _text_score(value: str, ctx: DocContext) -> float:
     tokens = value.split()
     if len(tokens) == 1:
         return _one_word_score(value, tokens[0], ctx)
-    score = 1.0 if len(value) > 1 else -1.0
+    score = S.text if len(value) > 1 else S.one_character
     first = tokens[0]
     if first[0].islower() and not _is_term(first.strip(",;()"), ctx):
-        score -= 2.5
+        score += S.lower_start
     facts = [_token_facts(token, ctx) for token in tokens]
     for previous, word in zip(tokens, facts[1:], strict=False):
         if word[UNKNOWN_TITLE] and previous[-1] not in ",;(:":
-            score -= 0.8
+            score += S.unknown_title
     for token in facts:
         # The document's abbreviations grow as its tables' footnotes are read: asked each time.
         if token[ABBREVIATION] and not (token[KNOWN] or token[BARE] in ctx.abbreviations):
-            score -= UNKNOWN_ABBREVIATION
+            score += S.unknown_abbreviation
     bigrams = sum(ctx.bigram(a.strip(",;()"), b.strip(",;()")) for a, b in zip(tokens, tokens[1:], strict=False))
-    score += min(1.2, 0.4 * bigrams)
-    if (len(tokens) >= 2 and ctx.in_prose(value)) or (len(tokens) == 1 and len(value) >= 8
+    score += min(S.bigram_max, S.bigram * bigrams)
+    if (len(tokens) >= 2 and ctx.in_prose(value)) or (len(tokens) == 1 and len(value) >= S.min_squashed_text
                                                        and ctx.squashed_in_prose(value)):
-        score += 0.8
-    if len(value) > 80:
-        score -= 1.0
+        score += S.text_in_prose
+    if len(value) > S.max_text_chars:
+        score += S.long_text
     if len(tokens) > 1 and _CAPITAL.fullmatch(tokens[-1]) and tokens[-1] not in "TB":
-        score -= 1.5  # "CD19 C": a word cut after its first letter
+        score += S.cut_capital
     return score
 
 
 def _one_word_score(value: str, word: str, ctx: DocContext) -> float:
     """``_text_score`` of a value of one word (most candidates of a shredded table): the same terms
     in the same order, less those that need two words (each would add or subtract nothing)."""
-    score = 1.0 if len(value) > 1 else -1.0
+    score = S.text if len(value) > 1 else S.one_character
     if word[0].islower() and not _is_term(word.strip(",;()"), ctx):
-        score -= 2.5
+        score += S.lower_start
     token = _token_facts(word, ctx)
     if token[ABBREVIATION] and not (token[KNOWN] or token[BARE] in ctx.abbreviations):
-        score -= UNKNOWN_ABBREVIATION
-    if len(value) >= 8 and ctx.squashed_in_prose(value):
-        score += 0.8
-    if len(value) > 80:
-        score -= 1.0
+        score += S.unknown_abbreviation
+    if len(value) >= S.min_squashed_text and ctx.squashed_in_prose(value):
+        score += S.text_in_prose
+    if len(value) > S.max_text_chars:
+        score += S.long_text
     return score
 
 
