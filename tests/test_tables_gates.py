@@ -13,12 +13,12 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tables import columns
+from pipeline.tables import columns, facts
 from pipeline.tables.context import load_lexicon
 from pipeline.tables.gates import Gate
 
-GATES = {name: value for name, value in vars(columns).items() if isinstance(value, Gate)}
-GLUE = (columns._GLUED, columns._WEAK_GLUED)
+GATES = {name: value for module in (columns, facts) for name, value in vars(module).items() if isinstance(value, Gate)}
+GLUE = (facts._GLUED, facts._WEAK_GLUED)
 
 
 def _pieces() -> list[str]:
@@ -50,7 +50,7 @@ def test_gates_answer_as_their_patterns(value: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(_TEXT)
 def test_glue_gate_answers_as_the_glue_patterns(value: str) -> None:
-    if not columns._may_glue(value):
+    if not facts._may_glue(value):
         assert all(not pattern.search(value) for pattern in GLUE), value
 
 
@@ -78,6 +78,6 @@ _PHRASE = st.lists(
 def test_term_matches_as_one_regular_expression(value: str, ignore_case: bool) -> None:
     """The look-up scan finds what the alternation of all the terms finds."""
     terms = frozenset(_TERMS)
-    pattern = columns._term_pattern(terms, ignore_case)
+    pattern = facts._term_pattern(terms, ignore_case)
     expected = [m.span() for m in pattern.finditer(value)] if pattern else []
-    assert columns._term_matches(value, terms, ignore_case) == expected, value
+    assert facts._term_matches(value, terms, ignore_case) == expected, value

@@ -13,8 +13,8 @@ import tablegen
 
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import rotated
-from pipeline.tables.columns import text_score
 from pipeline.tables.context import build_context
+from pipeline.tables.facts import text_score
 from pipeline.tables.segment import CellCache, _candidates
 from pipeline.tables.vocabulary import ColumnType
 
@@ -36,8 +36,11 @@ def test_candidates_are_memoised_by_type_start_and_end(monkeypatch) -> None:
     assert caches, "no rotated table parsed"
     for cache in caches:
         assert cache.candidates
-        assert all(len(key) == 3 and isinstance(key[1], int) for key in cache.candidates)
-        assert len({key[2] for key in cache.candidates}) < len(cache.candidates)  # shared across starts
+        for kind, memo in cache.candidates.items():
+            assert isinstance(kind, ColumnType)
+            assert all(len(key) == 2 and isinstance(key[0], int) for key in memo)
+        keys = [key for memo in cache.candidates.values() for key in memo]
+        assert len({key[1] for key in keys}) < len(keys)  # one last end shared across starts
 
 
 def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
@@ -47,10 +50,10 @@ def test_a_chain_whose_rows_run_further_gets_its_own_candidates() -> None:
     shared, fresh = CellCache(text, ctx), CellCache(text, ctx)
     kind = ColumnType.SOURCE
     short = _candidates(shared, kind, 18, [22])
-    assert [end for end, _, _ in short] == [22]
+    assert [offset for offset, _, _ in short] == [1]  # ends at the first of the given ends, 22
     longer = _candidates(shared, kind, 18, cuts[3:])
     assert longer == _candidates(fresh, kind, 18, cuts[3:])
-    assert 28 in [end for end, _, _ in longer]  # "Cord blood", past the shorter rows' end
+    assert 2 in [offset for offset, _, _ in longer]  # "Cord blood" (ends at 28), past the shorter rows' end
 
 
 def test_a_text_score_follows_the_abbreviations_a_later_table_defines() -> None:

@@ -11,61 +11,42 @@ can be weighed against a cell of another and against leaving a column empty.
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import NamedTuple
 
-from pipeline.occurrences import ASCII_ALNUM
 from pipeline.tables.context import DocContext
+from pipeline.tables.facts import (
+    FOOTNOTE_MARK,
+    ID,
+    N_PERCENT,
+    NO_PERCENT,
+    PAIR,
+    PERCENT,
+    CellFacts,
+    cell_facts,
+)
 from pipeline.tables.gates import Gate
+from pipeline.tables.score_settings import S
 from pipeline.tables.vocabulary import ColumnType
 
 T = ColumnType
 
 EMPTY_MARKERS = frozenset({"/", "–", "—", "-", "‒", "−", "--"})
-EMPTY_SCORE = 1.5
-_FOOTNOTE_MARK = "*†‡§¶"
+_FOOTNOTE_MARK = FOOTNOTE_MARK
 
 _BAD_START = set(",.;:)]}%/|×–—-")
-# Two cells run together without a space: a word or percent glued onto the end of another. A word
-# glued after a number or bracket ("1Grade", "(1)Pomalidomide") is strong evidence; an abbreviation
-# or percent glued to a word ("2CRS", "ICANS3%") may also be a space lost inside one cell.
-_GLUED = re.compile(r"[a-z0-9)\]%][A-Z][a-z]{2,}|[A-Z]{2}[a-z]{2,}|[)\]%][A-Z]|[a-z]{3}[A-Z]|%\d|[\d%][–—][A-Z]")
-_WEAK_GLUED = re.compile(r"[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|(?<=\d)[A-Z]{2,}\d")
-GLUED_PENALTY = 2.0
-WEAK_GLUED_PENALTY = 1.0
-# What only a safety, response or citation cell holds: in a cell of another type it is a neighbour's text.
-_FOREIGN = Gate(re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d"),
-               ("crs", "icans", "gvhd", "grade", "%", "["), fold=True)
-FOREIGN_PENALTY = 2.0
-# What only a product cell holds: in a safety or response cell it is the product's text run into it.
-_PRODUCT_NAME = Gate(re.compile(r"CAR-?(?:T|NK)|(?<=[a-z])mab\b|-cel\b"), ("CAR", "mab", "-cel"))
 _BAD_END = set(",;:(–-/+&×[≥≤<>~")
 _DANGLING = frozenset({"and", "or", "of", "with", "the", "to", "in", "by", "for", "at", "per", "vs"})
 
-_ID = (r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|"
-       r"ACTRN\d{14}|jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9})")
+_ID = ID
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
 _TRIAL_IDS = re.compile(rf"{_ID}(?:\s*(?:[;,/&]|and)\s*{_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
-# Every registry id holds one of these (ChiCTR and ACTRN hold "CTR"; jRCT "jRCT"; ...).
-_ANY_ID = Gate(re.compile(_ID), ("NCT", "CTR", "EudraCT", "ISRCTN", "jRCT", "KCT", "DRKS", "UMIN"))
 _ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
 _TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
 _ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
                     rf"(?:\s{_NAME_IN_BRACKETS})?")
-_NOT_STATED = re.compile(r"(?i)(?:not (?:stated|available|reported|applicable|specified)|n/?a|nr|none|"
-                         r"unknown|pending|no)\.?")
-_NONE = re.compile(r"(?i)(?:none|no|nil|not (?:reported|applicable|used|given)|n/?a|nr)\.?|0")
 
 _COUNT = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
 _COUNT_EXTRA = re.compile(r"[1-9]\d{0,3}\s?\((?:[^()]{1,30})\)|[1-9]\d{0,3}\s?/\s?[1-9]\d{0,3}")
 
-_NUM = r"(?:\d+(?:\.\d+)?)"
-_PCT = rf"(?:[≤≥<>~]?{_NUM}\s?%)"
-_PCT_OR_ZERO = rf"(?:{_PCT}|0|NR|NA|NE|N/A)"
-_PAIR = re.compile(rf"({_PCT_OR_ZERO})\s?/\s?({_PCT_OR_ZERO})[{_FOOTNOTE_MARK}]*")
-_PERCENT = re.compile(rf"{_PCT}[{_FOOTNOTE_MARK}]*")
-_N_PERCENT = re.compile(rf"(?:\d+(?:/\d+)?\s?\({_PCT}\)|{_PCT}\s?\((?:\d+(?:/\d+)?|{_PCT})\))"
-                        rf"(?:\s?[;,]?\s?\([^()]{{1,30}}\))?[{_FOOTNOTE_MARK}]*")
 _NR = re.compile(r"NR|NE|NA|N/A|Not reached|Not evaluable|Pending")
 
 _ABSTRACT = re.compile(r"(?:[A-Z]{1,2}-?)?([1-9]\d{0,4})[a-z]?")
@@ -125,25 +106,16 @@ _AE_WORDS = Gate(
     ("grade", "≥", "icans", "gvhd", "neurotox", "cytopeni", "neutropeni", "infection", "toxicit", "dlt"), fold=True,
     words=frozenset({"g1", "g2", "g3", "g4", "g5", "crs", "ae", "aes", "no", "none"}))
 # Patterns of the scorers below, compiled once (a module-level re.search looks its pattern up per call).
-_LEFTOVER_WORD = re.compile(r"[^\s,;/()+&]+")
-_DOC_TERM = re.compile(r"[^\s,;/()+]+")
-_CAPITAL = re.compile(r"[A-Z]")
 _BRACKETED = re.compile(r"\(([^()]+)\)")
 _DASH_OR_DIGIT = re.compile(r"[-\d]")
 _TARGET_SHAPE = re.compile(r"(?:CD\d{1,3}[a-z]?|[A-Z][A-Z0-9]{1,6}(?:-\d)?)")
 _LEADING_ZERO = re.compile(r"0\d")
-_PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s?%")
-_NUMBER = re.compile(_NUM)
-_LIST_SEPARATOR = re.compile(r"[;,]")
-_NEGATION = re.compile(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))")
 _SHORT_NUMBER = re.compile(r"[1-9]\d{0,2}")
 
 
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")
-_ABBREVIATION_TOKEN = re.compile(r"[A-Z][A-Z0-9]{1,7}")
-UNKNOWN_ABBREVIATION = 1.0  # "ICA" (of "ICANS" cut short) is no word the document uses
-_WORDISH = re.compile(r"[A-Za-z0-9α-ωΑ-Ω]+")
-_TITLE_WORD = re.compile(r"[A-Z][a-z]{2,}")
+
+EMPTY_SCORE = S.empty_cell
 
 
 def is_empty_marker(value: str) -> bool:
@@ -167,14 +139,14 @@ def well_formed(value: str, partial: bool = False) -> float | None:
     if last[-1] in _BAD_END or last_word in _DANGLING:
         if not partial:
             return None
-        penalty -= 1.0
+        penalty += S.dangling_end
     if len(words) > 1 and last_word in ("no", "not"):
-        penalty -= 2.0  # "...; no" lost what it negates
+        penalty += S.lost_negation
     depth = bracket_depth(value)
     if depth is None:
         return None
     if depth > 0:
-        penalty -= 0.3 if partial else 3.0
+        penalty += S.open_bracket_partial if partial else S.open_bracket
     return penalty
 
 
@@ -194,360 +166,134 @@ def bracket_depth(value: str) -> int | None:
     return depth
 
 
-@cache
-def _term_pattern(terms: frozenset[str], ignore_case: bool) -> re.Pattern[str] | None:
-    chosen = [t for t in terms if t and (not ignore_case or (len(t) > 5 and any(c.islower() for c in t)))]
-    if not chosen:
-        return None
-    alternatives = "|".join(re.escape(t) for t in sorted(chosen, key=len, reverse=True))
-    flags = re.IGNORECASE if ignore_case else 0
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", flags)
-
-
-@cache
-def _first_words(terms: frozenset[str]) -> frozenset[str]:
-    """Lower-cased first words of the terms: a value sharing none of them matches no term."""
-    return frozenset(w.lower() for t in terms for w in _WORDISH.findall(t)[:1])
-
-
-def _covered(value: str, terms: frozenset[str], ctx: DocContext) -> list[tuple[int, int]]:
-    """Spans of ``value`` matched by lexicon terms (longest first, case-sensitive then long forms).
-
-    Memoised per document, not per process: the spans of one table are scored under several
-    column types and header hypotheses, while a process-wide cache only grows with the corpus.
-    """
-    key = (value, id(terms))
-    found = ctx.covered.get(key)
-    if found is None:
-        found = () if _first_words(terms).isdisjoint(_value_words(value, ctx)) else _covered_spans(value, terms)
-        ctx.covered[key] = found
-    return list(found)
-
-
-def _value_words(value: str, ctx: DocContext) -> frozenset[str]:
-    """The lower-cased words of a value, once per value and document: a value is looked up in
-    several lexicons (diseases, targets, agents, ...) and most share no first word with any."""
-    found = ctx.value_words.get(value)
-    if found is None:
-        found = frozenset(w.lower() for w in _WORDISH.findall(value))
-        ctx.value_words[value] = found
-    return found
-
-
-def _covered_spans(value: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
-    spans: list[tuple[int, int]] = []
-    firsts = _first_words(terms)
-    if not any(w.lower() in firsts for w in _WORDISH.findall(value)):
-        return ()
-    taken = [False] * len(value)
-    for ignore_case in (False, True):
-        for start, end in _term_matches(value, terms, ignore_case):
-            if not any(taken[start:end]):
-                spans.append((start, end))
-                for i in range(start, end):
-                    taken[i] = True
-    return tuple(spans)
-
-
-
-
-# A place after no ASCII letter or digit, with its key: the run of letters and digits there, or the
-# one character (as ``_key_at``).
-_PLACE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9]+|.)", re.DOTALL)
-
-
-def _key_at(text: str, pos: int) -> str:
-    """The run of ASCII letters and digits that starts at ``pos`` (the character there if none)."""
-    end = pos
-    while end < len(text) and text[end] in ASCII_ALNUM:
-        end += 1
-    return text[pos:end] if end > pos else text[pos]
-
-
-@cache
-def _term_index(terms: frozenset[str], ignore_case: bool) -> dict[str, tuple[str, ...]]:
-    """The terms of one pass by their leading key, longest first (as written, or lower-cased)."""
-    chosen = [t for t in terms if t and (not ignore_case or (len(t) > 5 and any(c.islower() for c in t)))]
-    index: dict[str, list[str]] = {}
-    for term in sorted(chosen, key=len, reverse=True):
-        written = term.lower() if ignore_case else term
-        index.setdefault(_key_at(written, 0), []).append(written)
-    return {key: tuple(found) for key, found in index.items()}
-
-
-def _term_matches(value: str, terms: frozenset[str], ignore_case: bool) -> list[tuple[int, int]]:
-    """Non-overlapping matches of the terms, scanning left to right and taking the longest term at
-    each place, bounded by characters that are not ASCII letters or digits: the matches of one
-    regular expression of all the terms, found by a dictionary look-up per place instead of an
-    alternation of hundreds of terms tried at every character."""
-    text = value.lower() if ignore_case else value
-    if len(text) != len(value):  # a character whose lower case is longer: offsets would shift
-        pattern = _term_pattern(terms, ignore_case)
-        return [m.span() for m in pattern.finditer(value)] if pattern else []
-    index = _term_index(terms, ignore_case)
-    found: list[tuple[int, int]] = []
-    size, resume = len(text), 0
-    # The places a term may start (after no ASCII letter or digit) and their keys, found by one scan.
-    for place in _PLACE.finditer(text):
-        pos = place.start()
-        if pos < resume:
-            continue  # inside the term matched last
-        for term in index.get(place.group(), ()):
-            end = pos + len(term)
-            if text.startswith(term, pos) and (end >= size or text[end] not in ASCII_ALNUM):
-                found.append((pos, end))
-                resume = end
-                break
-    return found
-
-
-def _leftover(value: str, spans: list[tuple[int, int]]) -> list[str]:
-    if not spans:
-        return _LEFTOVER_WORD.findall(value)
-    chars = list(value)
-    for start, end in spans:
-        for i in range(start, end):
-            chars[i] = " "
-    rest = "".join(chars)
-    return _LEFTOVER_WORD.findall(rest)
-
-
-def _doc_terms(value: str, ctx: DocContext, category: str) -> list[tuple[int, int]]:
-    """Spans of words the document defines (its abbreviation lists) as terms of ``category``."""
-    spans: list[tuple[int, int]] = []
-    if not ctx.abbreviations:
-        return spans
-    for m in _DOC_TERM.finditer(value):
-        if m.group() in ctx.abbreviations and ctx.category(m.group()) == category:
-            spans.append((m.start(), m.end()))
-    return spans
-
-
-def _is_term(word: str, ctx: DocContext) -> bool:
-    """A word that may start a cell in lower case: a term of the field ("iPSCs", "mAb")."""
-    return (
-        any(c.isupper() for c in word[1:])
-        or word in ctx.abbreviations
-        or ctx.lexicon.category(word) is not None
-    )
-
-
-def text_score(value: str, ctx: DocContext) -> float:
-    """Plausibility of free text as one cell: capitalised like a cell, words that belong together."""
-    known = ctx.text_scores.get(value)
-    if known is None:
-        known = _text_score(value, ctx)
-        ctx.text_scores[value] = known
-    return known
-
-
-def _text_score(value: str, ctx: DocContext) -> float:
-    tokens = value.split()
-    score = 1.0 if len(value) > 1 else -1.0
-    first = tokens[0]
-    if first[0].islower() and not _is_term(first.strip(",;()"), ctx):
-        score -= 2.5
-    facts = [_token_facts(token, ctx) for token in tokens]
-    for previous, word in zip(tokens, facts[1:], strict=False):
-        if word.unknown_title and previous[-1] not in ",;(:":
-            score -= 0.8
-    for token in facts:
-        # The document's abbreviations grow as its tables' footnotes are read: asked each time.
-        if token.abbreviation and not (token.known or token.bare in ctx.abbreviations):
-            score -= UNKNOWN_ABBREVIATION
-    bigrams = sum(ctx.bigram(a.strip(",;()"), b.strip(",;()")) for a, b in zip(tokens, tokens[1:], strict=False))
-    score += min(1.2, 0.4 * bigrams)
-    if (len(tokens) >= 2 and ctx.in_prose(value)) or (len(tokens) == 1 and len(value) >= 8
-                                                       and ctx.squashed_in_prose(value)):
-        score += 0.8
-    if len(value) > 80:
-        score -= 1.0
-    if len(tokens) > 1 and _CAPITAL.fullmatch(tokens[-1]) and tokens[-1] not in "TB":
-        score -= 1.5  # "CD19 C": a word cut after its first letter
-    return score
-
-
-class _TokenFacts(NamedTuple):
-    """What ``_text_score`` and ``_glued`` ask of one token, from the lexicon and the prose only."""
-
-    unknown_title: bool  # a capitalised word (after its last "/") that no lexicon knows
-    bare: str  # without surrounding punctuation
-    abbreviation: bool  # the bare token is shaped like an abbreviation ("ICA", "CD19")
-    known: bool  # the bare token is a prose word or a lexicon term
-    glue_cost: float
-
-
-def _token_facts(token: str, ctx: DocContext) -> _TokenFacts:
-    """Once per token and document: the spans a segmenter scores overlap, so their words recur
-    ("Hematological and", "Hematological and solid", ...)."""
-    found = ctx.tokens.get(token)
-    if found is None:
-        word = token.rsplit("/", 1)[-1]
-        bare = token.strip(",;()[]")
-        glue = 0.0
-        if _may_glue(token) and token.lower().strip(",;()") not in ctx.ngrams:
-            glue = GLUED_PENALTY * len(_GLUED.findall(token)) + WEAK_GLUED_PENALTY * len(_WEAK_GLUED.findall(token))
-        found = _TokenFacts(
-            bool(_TITLE_WORD.fullmatch(word)) and ctx.lexicon.category(word) is None,
-            bare,
-            bool(_ABBREVIATION_TOKEN.fullmatch(bare)),
-            bare.lower() in ctx.ngrams or ctx.lexicon.category(bare) is not None,
-            glue,
-        )
-        ctx.tokens[token] = found
-    return found
-
-
-@cache
-def _squashed_terms(terms: frozenset[str]) -> frozenset[str]:
-    return frozenset("".join(t.split()).lower() for t in terms if " " in t)
-
-
-def _lexical(value: str, ctx: DocContext, terms: frozenset[str], category: str,
-             allowed: frozenset[str], neutral: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """(terms found, unknown leftover words) for a value read as terms of one category.
-
-    A value that is a multi-word term with its space lost at a line end ("R/RMM") counts as found.
-    Leftover words in ``allowed`` (lower case) or ``neutral`` (as written) are not unknown. With no
-    term found the count of unknown words is not computed (0): every scorer then ignores it.
-    """
-    if " " not in value and value.lower() in _squashed_terms(terms):
-        return 1, 0
-    spans = _covered(value, terms, ctx) + _doc_terms(value, ctx, category)
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for span in spans:
-        if merged and span[0] < merged[-1][1]:
-            continue
-        merged.append(span)
-    if not merged:
-        return 0, 0
-    unknown = sum(1 for w in _leftover(value, merged) if w.lower() not in allowed and w not in neutral)
-    return len(merged), unknown
-
-
-def _trial(value: str, ctx: DocContext) -> float | None:
+def _trial(f: CellFacts, ctx: DocContext) -> float | None:
     """A registry id, a study name ("ZUMA-7", "ELIANA"), "X et al.", or "not stated"; a study
     column never holds a bare fragment ("CR", "Grade") or a number."""
+    value = f.value
     if not value[0].isalpha():
         return None
-    if _TRIAL_IDS.fullmatch(value):
+    if f.has_id() and _TRIAL_IDS.fullmatch(value):  # the pattern opens with an id
         named = _BRACKETED.search(value)
-        evidence = 0.5 if ctx.in_prose(value.split()[0]) else 0.0
+        evidence = S.id_in_prose if ctx.in_prose(value.split()[0]) else 0.0
         if named:
-            evidence += 1.0 if ctx.in_prose(named.group(1)) else -0.5
-        return 6.0 + evidence
+            evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
+        return S.registry_id + evidence
     if _ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):
-        return 3.5
-    if _NOT_STATED.fullmatch(value):
-        return 0.0 if value.lower() in ("none", "no") else 2.0
-    if "%" in value or len(value.split()) > 5:
+        return S.et_al
+    if f.not_stated():
+        return S.none_study if value.lower() in ("none", "no") else S.not_stated_study
+    if "%" in value or len(value.split()) > S.max_study_words:
         return None
-    if _TRIAL_NAME.fullmatch(value) and len(value) <= 30:
-        if ctx.lexicon.category(value) is not None or value in ctx.abbreviations:
-            return -1.0  # a drug, disease, target or abbreviation in a study column is a shifted cell
-        if value.isupper() and len(value) < 5 and not _DASH_OR_DIGIT.search(value):
-            return -1.0  # "CANS", "CR": the end of an abbreviation, not a study
-        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= 5):
-            return 3.0 + (0.5 if ctx.in_prose(value) else 0.0)
+    if _TRIAL_NAME.fullmatch(value) and len(value) <= S.max_study_name:
+        if f.category(ctx) is not None or value in ctx.abbreviations:
+            return S.shifted_term  # a drug, disease, target or abbreviation in a study column is a shifted cell
+        if value.isupper() and len(value) < S.short_capitals and not _DASH_OR_DIGIT.search(value):
+            return S.shifted_term  # "CANS", "CR": the end of an abbreviation, not a study
+        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= S.short_capitals):
+            return S.coded_name + (S.coded_name_in_prose if f.in_prose(ctx) else 0.0)
         if value.lower() in ctx.known_words:
-            return -1.0  # an ordinary word of the prose ("Grade") is no study name
-        return 0.5
+            return S.shifted_term  # an ordinary word of the prose ("Grade") is no study name
+        return S.plain_name
     if len(value.split()) >= 2 and value[0].isupper() and not any(c.isdigit() for c in value):
-        return text_score(value, ctx) - 3.0
+        return f.text(ctx) + S.study_text
     return None
 
 
-def _disease(value: str, ctx: DocContext) -> float | None:
-    found, unknown = _lexical(value, ctx, ctx.lexicon.diseases, "diseases", _DISEASE_MODIFIERS)
+def _disease(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.diseases, "diseases", _DISEASE_MODIFIERS)
     if found and not unknown:
-        return 5.0 + (0.3 if ctx.in_prose(value) else 0.0)
+        return S.whole_term + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
     if found:
-        return max(2.0, 4.0 - unknown)
-    if _DISEASE_HEAD.search(value):
-        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
-    return text_score(value, ctx) - 2.0
+        return max(S.some_term_floor, S.some_term - unknown)
+    if f.search(_DISEASE_HEAD):
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback
 
 
-def _source(value: str, ctx: DocContext) -> float | None:
-    found, unknown = _lexical(value, ctx, ctx.lexicon.sources, "sources",
-                              frozenset({"healthy", "adult", "donor", "donors", "derived", "and", "or",
-                                         "-derived", "nk", "cells", "cell", "primary", "expanded"}))
+_SOURCE_ALLOWED = frozenset({"healthy", "adult", "donor", "donors", "derived", "and", "or", "-derived", "nk", "cells",
+                             "cell", "primary", "expanded"})
+
+
+def _source(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.sources, "sources", _SOURCE_ALLOWED)
     if found and not unknown:
-        return 5.0
+        return S.whole_term
     if found:
-        return max(2.0, 4.0 - unknown)
-    if _SOURCE_HEAD.search(value):
-        return 3.0 + min(0.0, text_score(value, ctx) - 1.0)
-    return text_score(value, ctx) - 2.0
+        return max(S.some_term_floor, S.some_term - unknown)
+    if f.search(_SOURCE_HEAD):
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback
 
 
-def _target(value: str, ctx: DocContext) -> float | None:
-    found, unknown = _lexical(value, ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
+def _target(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
     if found:
-        return 5.0 - unknown + (0.3 if ctx.in_prose(value) else 0.0)
-    if _TARGET_SHAPE.fullmatch(value):
-        return 2.0
-    return text_score(value, ctx) - 2.0
+        return S.whole_term - unknown + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
+    if _TARGET_SHAPE.fullmatch(f.value):
+        return S.target_shape
+    return f.text(ctx) + S.text_fallback
 
 
-def _count(value: str, ctx: DocContext) -> float | None:
+def _count(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     if _COUNT.fullmatch(value):
         if value == "0":
-            return 1.5
-        return 3.5 + (1.0 if value in ctx.patient_counts else 0.3 if value in ctx.numbers else 0.0)
+            return S.zero_count
+        return S.count + (S.count_cited if value in ctx.patient_counts else
+                          S.count_number if value in ctx.numbers else 0.0)
     if _COUNT_EXTRA.fullmatch(value):
-        return 2.5
-    if _NOT_STATED.fullmatch(value):
-        return 1.0
+        return S.count_extra
+    if f.not_stated():
+        return S.count_not_stated
     return None
 
 
 _AGENT_CONNECTORS = frozenset({"and", "or", "plus", "+", "/", "with", "±", "mono", "monotherapy", "alone"})
 
 
-def _agentive(value: str, ctx: DocContext) -> tuple[int, int]:
+def _agentive(f: CellFacts, ctx: DocContext) -> tuple[int, int]:
     """Agents and products; a target named with an agent ("CD33 TriKE", "BCMA bispecific") is part of
     its name, not a stray word."""
-    return _lexical(value, ctx, ctx.lexicon.agentive, "agents", _AGENT_CONNECTORS, ctx.lexicon.targets)
+    return f.lexical(ctx, ctx.lexicon.agentive, "agents", _AGENT_CONNECTORS, ctx.lexicon.targets)
 
 
-def _regimen(value: str, ctx: DocContext) -> float | None:
-    if value[0].isdigit():
+def _regimen(f: CellFacts, ctx: DocContext) -> float | None:
+    if f.value[0].isdigit():
         return None
-    if _NONE.fullmatch(value):
-        return 3.5
-    found, unknown = _agentive(value, ctx)
+    if f.none():
+        return S.no_agent_regimen
+    found, unknown = _agentive(f, ctx)
     if found and not unknown:
-        return 4.5
+        return S.agents
     if found:
-        return max(1.5, 3.0 - unknown)
-    if _ABBREVIATION.fullmatch(value):
-        return 2.0
-    return text_score(value, ctx) - 2.0
+        return max(S.some_agents_regimen_floor, S.some_agents_regimen - unknown)
+    if _ABBREVIATION.fullmatch(f.value):
+        return S.regimen_abbreviation
+    return f.text(ctx) + S.text_fallback
 
 
-def _agent(value: str, ctx: DocContext) -> float | None:
-    if _NONE.fullmatch(value):
-        return 4.0
-    found, unknown = _agentive(value, ctx)
+def _agent(f: CellFacts, ctx: DocContext) -> float | None:
+    if f.none():
+        return S.no_agent
+    found, unknown = _agentive(f, ctx)
     if found and not unknown:
-        return 4.5
+        return S.agents
     if found:
-        return max(2.0, 3.5 - unknown)
-    return text_score(value, ctx) - 0.5
+        return max(S.some_agents_floor, S.some_agents - unknown)
+    return f.text(ctx) + S.agent_text
 
 
-def _dose(value: str, ctx: DocContext) -> float | None:
+def _dose(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
         return None
     if value[-1] == ".":
         return None
     tokens = _DOSE_TOKEN.findall(value)
     if not any(t[0].isdigit() for t in tokens):
-        return 1.0 if value in ("NA", "NR") else None
+        return S.dose_not_available if value in ("NA", "NR") else None
     unknown = 0
     for token in tokens:
         if token[0].isdigit():
@@ -561,126 +307,109 @@ def _dose(value: str, ctx: DocContext) -> float | None:
     if unknown:
         return None
     unit = bool(_DOSE_UNIT.search(value))
-    evidence = 1.0 if len(value) >= 3 and ctx.squashed_in_prose(value.rstrip(_FOOTNOTE_MARK)) else 0.0
-    return 4.0 + (0.5 if unit else 0.0) + evidence
+    bare = value.rstrip(_FOOTNOTE_MARK)
+    squashed = f.squashed_in_prose(ctx) if bare == value else ctx.squashed_in_prose(bare)
+    evidence = S.dose_in_prose if len(value) >= S.min_dose_chars and squashed else 0.0
+    return S.dose + (S.dose_unit if unit else 0.0) + evidence
 
 
-def _percent_evidence(value: str, ctx: DocContext) -> float:
-    if "%" not in value:
-        return 0.0
-    found = [p for p in _PERCENT_NUMBER.findall(value) if p in ctx.percents]
-    return min(0.8, 0.4 * len(found))
+def _outcome(f: CellFacts, ctx: DocContext) -> float | None:
+    evidence = f.percent_evidence(ctx)
+    shape = f.percent()
+    if shape == PAIR:
+        return S.percent_pair + evidence + f.pair_order()
+    if shape == PERCENT:
+        return S.percent + evidence
+    if shape == N_PERCENT:
+        return S.n_percent + evidence
+    if _NR.fullmatch(f.value):
+        return S.not_reached
+    if ctx.lexicon.outcomes and f.covered(ctx, ctx.lexicon.outcomes):
+        return S.outcome_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text
 
 
-def _pair_order(value: str) -> float:
-    """The first number of a pair is the broader category (ORR/CR, any grade/≥G3): never smaller."""
-    numbers = [float(n) for n in _NUMBER.findall(value)]
-    if len(numbers) == 2 and numbers[0] < numbers[1]:
-        return -2.0
-    return 0.0
-
-
-def _outcome(value: str, ctx: DocContext) -> float | None:
-    evidence = _percent_evidence(value, ctx)
-    if _PAIR.fullmatch(value) and "%" in value:
-        return 5.5 + evidence + _pair_order(value)
-    if _PERCENT.fullmatch(value):
-        return 4.5 + evidence
-    if _N_PERCENT.fullmatch(value):
-        return 4.0 + evidence
-    if _NR.fullmatch(value):
-        return 2.0
-    if ctx.lexicon.outcomes and _covered(value, ctx.lexicon.outcomes, ctx):
-        return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
-    return text_score(value, ctx) - 1.0
-
-
-def _unfinished_list(value: str) -> float:
-    """A list of findings whose last item has no value ("CRS 72%; ICANS") was cut short."""
-    if ";" not in value and "," not in value:
-        return 0.0  # one part: no list
-    parts = [p.strip() for p in _LIST_SEPARATOR.split(value) if p.strip()]
-    if len(parts) < 2 or not any(c.isdigit() for c in "".join(parts[:-1])):
-        return 0.0
-    last = parts[-1]
-    if any(c.isdigit() for c in last) or _NEGATION.search(last):
-        return 0.0
-    return -2.0
-
-
-def _adverse(value: str, ctx: DocContext) -> float | None:
-    if _NONE.fullmatch(value):
-        return 4.0 if value != "0" else 2.0
+def _adverse(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if f.none():
+        return S.no_finding if value != "0" else S.zero_finding
     if value.isdigit() and len(value) > 1:
         return None  # a bare number is a count or an abstract, not a safety finding
-    if _PAIR.fullmatch(value) and "%" in value:
-        return 4.5 + _percent_evidence(value, ctx) + _pair_order(value)
-    if _PERCENT.fullmatch(value) or _N_PERCENT.fullmatch(value):
-        return 4.0 + _percent_evidence(value, ctx)
-    if _AE_WORDS.search(value) or (ctx.lexicon.adverse and _covered(value, ctx.lexicon.adverse, ctx)):
-        return 3.5 + min(0.0, text_score(value, ctx) - 1.0) + _unfinished_list(value)
-    return text_score(value, ctx) - 1.0
+    shape = f.percent()
+    if shape == PAIR:
+        return S.adverse_pair + f.percent_evidence(ctx) + f.pair_order()
+    if shape != NO_PERCENT:
+        return S.adverse_percent + f.percent_evidence(ctx)
+    if f.search(_AE_WORDS) or (ctx.lexicon.adverse and f.covered(ctx, ctx.lexicon.adverse)):
+        return S.adverse_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text
 
 
-def _abstract(value: str, ctx: DocContext) -> float | None:
+def _abstract(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     m = _ABSTRACT.fullmatch(value)
     if m:
         digits = m.group(1)
-        return 2.0 + (1.0 if len(digits) >= 3 else 0.0) + (4.0 if value in ctx.abstract_numbers else 0.0)
+        return (S.abstract_number + (S.long_abstract_number if len(digits) >= 3 else 0.0)
+                + (S.abstract_cited if value in ctx.abstract_numbers else 0.0))
     if _ABSTRACT_LONG.fullmatch(value):
-        return 5.0
-    if _NOT_STATED.fullmatch(value):
-        return 1.5
+        return S.abstract_label
+    if f.not_stated():
+        return S.abstract_not_stated
     return None
 
 
-def _reference(value: str, ctx: DocContext) -> float | None:
+def _reference(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     if _REFERENCE.fullmatch(value):
-        return 6.0
+        return S.bracket_reference
     if _REFERENCE_PAREN.fullmatch(value):
-        return 3.0
+        return S.paren_reference
     if _SHORT_NUMBER.fullmatch(value):
-        return 1.0
+        return S.bare_reference
     if _ET_AL.fullmatch(value):
-        return 3.5
+        return S.et_al
     return None
 
 
-def _phase(value: str, ctx: DocContext) -> float | None:
+def _phase(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     if _PHASE.fullmatch(value):
-        return 3.0 if value.isdigit() else 5.0
+        return S.digit_phase if value.isdigit() else S.phase
     if _PHASE_OTHER.fullmatch(value):
-        return 2.0
+        return S.other_phase
     return None
 
 
-def _product(value: str, ctx: DocContext) -> float | None:
+def _product(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
     if _ID_PREFIX.match(value):
         return None  # "NCT011": the start of a registry id, cut short, is no product code
-    evidence = 1.0 if ctx.in_prose(value) or (len(value) >= 6 and ctx.squashed_in_prose(value)) else 0.0
+    evidence = (S.product_in_prose if f.in_prose(ctx)
+                or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)
     if ctx.lexicon.products and value in ctx.lexicon.products:
-        return 5.0 + evidence
-    if ctx.lexicon.category(value) in ("targets", "diseases"):
-        return 1.0  # "CD19" alone names the antigen, not the product
+        return S.product + evidence
+    if f.category(ctx) in ("targets", "diseases"):
+        return S.antigen_alone
     if _PRODUCT_CODE.fullmatch(value):
-        return 4.0 + evidence
-    if _PRODUCT_WORD.search(value) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
-        return 3.0 + min(0.0, text_score(value, ctx) - 1.0) + evidence
-    return text_score(value, ctx) - 0.5 + evidence
+        return S.product_code + evidence
+    if f.search(_PRODUCT_WORD) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
+        return S.product_words + min(0.0, f.text(ctx) - S.plausible_text) + evidence
+    return f.text(ctx) + S.product_text + evidence
 
 
-def _year(value: str, ctx: DocContext) -> float | None:
-    return 5.0 if _YEAR.fullmatch(value) else None
+def _year(f: CellFacts, ctx: DocContext) -> float | None:
+    return S.year if _YEAR.fullmatch(f.value) else None
 
 
-def _status(value: str, ctx: DocContext) -> float | None:
-    if _STATUS.search(value):
-        return 4.0 + min(0.0, text_score(value, ctx) - 1.0)
-    return text_score(value, ctx) - 1.0
+def _status(f: CellFacts, ctx: DocContext) -> float | None:
+    if f.search(_STATUS):
+        return S.status + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.finding_text
 
 
-def _text(value: str, ctx: DocContext) -> float | None:
-    return text_score(value, ctx)
+def _text(f: CellFacts, ctx: DocContext) -> float | None:
+    return f.text(ctx)
 
 
 _SCORERS = {
@@ -715,35 +444,19 @@ def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
     return True
 
 
-def _may_glue(value: str) -> bool:
-    """Whether ``_GLUED`` or ``_WEAK_GLUED`` can match: each of their alternatives holds an ASCII
-    capital or a "%" (a value with neither, "cord blood" or "12", has no glue point)."""
-    return "%" in value or value.lower() != value
-
-
-def glue_points(value: str) -> int:
-    """Places where two cells seem run together (a word glued to the end of another)."""
-    if not _may_glue(value):
-        return 0
-    return len(_GLUED.findall(value)) + len(_WEAK_GLUED.findall(value))
-
-
-def contains_id(value: str) -> bool:
-    return bool(_ANY_ID.search(value))
-
-
 _TYPED_KINDS = frozenset({T.TRIAL, T.DISEASE, T.SOURCE, T.TARGET, T.PRODUCT, T.AGENT, T.REGIMEN, T.DOSE, T.COUNT,
                           T.PHASE, T.ABSTRACT, T.YEAR})
 
 
+_FINDING_KINDS = frozenset({T.ADVERSE, T.OUTCOME})
+# Types whose scorer refuses most values with a pattern or two: it runs before the id test, which
+# most of their candidates then never need (the order changes no score).
+_SCORER_FIRST = frozenset({T.TRIAL, T.COUNT, T.DOSE, T.ABSTRACT, T.REFERENCE, T.PHASE, T.YEAR})
+FOREIGN_PENALTY = S.foreign_word
+
+
 def max_chars(kind: ColumnType) -> int:
     return MAX_CHARS.get(kind, DEFAULT_MAX_CHARS)
-
-
-# Types whose scorer refuses most values with a pattern or two and fills no per-document memo
-# (the study scorer's memos are filled whatever the order: it is asked of values with an id too).
-# Their scorer runs before the value's features are read, which most of their candidates never need.
-_SCORER_FIRST = frozenset({T.TRIAL, T.COUNT, T.DOSE, T.ABSTRACT, T.REFERENCE, T.PHASE, T.YEAR})
 
 
 def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = False,
@@ -758,54 +471,26 @@ def score_cell(kind: ColumnType, value: str, ctx: DocContext, partial: bool = Fa
         shape = well_formed(value, partial)
         if shape is None:
             return None
+    return score_facts(kind, cell_facts(value, ctx), ctx, shape)
+
+
+def score_facts(kind: ColumnType, facts: CellFacts, ctx: DocContext, shape: float) -> float | None:
+    """``score_cell`` of a value that is no empty marker, from its facts and its ``shape`` penalty."""
     if kind in _SCORER_FIRST:
-        score = _SCORERS[kind](value, ctx)
-        if score is None:
-            return None
-        features = _features(value, ctx)
-        if kind is not T.TRIAL and features.has_id:
+        score = _SCORERS[kind](facts, ctx)
+        if score is None or (kind is not T.TRIAL and facts.has_id()):
             return None
     else:
-        features = _features(value, ctx)
-        if features.has_id:
-            return None
-        score = _SCORERS[kind](value, ctx)
+        if facts.has_id():
+            return None  # a registry id belongs in the study column only
+        score = _SCORERS[kind](facts, ctx)
         if score is None:
             return None
     if kind in _TYPED_KINDS:
-        score -= FOREIGN_PENALTY * features.foreign
-    elif kind in (T.ADVERSE, T.OUTCOME):
-        score -= FOREIGN_PENALTY * features.product_names
-    return score + shape - features.glue_cost
-
-
-class _Features(NamedTuple):
-    """What score_cell needs of a value whatever the column type."""
-
-    has_id: bool
-    foreign: int
-    product_names: int
-    glue_cost: float
-
-
-def _features(value: str, ctx: DocContext) -> _Features:
-    """Computed once per value and document (the same span is scored under every column type)."""
-    found = ctx.features.get(value)
-    if found is None:
-        found = _Features(bool(_ANY_ID.search(value)), len(_FOREIGN.findall(value)),
-                          len(_PRODUCT_NAME.findall(value)), _glued(value, ctx))
-        ctx.features[value] = found
-    return found
-
-
-def _glued(value: str, ctx: DocContext) -> float:
-    """Cost of the glue points of a value, not counting words the prose writes that way ("MajesTEC-1")."""
-    cost = 0.0
-    for token in value.split():
-        glue = _token_facts(token, ctx).glue_cost
-        if glue:
-            cost += glue
-    return cost
+        score -= FOREIGN_PENALTY * facts.foreign()
+    elif kind in _FINDING_KINDS:
+        score -= FOREIGN_PENALTY * facts.product_names()
+    return score + shape - facts.glue_cost(ctx)
 
 
 def normalise(raw: str) -> str:

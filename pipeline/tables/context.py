@@ -125,13 +125,13 @@ class DocContext:
     patient_counts: frozenset[str] = frozenset()
     abbreviations: dict[str, str] = field(default_factory=dict)
     citations: list[tuple[int, int, str]] = field(default_factory=list)
-    memo: dict[tuple[str, str], float] = field(default_factory=dict)
-    # Free-text scores of cell values: they read ``abbreviations``, so they are dropped when it grows.
-    text_scores: dict[str, float] = field(default_factory=dict)
+    prose: dict[str, bool] = field(default_factory=dict)  # in_prose, by phrase
+    # Grows by one whenever ``abbreviations`` does: facts that read it are asked again after.
+    generation: int = 0
     known_words: frozenset[str] = frozenset()
     covered: dict[tuple[str, int], tuple[tuple[int, int], ...]] = field(default_factory=dict)
-    features: dict[str, Any] = field(default_factory=dict)
-    value_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The cell values' type-independent facts (``facts.CellFacts``) and their tokens' facts.
+    facts: dict[str, Any] = field(default_factory=dict)
     tokens: dict[str, Any] = field(default_factory=dict)
 
     def add_abbreviations(self, pairs: Iterable[tuple[str, str]]) -> None:
@@ -143,7 +143,7 @@ class DocContext:
         for short, long in pairs:
             self.abbreviations.setdefault(short, long)
         if len(self.abbreviations) != known:
-            self.text_scores.clear()
+            self.generation += 1
 
     def long_form(self, short: str) -> str | None:
         if short in self.abbreviations:
@@ -173,7 +173,7 @@ class DocContext:
 
     def in_prose(self, phrase: str) -> bool:
         """Whether the words of ``phrase`` occur together in the document's prose (case-insensitive)."""
-        known = self.memo.get(("prose", phrase))
+        known = self.prose.get(phrase)
         if known is None:
             tokens = [w.lower() for w in words(phrase)]
             if not tokens:
@@ -182,9 +182,8 @@ class DocContext:
                 found = " ".join(tokens) in self.ngrams
             else:
                 found = all(" ".join(tokens[i:i + NGRAM]) in self.ngrams for i in range(len(tokens) - NGRAM + 1))
-            known = 1.0 if found else 0.0
-            self.memo[("prose", phrase)] = known
-        return known > 0
+            known = self.prose[phrase] = found
+        return known
 
     def bigram(self, left: str, right: str) -> bool:
         return f"{left.lower()} {right.lower()}" in self.ngrams

@@ -47,6 +47,26 @@ class Gate:
                 return True
         return bool(self.words) and not self.words.isdisjoint(_WORD_RUN.findall(value))
 
+    def open_folded(self, value: str, folded: str | None) -> bool:
+        """``open`` for a caller that has ``value.lower()`` already (``folded``; ``None`` for a value
+        that is not ASCII, which is always scanned)."""
+        if self.fold:
+            if folded is None:
+                return True
+            value = folded
+        for needle in self.needles:  # noqa: SIM110 - any() over a generator costs twice the tests
+            if needle in value:
+                return True
+        return bool(self.words) and not self.words.isdisjoint(_WORD_RUN.findall(value))
+
+    def search_folded(self, value: str, folded: str | None) -> re.Match[str] | None:
+        """``search`` for a caller that has ``value.lower()`` already (see ``open_folded``)."""
+        return self.pattern.search(value) if self.open_folded(value, folded) else None
+
+    def findall_folded(self, value: str, folded: str | None) -> list[str]:
+        """``findall`` for a caller that has ``value.lower()`` already (see ``open_folded``)."""
+        return self.pattern.findall(value) if self.open_folded(value, folded) else []
+
     def search(self, value: str) -> re.Match[str] | None:
         return self.pattern.search(value) if self.open(value) else None
 

@@ -23,20 +23,21 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.tables.columns import (
-    contains_id,
-    glue_points,
+    EMPTY_SCORE,
     is_empty_marker,
     max_chars,
     normalise,
-    score_cell,
+    score_facts,
     viable_start,
     well_formed,
 )
 from pipeline.tables.context import DocContext
+from pipeline.tables.facts import CellFacts, cell_facts, contains_id, glue_points
 from pipeline.tables.vocabulary import ColumnType
 
 NEG = float("-inf")
 FULL, CONT = 0, 1
+_NO_LONGER, _STUDY_ONLY = 2, 1  # CellCache.stop
 
 SlotKind = Literal["text", "empty", "blank", "inherited"]
 # How the programme reached a state: (operation, cut, column, row mode) of the state it came from.
@@ -100,12 +101,16 @@ class CellCache:
     settings: SegmentSettings = field(default_factory=SegmentSettings)
     cell_bonus: Mapping[int, float] = field(default_factory=dict)
     barriers: Sequence[int] = ()
-    candidates: dict[tuple[ColumnType, int, int], list[tuple[int, float, bool]]] = field(default_factory=dict)
-    _scores: dict[tuple[ColumnType, int, int], float | None] = field(default_factory=dict)
+    # By type, then by (start, last end): keys of plain numbers, which the garbage collector stops
+    # tracking (a key holding the type stays tracked, and thousands of them per table made every
+    # full collection of the process longer).
+    candidates: dict[ColumnType, dict[tuple[int, int], list[tuple[int, float, bool]]]] = field(default_factory=dict)
+    _scores: dict[ColumnType, dict[tuple[int, int], float | None]] = field(default_factory=dict)
     _spans: dict[tuple[int, int], tuple[int, int] | None] = field(default_factory=dict)
-    _shapes: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
+    # Each span's value, its type-independent penalty and its facts (None for an empty marker).
+    _shapes: dict[tuple[int, int], tuple[str, float, CellFacts | None] | None] = field(default_factory=dict)
     _edges: dict[int, float] = field(default_factory=dict)
-    _hopeless: dict[tuple[int, int], bool] = field(default_factory=dict)
+    _stops: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def span(self, a: int, b: int) -> tuple[int, int] | None:
         key = (a, b)
@@ -120,44 +125,53 @@ class CellCache:
         return self._spans[key]
 
     def score(self, kind: ColumnType, a: int, b: int) -> float | None:
-        key = (kind, a, b)
-        if key in self._scores:
-            return self._scores[key]
+        scores = self._scores.get(kind)
+        if scores is None:
+            scores = self._scores[kind] = {}
+        key = (a, b)
+        if key in scores:
+            return scores[key]
         shaped = self._shape(a, b)
         result: float | None = None
         if shaped is not None:
-            value, shape = shaped
-            result = score_cell(kind, value, self.ctx, self.settings.partial_cells, shape)
-        self._scores[key] = result
+            _, shape, facts = shaped
+            result = EMPTY_SCORE if facts is None else score_facts(kind, facts, self.ctx, shape)
+        scores[key] = result
         return result
 
-    def _shape(self, a: int, b: int) -> tuple[str, float] | None:
-        """The span's value and its type-independent penalty, or ``None`` if it cannot be a cell."""
+    def _shape(self, a: int, b: int) -> tuple[str, float, CellFacts | None] | None:
+        """The span's value, its type-independent penalty and its facts (``None`` for an empty
+        marker, which scores the same in every column), or ``None`` if it cannot be a cell."""
         key = (a, b)
         if key in self._shapes:
             return self._shapes[key]
         span = self.span(a, b)
-        shaped: tuple[str, float] | None = None
+        shaped: tuple[str, float, CellFacts | None] | None = None
         if span is not None:
             raw = self.text[span[0]:span[1]]
             value = normalise(raw)
-            shape = 0.0 if is_empty_marker(value) else well_formed(value, self.settings.partial_cells)
+            empty = is_empty_marker(value)
+            shape = 0.0 if empty else well_formed(value, self.settings.partial_cells)
             if shape is not None:
                 if "\n\n" in raw:
                     shape -= self.settings.blank_line_inside
-                shaped = (value, shape)
+                shaped = (value, shape, None if empty else cell_facts(value, self.ctx))
         self._shapes[key] = shaped
         return shaped
 
-    def hopeless(self, a: int, b: int) -> bool:
-        """Whether no longer span from ``a`` can be a cell either: it already runs over two places
-        where cells were glued together."""
+    def stop(self, a: int, b: int) -> int:
+        """Whether a longer span from ``a`` may still be a cell: ``_NO_LONGER`` when the span already
+        runs over two places where cells were glued together (then no longer span can be one),
+        ``_STUDY_ONLY`` when it holds a registry id (only a study column's cell may), else 0."""
         key = (a, b)
-        known = self._hopeless.get(key)
+        known = self._stops.get(key)
         if known is None:
             span = self.span(a, b)
-            known = span is not None and glue_points(self.text[span[0]:span[1]]) >= 2
-            self._hopeless[key] = known
+            if span is not None and glue_points(self.text[span[0]:span[1]]) >= 2:
+                known = _NO_LONGER
+            else:
+                known = _STUDY_ONLY if contains_id(self.text[a:b]) else 0
+            self._stops[key] = known
         return known
 
     def edge(self, pos: int) -> float:
@@ -211,7 +225,6 @@ def segment_rows(
     back: list[list[list[Step | None]]] = [[[None] * m, [None] * m] for _ in range(k + 1)]
     best[0][FULL][0] = 0.0
     last = m - 1
-    index = {pos: i for i, pos in enumerate(cuts)}
     final: tuple[float, int] = (NEG, FULL)
 
     blank_penalty = settings.blank_penalty
@@ -251,16 +264,16 @@ def segment_rows(
                 if found is None:
                     found = here.get(kind)
                     if found is None:
-                        found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                        found = here[kind] = _at(cache, cuts, kind, i)
                 # The programme's innermost loop: same order and arithmetic as a relaxation per state.
                 target, steps, step = best[j + 1][mode], back[j + 1][mode], ("fill", i, j, mode)
-                for i2, score, empty in found:
+                for offset, score, empty in found:
                     candidate = s + score
                     if empty and j == 0:
                         candidate -= key_penalty
-                    if candidate > target[i2]:
-                        target[i2] = candidate
-                        steps[i2] = step
+                    if candidate > target[i + offset]:
+                        target[i + offset] = candidate
+                        steps[i + offset] = step
         entry = back[0][FULL][i]
         if allow_continuation and i > 0 and starts[i] > NEG and entry is not None and entry[0] == "row":
             start = starts[i] - settings.continuation_penalty
@@ -268,15 +281,15 @@ def segment_rows(
                 kind = columns[a]
                 found = here.get(kind)
                 if found is None:
-                    found = here[kind] = _indexed(cache, cuts, index, kind, i)
+                    found = here[kind] = _at(cache, cuts, kind, i)
                 target, steps, step = best[a + 1][CONT], back[a + 1][CONT], ("cont", i, a, CONT)
-                for i2, score, empty in found:
+                for offset, score, empty in found:
                     candidate = start + score
                     if empty:
                         candidate -= entry_penalty
-                    if candidate > target[i2]:
-                        target[i2] = candidate
-                        steps[i2] = step
+                    if candidate > target[i + offset]:
+                        target[i + offset] = candidate
+                        steps[i + offset] = step
 
     if final[0] == NEG:
         return None
@@ -284,64 +297,68 @@ def segment_rows(
 
 
 def _candidates(cache: CellCache, kind: ColumnType, a: int, ends: Sequence[int]) -> list[tuple[int, float, bool]]:
-    """The cells of type ``kind`` that can start at ``a``: (end position, score with boundary terms,
-    whether it is an empty marker).
+    """The cells of type ``kind`` that can start at ``a``: (where the cell ends, as the position in
+    ``ends`` plus one, i.e. how many cuts after ``a``; score with boundary terms; whether it is an
+    empty marker).
 
     Memoised on the cache, so the header hypotheses of one table share the work; keyed by where the
     rows end too (``ends[-1]``), which is not the same for every hypothesis: a hypothesis whose rows
     run further must not read a list cut short at another's end. The key holds only the last end
     because the callers take ``ends`` from one table's fixed set of cuts: a start and a last end
-    determine the ends between them.
+    determine the ends between them, and so the offsets stored are the same for every caller.
     """
-    key = (kind, a, ends[-1] if ends else a)
-    found = cache.candidates.get(key)
+    memo = cache.candidates.get(kind)
+    if memo is None:
+        memo = cache.candidates[kind] = {}
+    key = (a, ends[-1] if ends else a)
+    found = memo.get(key)
     if found is not None:
         return found
     cost = cache.settings.cell_cost
     found: list[tuple[int, float, bool]] = []
     span = cache.span(a, ends[-1]) if ends else None
     if span is None or not viable_start(kind, cache.text, span[0]):
-        cache.candidates[key] = found
+        memo[key] = found
         return found
     limit = span[0] + max_chars(kind)
     at = bisect_right(cache.barriers, span[0])
     if at < len(cache.barriers):
         limit = min(limit, cache.barriers[at])
-    scores, ctx, partial = cache._scores, cache.ctx, cache.settings.partial_cells
-    for b in ends:
+    scores, shapes, ctx = cache._scores.get(kind), cache._shapes, cache.ctx
+    if scores is None:
+        scores = cache._scores[kind] = {}
+    for offset, b in enumerate(ends, 1):
         if b > limit:
             break
         # cache.score() inlined (the hottest call of the segmenter): the same memo, the same value.
-        cell = (kind, a, b)
+        cell = (a, b)
         if cell in scores:
             score = scores[cell]
-            shaped = cache._shapes.get((a, b))
+            shaped = shapes.get(cell)
         else:
             shaped = cache._shape(a, b)
-            score = None if shaped is None else score_cell(kind, shaped[0], ctx, partial, shaped[1])
+            if shaped is None:
+                score = None
+            else:
+                facts = shaped[2]
+                score = EMPTY_SCORE if facts is None else score_facts(kind, facts, ctx, shaped[1])
             scores[cell] = score
         if score is not None:
-            value = shaped[0]  # type: ignore[index]  # scored, so shaped
-            found.append((b, score - cost + cache.edge(b), is_empty_marker(value)))
-        elif cache.hopeless(a, b) or (kind is not ColumnType.TRIAL and contains_id(cache.text[a:b])):
-            break
-    cache.candidates[key] = found
+            found.append((offset, score - cost + cache.edge(b), shaped[2] is None))  # type: ignore[index]
+        else:
+            stop = cache.stop(a, b)
+            if stop == _NO_LONGER or (stop == _STUDY_ONLY and kind is not ColumnType.TRIAL):
+                break
+    memo[key] = found
     return found
 
 
-def _indexed(cache: CellCache, cuts: Sequence[int], index: Mapping[int, int], kind: ColumnType,
-             i: int) -> list[tuple[int, float, bool]]:
-    """The candidates of ``kind`` at cut ``i`` as (end cut index, score, empty): fetched once per cut
-    and type by the programme, which reads them for every column of that type and both row modes."""
-    last = cuts[-1]
-    found: list[tuple[int, float, bool]] = []
-    for b, score, empty in _candidates(cache, kind, cuts[i], cuts[i + 1:]):
-        if b > last:
-            break
-        i2 = index.get(b)
-        if i2 is not None:
-            found.append((i2, score, empty))
-    return found
+def _at(cache: CellCache, cuts: Sequence[int], kind: ColumnType, i: int) -> list[tuple[int, float, bool]]:
+    """The candidates of ``kind`` at cut ``i``: the memoised list when there is one (the slice of
+    the later cuts is made only to fill it)."""
+    memo = cache.candidates.get(kind)
+    found = None if memo is None else memo.get((cuts[i], cuts[-1]))
+    return found if found is not None else _candidates(cache, kind, cuts[i], cuts[i + 1:])
 
 
 def _trace(cache: CellCache, cuts: Sequence[int], k: int, back: list[list[list[Step | None]]],
