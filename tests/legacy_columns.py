@@ -11,8 +11,8 @@ from functools import cache
 from typing import NamedTuple
 
 from pipeline.occurrences import ASCII_ALNUM
-from pipeline.tables.context import DocContext
-from pipeline.tables.gates import Gate
+from pipeline.fields.evidence import DocContext
+from pipeline.knowledge.gates import Gate
 from pipeline.tables.vocabulary import ColumnType
 
 T = ColumnType

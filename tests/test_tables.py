@@ -452,7 +452,7 @@ def test_dev_documents_without_tables(name: str) -> None:
 
 
 def _term_sets():
-    from pipeline.tables.context import load_lexicon
+    from pipeline.fields.evidence import load_lexicon
 
     lexicon = load_lexicon()
     return [lexicon.diseases, lexicon.targets, lexicon.agentive, lexicon.outcomes]
@@ -462,7 +462,7 @@ def _term_sets():
 @given(st.data())
 def test_term_matching_equals_one_regular_expression_of_all_terms(data):
     """The dictionary matcher finds exactly what the alternation of all terms finds."""
-    from pipeline.tables.facts import _term_matches, _term_pattern
+    from pipeline.fields.cell_facts import _term_matches, _term_pattern
 
     terms = data.draw(st.sampled_from(_term_sets()))
     pieces = st.one_of(st.sampled_from(sorted(terms)), st.text(alphabet="ABab cd-/()09,;%αζİ≥", max_size=4))

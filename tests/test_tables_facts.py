@@ -18,9 +18,9 @@ import pytest
 import tablegen
 from bench_modules import bench_module
 
+from pipeline.fields.evidence import build_context
 from pipeline.ingest.text import ingest_text
 from pipeline.tables.columns import normalise, score_cell
-from pipeline.tables.context import build_context
 from pipeline.tables.layout import word_cuts
 from pipeline.tables.vocabulary import ColumnType
 

@@ -13,11 +13,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tables import columns, facts
-from pipeline.tables.context import load_lexicon
-from pipeline.tables.gates import Gate
+from pipeline.fields import adverse_event, cell_source, disease, product, text
+from pipeline.fields import cell_facts as facts
+from pipeline.fields.evidence import load_lexicon
+from pipeline.knowledge.gates import Gate
 
-GATES = {name: value for module in (columns, facts) for name, value in vars(module).items() if isinstance(value, Gate)}
+GATES = {f"{module.__name__}.{name}": value for module in (facts, product, adverse_event, cell_source, disease, text)
+         for name, value in vars(module).items() if isinstance(value, Gate)}
 GLUE = (facts._GLUED, facts._WEAK_GLUED)
 
 
@@ -57,8 +59,8 @@ def test_glue_gate_answers_as_the_glue_patterns(value: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(_TEXT)
 def test_product_code_needs_two_digits(value: str) -> None:
-    if columns._PRODUCT_CODE.search(value):
-        assert columns._TWO_DIGITS.search(value), value
+    if product._PRODUCT_CODE.search(value):
+        assert product._TWO_DIGITS.search(value), value
 
 
 def _lexicon_terms() -> list[str]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 import tablegen
 
+from pipeline.fields.evidence import build_context
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import header, rotated
-from pipeline.tables.context import build_context
 from pipeline.tables.header import _no_longer_name, score_header_cell
 
 

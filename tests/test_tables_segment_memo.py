@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import tablegen
 
+from pipeline.fields.cell_facts import text_score
+from pipeline.fields.evidence import build_context
 from pipeline.ingest.text import ingest_text
 from pipeline.tables import rotated
-from pipeline.tables.context import build_context
-from pipeline.tables.facts import text_score
 from pipeline.tables.segment import CellCache, _candidates
 from pipeline.tables.vocabulary import ColumnType
 

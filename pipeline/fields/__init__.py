@@ -27,6 +27,8 @@ from pipeline.fields import (
     trial,
 )
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
 from pipeline.models import Column
 
@@ -59,4 +61,19 @@ CELL_READERS: dict[str, CellReader] = {
     product.PRODUCT.name: product.read_cell,
 }
 
-__all__ = ["BY_NAME", "CELL_READERS", "FIELDS", "CellReader", "ColumnType", "Field"]
+# How well a candidate piece of text fits as a cell of each column type (the segmenter weighs the
+# readings of a run-together row by them; see ``tables/columns.py``): a small formula over the value's
+# type-independent facts, ``None`` when the text cannot be such a cell.
+CellScorer = Callable[[CellFacts, DocContext], "float | None"]
+CELL_SCORERS: dict[ColumnType, CellScorer] = {
+    ColumnType.TRIAL: trial.score_cell, ColumnType.DISEASE: disease.score_cell,
+    ColumnType.SOURCE: cell_source.score_cell, ColumnType.TARGET: target.score_cell,
+    ColumnType.COUNT: count.score_cell, ColumnType.REGIMEN: regimen.score_cell, ColumnType.DOSE: dose.score_cell,
+    ColumnType.AGENT: agent.score_cell, ColumnType.OUTCOME: outcome.score_cell,
+    ColumnType.ADVERSE: adverse_event.score_cell, ColumnType.ABSTRACT: citation.score_abstract_cell,
+    ColumnType.REFERENCE: citation.score_reference_cell, ColumnType.PHASE: phase.score_cell,
+    ColumnType.PRODUCT: product.score_cell, ColumnType.YEAR: text.score_year_cell,
+    ColumnType.STATUS: text.score_status_cell, ColumnType.TEXT: text.score_text_cell,
+}
+
+__all__ = ["BY_NAME", "CELL_READERS", "CELL_SCORERS", "FIELDS", "CellReader", "CellScorer", "ColumnType", "Field"]

@@ -15,7 +15,11 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.fields.base import ColumnType, Field, Readings
+from pipeline.fields.cell_facts import NO_PERCENT, PAIR, CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean, is_none
+from pipeline.fields.score_settings import S
+from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import ANY_THEN_GRADED_CELL, GRADE, PERCENT_SLASH_PERCENT, grade_value
 from pipeline.knowledge.sentences import sentences
@@ -412,3 +416,26 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
 
 def read_gvhd_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["gvhd"] = "none" if is_none(cell) else clean(cell).lower()
+
+
+_AE_WORDS = Gate(
+    re.compile(r"(?i)\bgrade|\bG[1-5]\b|≥\s?G?\d|\bCRS\b|ICANS|GVHD|GvHD|neurotox|cytopeni|"
+               r"neutropeni|infection|toxicit|\bDLT|\bAEs?\b|\bno\b|\bnone\b"),
+    ("grade", "≥", "icans", "gvhd", "neurotox", "cytopeni", "neutropeni", "infection", "toxicit", "dlt"), fold=True,
+    words=frozenset({"g1", "g2", "g3", "g4", "g5", "crs", "ae", "aes", "no", "none"}))
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if f.none():
+        return S.no_finding if value != "0" else S.zero_finding
+    if value.isdigit() and len(value) > 1:
+        return None  # a bare number is a count or an abstract, not a safety finding
+    shape = f.percent()
+    if shape == PAIR:
+        return S.adverse_pair + f.percent_evidence(ctx) + f.pair_order()
+    if shape != NO_PERCENT:
+        return S.adverse_percent + f.percent_evidence(ctx)
+    if f.search(_AE_WORDS) or (ctx.lexicon.adverse and f.covered(ctx, ctx.lexicon.adverse)):
+        return S.adverse_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text

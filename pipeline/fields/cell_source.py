@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, named_in
+from pipeline.fields.score_settings import S
+from pipeline.knowledge.gates import Gate
 from pipeline.models import Column
 
 CELL_SOURCE = Field("cell_source", ColumnType.SOURCE, words=("source", "origin"))
@@ -30,3 +34,27 @@ _TRANSPLANT_AFTER = re.compile(r"[\w\s-]{0,40}transplant")
 def names_a_transplant(text: str, end: int) -> bool:
     """Whether the cell source mentioned up to ``end`` is the graft of a transplant named right after it."""
     return _TRANSPLANT_AFTER.match(text, end) is not None
+
+
+_SOURCE_HEAD = Gate(
+    re.compile(r"(?i)cord|blood|umbilical|ipsc|pluripotent|peripheral|donor|autologous|"
+               r"allogen|derived|haplo|nk-?92|progenitor|stem|\bhsc|pbmc|placent|healthy|adult|"
+               r"cell line|primary|third-party|\bPB\b|\bCB\b"),
+    ("cord", "blood", "umbilical", "ipsc", "pluripotent", "peripheral", "donor", "autologous", "allogen",
+     "derived", "haplo", "nk92", "nk-92", "progenitor", "stem", "hsc", "pbmc", "placent", "healthy", "adult",
+     "cell line", "primary", "third-party"), fold=True, words=frozenset({"pb", "cb"}))
+
+
+_SOURCE_ALLOWED = frozenset({"healthy", "adult", "donor", "donors", "derived", "and", "or", "-derived", "nk", "cells",
+                             "cell", "primary", "expanded"})
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.sources, "sources", _SOURCE_ALLOWED)
+    if found and not unknown:
+        return S.whole_term
+    if found:
+        return max(S.some_term_floor, S.some_term - unknown)
+    if f.search(_SOURCE_HEAD):
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback

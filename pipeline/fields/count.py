@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.patterns import LEADING_COUNT
 from pipeline.models import Column
 
@@ -20,3 +25,23 @@ def count(text: str) -> int | None:
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["n_patients"] = count(cell)
+
+
+_COUNT = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
+
+
+_COUNT_EXTRA = re.compile(r"[1-9]\d{0,3}\s?\((?:[^()]{1,30})\)|[1-9]\d{0,3}\s?/\s?[1-9]\d{0,3}")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if _COUNT.fullmatch(value):
+        if value == "0":
+            return S.zero_count
+        return S.count + (S.count_cited if value in ctx.patient_counts else
+                          S.count_number if value in ctx.numbers else 0.0)
+    if _COUNT_EXTRA.fullmatch(value):
+        return S.count_extra
+    if f.not_stated():
+        return S.count_not_stated
+    return None

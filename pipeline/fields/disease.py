@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical
+from pipeline.fields.score_settings import S
+from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.patterns import COUNT_NOTE
 from pipeline.models import Column
 
@@ -37,3 +41,30 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     if count and record.get("n_patients") is None:
         record["n_patients"] = int(count.group(1))
     record["disease"] = canonical(disease_name(cell), "DISEASE", glossary)
+
+
+_DISEASE_HEAD = Gate(
+    re.compile(r"(?i)leuk|lymphom|myelom|tumou?r|cancer|carcinom|malignan|neoplas|sarcom|"
+               r"blastom|syndrome|disease|\b(?:MDS|AML|ALL|CLL|NHL|DLBCL|LBCL|MM|RRMM|HL)\b"),
+    ("leuk", "lymphom", "myelom", "tumo", "cancer", "carcinom", "malignan", "neoplas", "sarcom", "blastom",
+     "syndrome", "disease"), fold=True,
+    words=frozenset({"mds", "aml", "all", "cll", "nhl", "dlbcl", "lbcl", "mm", "rrmm", "hl"}))
+
+
+_DISEASE_MODIFIERS = frozenset(
+    ["r/r", "relapsed", "refractory", "relapsed/refractory", "high-risk", "secondary", "advanced", "solid",
+     "de", "novo", "newly", "diagnosed", "and", "or", "with", "without", "primary", "metastatic",
+     "recurrent", "progressive", "untreated", "naive", "n", "=", "(n", "and/or", "all", "b-cell", "t-cell",
+     "cd19+", "cd30+", "cd33+", "hematological", "haematological"]
+)
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.diseases, "diseases", _DISEASE_MODIFIERS)
+    if found and not unknown:
+        return S.whole_term + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
+    if found:
+        return max(S.some_term_floor, S.some_term - unknown)
+    if f.search(_DISEASE_HEAD):
+        return S.head_word + min(0.0, f.text(ctx) - S.plausible_text)
+    return f.text(ctx) + S.text_fallback

@@ -14,7 +14,11 @@ import re
 from dataclasses import dataclass
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import FOOTNOTE_MARK as FOOTNOTE_MARK_CHARS
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.patterns import FOOTNOTE_MARK, NUMBER
 from pipeline.models import Column
 
@@ -238,3 +242,52 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     if levels:
         record["doses_cells"] = ";".join(format_cells(v * (column.scale or 1.0)) for v in levels)
         record["dose_unit"] = column.unit if column.unit != "cells" else unit_after(cell)
+
+
+_DOSE_WORDS = frozenset(
+    ["cells", "cell", "car-t", "car-nk", "car+", "car-positive", "positive", "t", "nk", "kg", "/kg", "per",
+     "and", "or", "to", "x", "m", "million", "billion", "mg", "mg/kg", "µg/kg", "μg/kg", "ug/kg", "m2",
+     "cells/kg", "cells/m2", "flat", "fixed", "dose", "doses", "level", "levels", "round", "rounds",
+     "weekly", "biweekly", "qw", "q2w", "q3w", "iv", "sc", "na", "nr", "times", "day", "days", "d",
+     "step-up", "mg/m2", "e", "cohort", "each", "total", "then"]
+)
+
+
+_DOSE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-zµμ]+(?:[-/+][A-Za-z0-9µμ]+)*\+?|\S")
+
+
+_DOSE_UNIT = re.compile(r"×|\bx\b|cells|/kg|mg|million")
+
+
+_DOSE_SYMBOLS = set("×x*†‡,;/–-()≤≥<>~.^+=")
+
+
+_LEADING_ZERO = re.compile(r"0\d")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
+        return None
+    if value[-1] == ".":
+        return None
+    tokens = _DOSE_TOKEN.findall(value)
+    if not any(t[0].isdigit() for t in tokens):
+        return S.dose_not_available if value in ("NA", "NR") else None
+    unknown = 0
+    for token in tokens:
+        if token[0].isdigit():
+            if _LEADING_ZERO.match(token):
+                return None
+            continue
+        if len(token) == 1 and token in _DOSE_SYMBOLS:
+            continue
+        if token.lower() not in _DOSE_WORDS and token not in FOOTNOTE_MARK_CHARS:
+            unknown += 1
+    if unknown:
+        return None
+    unit = bool(_DOSE_UNIT.search(value))
+    bare = value.rstrip(FOOTNOTE_MARK_CHARS)
+    squashed = f.squashed_in_prose(ctx) if bare == value else ctx.squashed_in_prose(bare)
+    evidence = S.dose_in_prose if len(value) >= S.min_dose_chars and squashed else 0.0
+    return S.dose + (S.dose_unit if unit else 0.0) + evidence

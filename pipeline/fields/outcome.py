@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import N_PERCENT, PAIR, PERCENT, CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, _matches, clean
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import COUNT_THEN_PERCENT, OUTCOME_SEPARATOR, PERCENT_OPTIONAL_SIGN, RATE_AFTER_NAME
 from pipeline.models import Column
@@ -50,3 +53,22 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         value = COUNT_THEN_PERCENT.match(part) or PERCENT_OPTIONAL_SIGN.match(part)
         if value and name in ("ORR", "CR"):
             record[f"{name.lower()}_pct"] = float(value.group(1))
+
+
+_NR = re.compile(r"NR|NE|NA|N/A|Not reached|Not evaluable|Pending")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    evidence = f.percent_evidence(ctx)
+    shape = f.percent()
+    if shape == PAIR:
+        return S.percent_pair + evidence + f.pair_order()
+    if shape == PERCENT:
+        return S.percent + evidence
+    if shape == N_PERCENT:
+        return S.n_percent + evidence
+    if _NR.fullmatch(f.value):
+        return S.not_reached
+    if ctx.lexicon.outcomes and f.covered(ctx, ctx.lexicon.outcomes):
+        return S.outcome_term + min(0.0, f.text(ctx) - S.plausible_text) + f.unfinished_list()
+    return f.text(ctx) + S.finding_text

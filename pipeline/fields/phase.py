@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.patterns import CAPTION_PHASE
 from pipeline.models import Column
 
@@ -31,3 +34,18 @@ def caption_phase(caption: str) -> str:
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["phase"] = phase(cell)
+
+
+_PHASE = re.compile(r"(?:[Pp]hase\s?)?(?:0|I{1,3}|IV|[1-4])[ab]?(?:\s?[/–-]\s?(?:I{1,3}|IV|[1-4])[ab]?)?")
+
+
+_PHASE_OTHER = re.compile(r"(?i)pilot|early phase 1|n/?a|unknown|not stated")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if _PHASE.fullmatch(value):
+        return S.digit_phase if value.isdigit() else S.phase
+    if _PHASE_OTHER.fullmatch(value):
+        return S.other_phase
+    return None

@@ -6,8 +6,13 @@ import re
 from functools import cache
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.citation import reference_entries
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, clean
+from pipeline.fields.score_settings import S
+from pipeline.fields.trial import _ID_PREFIX
+from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import alias_index, lookup
 from pipeline.models import Column, IngestedText
 
@@ -66,3 +71,32 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     record["product"] = glossary.expand(product) if _ONE_TOKEN.fullmatch(product) else product
     if added:
         record["combination"] = " and ".join(canonical(agent, "AGENT", glossary) for agent in added)
+
+
+_PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d{0,3}")
+
+
+_TWO_DIGITS = re.compile(r"\d\d")  # every product code holds two digits in a row
+
+
+_PRODUCT_WORD = Gate(
+    re.compile(r"(?i)(?<![A-Za-z])CAR|\bNK\b|cel\b|mab\b|bispecific|engager|TriKE|BiTE|\bT[- ]cells?\b"),
+    ("car", "cel", "mab", "bispecific", "engager", "trike", "bite", "t-cell", "t cell"), fold=True,
+    words=frozenset({"nk"}))
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    value = f.value
+    if _ID_PREFIX.match(value):
+        return None  # "NCT011": the start of a registry id, cut short, is no product code
+    evidence = (S.product_in_prose if f.in_prose(ctx)
+                or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)
+    if ctx.lexicon.products and value in ctx.lexicon.products:
+        return S.product + evidence
+    if f.category(ctx) in ("targets", "diseases"):
+        return S.antigen_alone
+    if _PRODUCT_CODE.fullmatch(value):
+        return S.product_code + evidence
+    if f.search(_PRODUCT_WORD) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
+        return S.product_words + min(0.0, f.text(ctx) - S.plausible_text) + evidence
+    return f.text(ctx) + S.product_text + evidence

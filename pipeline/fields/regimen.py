@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.fields.agent import agentive
 from pipeline.fields.base import ColumnType, Field, Readings
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, is_none
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import load_rows
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column, Entity
@@ -85,3 +89,21 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["preconditioning"] = "" if is_none(cell) else canonical(cell, "AGENT", glossary)
+
+
+_ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    if f.value[0].isdigit():
+        return None
+    if f.none():
+        return S.no_agent_regimen
+    found, unknown = agentive(f, ctx)
+    if found and not unknown:
+        return S.agents
+    if found:
+        return max(S.some_agents_regimen_floor, S.some_agents_regimen - unknown)
+    if _ABBREVIATION.fullmatch(f.value):
+        return S.regimen_abbreviation
+    return f.text(ctx) + S.text_fallback

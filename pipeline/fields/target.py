@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, _matches
+from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import near_target
 from pipeline.models import Column, Entity, IngestedText
 
@@ -91,3 +94,21 @@ def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["target_symbols"] = target_symbols(cell)
+
+
+_TARGET_CONNECTORS = frozenset(
+    ["/", ",", ";", "or", "and", "+", "×", "x", "et", "al", "al.", "dual", "car", "cars", "anti",
+     "targeting", "bispecific", "trispecific", "tandem", "bicistronic", "(", ")", "&", "-"]
+)
+
+
+_TARGET_SHAPE = re.compile(r"(?:CD\d{1,3}[a-z]?|[A-Z][A-Z0-9]{1,6}(?:-\d)?)")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    found, unknown = f.lexical(ctx, ctx.lexicon.targets, "targets", _TARGET_CONNECTORS)
+    if found:
+        return S.whole_term - unknown + (S.whole_term_in_prose if f.in_prose(ctx) else 0.0)
+    if _TARGET_SHAPE.fullmatch(f.value):
+        return S.target_shape
+    return f.text(ctx) + S.text_fallback

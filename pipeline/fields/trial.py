@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.cell_facts import ID, CellFacts
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean
+from pipeline.fields.score_settings import S
 from pipeline.knowledge import patterns
 from pipeline.models import Column
 
@@ -22,3 +27,61 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     """A study cell: its registry ids; a study without one is known by the name the document gives it
     ("Lee et al.")."""
     record["trial_id"] = trial_ids(cell) or (clean(cell) if column.field == "study" else "")
+
+
+_NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
+
+
+_TRIAL_IDS = re.compile(rf"{ID}(?:\s*(?:[;,/&]|and)\s*{ID})*(?:\s*{_NAME_IN_BRACKETS})?")
+
+
+_ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
+
+
+_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
+
+
+_ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
+                    rf"(?:\s{_NAME_IN_BRACKETS})?")
+
+
+# Patterns of the scorers below, compiled once (a module-level re.search looks its pattern up per call).
+_BRACKETED = re.compile(r"\(([^()]+)\)")
+
+
+_DASH_OR_DIGIT = re.compile(r"[-\d]")
+
+
+def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
+    """A registry id, a study name ("ZUMA-7", "ELIANA"), "X et al.", or "not stated"; a study
+    column never holds a bare fragment ("CR", "Grade") or a number."""
+    value = f.value
+    if not value[0].isalpha():
+        return None
+    if f.has_id() and _TRIAL_IDS.fullmatch(value):  # the pattern opens with an id
+        named = _BRACKETED.search(value)
+        evidence = S.id_in_prose if ctx.in_prose(value.split()[0]) else 0.0
+        if named:
+            evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
+        return S.registry_id + evidence
+    if _ID_PREFIX.search(value):
+        return None
+    if _ET_AL.fullmatch(value):
+        return S.et_al
+    if f.not_stated():
+        return S.none_study if value.lower() in ("none", "no") else S.not_stated_study
+    if "%" in value or len(value.split()) > S.max_study_words:
+        return None
+    if _TRIAL_NAME.fullmatch(value) and len(value) <= S.max_study_name:
+        if f.category(ctx) is not None or value in ctx.abbreviations:
+            return S.shifted_term  # a drug, disease, target or abbreviation in a study column is a shifted cell
+        if value.isupper() and len(value) < S.short_capitals and not _DASH_OR_DIGIT.search(value):
+            return S.shifted_term  # "CANS", "CR": the end of an abbreviation, not a study
+        if _DASH_OR_DIGIT.search(value) or (value.isupper() and len(value) >= S.short_capitals):
+            return S.coded_name + (S.coded_name_in_prose if f.in_prose(ctx) else 0.0)
+        if value.lower() in ctx.known_words:
+            return S.shifted_term  # an ordinary word of the prose ("Grade") is no study name
+        return S.plain_name
+    if len(value.split()) >= 2 and value[0].isupper() and not any(c.isdigit() for c in value):
+        return f.text(ctx) + S.study_text
+    return None

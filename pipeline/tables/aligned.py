@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.fields.evidence import DocContext
 from pipeline.tables import footnotes
 from pipeline.tables.build import HeaderName
 from pipeline.tables.columns import EMPTY_MARKERS, normalise
-from pipeline.tables.context import DocContext
 from pipeline.tables.header import column_type
 from pipeline.tables.layout import Line, footnote_line, is_prose, paragraph_end
 from pipeline.tables.segment import RowParse, Slot

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.evidence import DocContext
 from pipeline.tables import footnotes
 from pipeline.tables.aligned import is_aligned, kinds_of, parse_aligned
 from pipeline.tables.build import Body, HeaderName
 from pipeline.tables.columns import EMPTY_MARKERS, normalise
-from pipeline.tables.context import DocContext
 from pipeline.tables.header import score_header_cell
 from pipeline.tables.layout import Line, footnote_line, is_prose, trailing_notes
 from pipeline.tables.segment import CellCache, RowParse, Slot, segment_rows

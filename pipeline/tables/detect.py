@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pipeline.fields.evidence import build_context
 from pipeline.knowledge.patterns import CAPTION_LINE
 from pipeline.models import IngestedText, Table
 from pipeline.tables.build import build_table
-from pipeline.tables.context import build_context
 from pipeline.tables.rotated import caption_before, parse_rotated
 from pipeline.tables.upright import parse_upright
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.evidence import DocContext
 from pipeline.tables import footnotes
 from pipeline.tables.build import Body, HeaderName
 from pipeline.tables.columns import normalise, score_cell
-from pipeline.tables.context import DocContext
 from pipeline.tables.header import HeaderChain, find_header_chains, score_header_cell
 from pipeline.tables.layout import Line, footnote_line, is_prose, trailing_notes, word_cuts
 from pipeline.tables.quality import cross_check, refine_blanks, usable

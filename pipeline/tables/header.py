@@ -13,9 +13,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pipeline.fields.evidence import DocContext
 from pipeline.fields.header import read_header
 from pipeline.tables.columns import bracket_depth, normalise
-from pipeline.tables.context import DocContext
 from pipeline.tables.footnotes import parse_definition
 from pipeline.tables.vocabulary import (
     DANGLING,

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.evidence import DocContext
 from pipeline.knowledge.patterns import CAPTION
 from pipeline.models import FragmentRun, IngestedText
 from pipeline.tables import footnotes
 from pipeline.tables.build import HeaderName, TableParts
-from pipeline.tables.context import DocContext
 from pipeline.tables.header import HeaderChain, find_header_chains
 from pipeline.tables.quality import cross_check, refine_blanks, usable
 from pipeline.tables.segment import CellCache, GridParse, SegmentSettings, segment_rows

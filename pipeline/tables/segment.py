@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.fields.cell_facts import CellFacts, cell_facts, contains_id, glue_points
+from pipeline.fields.evidence import DocContext
 from pipeline.tables.columns import (
     EMPTY_SCORE,
     is_empty_marker,
@@ -31,8 +33,6 @@ from pipeline.tables.columns import (
     viable_start,
     well_formed,
 )
-from pipeline.tables.context import DocContext
-from pipeline.tables.facts import CellFacts, cell_facts, contains_id, glue_points
 from pipeline.tables.vocabulary import ColumnType
 
 NEG = float("-inf")

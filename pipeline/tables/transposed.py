@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from pipeline.fields.evidence import DocContext
 from pipeline.tables import footnotes
 from pipeline.tables.build import Body, HeaderName
-from pipeline.tables.context import DocContext
 from pipeline.tables.delimited import slot
 from pipeline.tables.flowing import header_line
 from pipeline.tables.header import score_header_cell

@@ -8,11 +8,11 @@ table are taken first; their abbreviations join the document's vocabulary for th
 
 from __future__ import annotations
 
+from pipeline.fields.evidence import DocContext
 from pipeline.knowledge.patterns import CAPTION
 from pipeline.models import IngestedText
 from pipeline.tables import footnotes
 from pipeline.tables.build import TableParts
-from pipeline.tables.context import DocContext
 from pipeline.tables.delimited import aligned, cell_per_line, pipe
 from pipeline.tables.flowing import flowing
 from pipeline.tables.layout import blocks_of, footnote_line, lines_of

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pipeline.tables.context import DocContext, words
+from pipeline.fields.evidence import DocContext, words
 
 PIECE_COST = 0.5
 CLOSES_BRACKET = 3.0

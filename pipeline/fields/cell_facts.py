@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.fields.evidence import DocContext
+from pipeline.fields.score_settings import S
+from pipeline.knowledge.gates import Gate
 from pipeline.occurrences import ASCII_ALNUM
-from pipeline.tables.context import DocContext
-from pipeline.tables.gates import Gate
-from pipeline.tables.score_settings import S
 
 FOOTNOTE_MARK = "*†‡§¶"
 
