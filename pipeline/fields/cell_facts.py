@@ -21,6 +21,16 @@ from functools import cache
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
+from pipeline.knowledge.patterns import (
+    CELL_ID,
+    CELL_ID_NEEDLES,
+    COUNT_PERCENT_CELL,
+    DECIMAL_NUMBER,
+    FOREIGN_IN_CELL,
+    PERCENT_CELL,
+    PERCENT_NUMBER,
+    PERCENT_PAIR_CELL,
+)
 from pipeline.occurrences import ASCII_ALNUM
 
 FOOTNOTE_MARK = "*†‡§¶"
@@ -33,27 +43,17 @@ _WEAK_GLUED = re.compile(r"[A-Za-z)]\d+(?:\.\d+)?%|^\d+[A-Z]{2,}|(?<=\d)[A-Z]{2,
 GLUED_PENALTY = S.glued
 WEAK_GLUED_PENALTY = S.weakly_glued
 # What only a safety, response or citation cell holds: in a cell of another type it is a neighbour's text.
-_FOREIGN = Gate(re.compile(r"\b(?:CRS|ICANS|GVHD|GvHD)\b|(?i:\bgrade\b)|\d%|\[\d"),
+_FOREIGN = Gate(FOREIGN_IN_CELL,
                ("crs", "icans", "gvhd", "grade", "%", "["), fold=True)
 # What only a product cell holds: in a safety or response cell it is the product's text run into it.
 _PRODUCT_NAME = Gate(re.compile(r"CAR-?(?:T|NK)|(?<=[a-z])mab\b|-cel\b"), ("CAR", "mab", "-cel"))
 
-ID = (r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d{6}-\d{2}|ISRCTN\d{8}|"
-      r"ACTRN\d{14}|jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9})")
 # Every registry id holds one of these (ChiCTR and ACTRN hold "CTR"; jRCT "jRCT"; ...).
-_ANY_ID = Gate(re.compile(ID), ("NCT", "CTR", "EudraCT", "ISRCTN", "jRCT", "KCT", "DRKS", "UMIN"))
+_ANY_ID = Gate(CELL_ID, CELL_ID_NEEDLES)
 
-_NUM = r"(?:\d+(?:\.\d+)?)"
-_PCT = rf"(?:[≤≥<>~]?{_NUM}\s?%)"
-_PCT_OR_ZERO = rf"(?:{_PCT}|0|NR|NA|NE|N/A)"
-_PAIR = re.compile(rf"({_PCT_OR_ZERO})\s?/\s?({_PCT_OR_ZERO})[{FOOTNOTE_MARK}]*")
-_PERCENT = re.compile(rf"{_PCT}[{FOOTNOTE_MARK}]*")
-_N_PERCENT = re.compile(rf"(?:\d+(?:/\d+)?\s?\({_PCT}\)|{_PCT}\s?\((?:\d+(?:/\d+)?|{_PCT})\))"
-                        rf"(?:\s?[;,]?\s?\([^()]{{1,30}}\))?[{FOOTNOTE_MARK}]*")
 # The percent shapes of a value, the first that fits (a pair needs a "%", and so do the others).
 NO_PERCENT, PAIR, PERCENT, N_PERCENT = 0, 1, 2, 3
-_PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s?%")
-_NUMBER = re.compile(_NUM)
+_NUMBER = DECIMAL_NUMBER
 _LIST_SEPARATOR = re.compile(r"[;,]")
 _NEGATION = re.compile(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))")
 
@@ -193,11 +193,11 @@ class CellFacts:
         if self._percent is None:
             value, shape = self.value, NO_PERCENT
             if "%" in value:
-                if _PAIR.fullmatch(value):
+                if PERCENT_PAIR_CELL.fullmatch(value):
                     shape = PAIR
-                elif _PERCENT.fullmatch(value):
+                elif PERCENT_CELL.fullmatch(value):
                     shape = PERCENT
-                elif _N_PERCENT.fullmatch(value):
+                elif COUNT_PERCENT_CELL.fullmatch(value):
                     shape = N_PERCENT
             self._percent = shape
         return self._percent
@@ -207,7 +207,7 @@ class CellFacts:
         if self._evidence is None:
             evidence = 0.0
             if "%" in self.value:
-                found = [p for p in _PERCENT_NUMBER.findall(self.value) if p in ctx.percents]
+                found = [p for p in PERCENT_NUMBER.findall(self.value) if p in ctx.percents]
                 evidence = min(S.percent_cited_max, S.percent_cited * len(found))
             self._evidence = evidence
         return self._evidence

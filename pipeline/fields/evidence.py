@@ -15,13 +15,10 @@ from functools import cache, cached_property
 from typing import Any
 
 from pipeline.knowledge.lexicon import load_rows
+from pipeline.knowledge.patterns import ABSTRACT_CITED, ANY_CITATION, PATIENTS_ANY, PERCENT_NUMBER
 from pipeline.models import IngestedText
 
 WORD = re.compile(r"[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω+]*(?:[-/.][A-Za-z0-9α-ωΑ-Ω+]+)*")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
-_ABSTRACT_CITE = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]?\d{1,5}[a-z]?)\b")
-_PATIENTS = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")
-_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]")
 NGRAM = 4
 
 
@@ -259,11 +256,11 @@ def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocConte
             for n in range(1, NGRAM + 1):
                 for i in range(len(tokens) - n + 1):
                     grams.add(" ".join(tokens[i:i + n]))
-        percents.update(m.group(1) for m in _PERCENT.finditer(chunk))
+        percents.update(m.group(1) for m in PERCENT_NUMBER.finditer(chunk))
         numbers.update(re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]\d)", chunk))
-        abstracts.update(m.group(1) for m in _ABSTRACT_CITE.finditer(chunk))
-        counts.update(m.group(1) or m.group(2) for m in _PATIENTS.finditer(chunk))
-        citations.extend((start + m.start(), start + m.end(), m.group()) for m in _CITATION.finditer(chunk))
+        abstracts.update(m.group(1) for m in ABSTRACT_CITED.finditer(chunk))
+        counts.update(m.group(1) or m.group(2) for m in PATIENTS_ANY.finditer(chunk))
+        citations.extend((start + m.start(), start + m.end(), m.group()) for m in ANY_CITATION.finditer(chunk))
     glossary = re.findall(r"(?m)^([A-Za-z][\w\-/]{0,11})\t+([^\t\n]{3,80})$", doc.text)
     context = DocContext(
         text=doc.text,

@@ -128,7 +128,13 @@ def outside_brackets(value: str) -> str:
 
 def numbered(name: str) -> bool:
     """Whether a name holds, outside brackets, what a data cell holds and a column name never does."""
-    return bool(_DATA_LIKE.search(outside_brackets(name)))
+    return data_like(outside_brackets(name))
+
+
+def data_like(text: str) -> bool:
+    """Whether ``text`` holds a number of three digits or more, or a digit right after two letters:
+    what a data cell holds ("NCT04567890", "2019", "CD19"), not a column name."""
+    return _DATA_LIKE.search(text) is not None
 
 
 @cache

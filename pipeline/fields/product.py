@@ -11,9 +11,9 @@ from pipeline.fields.citation import reference_entries
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, clean
 from pipeline.fields.score_settings import S
-from pipeline.fields.trial import _ID_PREFIX
 from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import alias_index, lookup
+from pipeline.knowledge.patterns import ID_PREFIX
 from pipeline.models import Column, IngestedText
 
 # "Agent" heads the product in reviews of antibodies ("Agent: teclistamab"); an added agent is a combination.
@@ -87,7 +87,7 @@ _PRODUCT_WORD = Gate(
 
 def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
-    if _ID_PREFIX.match(value):
+    if ID_PREFIX.match(value):
         return None  # "NCT011": the start of a registry id, cut short, is no product code
     evidence = (S.product_in_prose if f.in_prose(ctx)
                 or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field
-from pipeline.fields.cell_facts import ID, CellFacts
+from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean
 from pipeline.fields.score_settings import S
 from pipeline.knowledge import patterns
+from pipeline.knowledge.patterns import CELL_TRIAL_IDS, ID_PREFIX
 from pipeline.models import Column
 
 TRIAL_ID = Field("trial_id", ColumnType.TRIAL,
@@ -32,10 +33,8 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
 
 
-_TRIAL_IDS = re.compile(rf"{ID}(?:\s*(?:[;,/&]|and)\s*{ID})*(?:\s*{_NAME_IN_BRACKETS})?")
 
 
-_ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
 
 
 _TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
@@ -58,13 +57,13 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if not value[0].isalpha():
         return None
-    if f.has_id() and _TRIAL_IDS.fullmatch(value):  # the pattern opens with an id
+    if f.has_id() and CELL_TRIAL_IDS.fullmatch(value):  # the pattern opens with an id
         named = _BRACKETED.search(value)
         evidence = S.id_in_prose if ctx.in_prose(value.split()[0]) else 0.0
         if named:
             evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
         return S.registry_id + evidence
-    if _ID_PREFIX.search(value):
+    if ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):
         return S.et_al

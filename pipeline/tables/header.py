@@ -9,12 +9,11 @@ that with the segmenter, because a data cell can look like a name too).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.fields.evidence import DocContext
-from pipeline.fields.header import read_header
+from pipeline.fields.header import abbreviation_field, data_like, outside_brackets, read_header
 from pipeline.tables.columns import bracket_depth, normalise
 from pipeline.tables.footnotes import parse_definition
 from pipeline.tables.vocabulary import (
@@ -38,8 +37,6 @@ MAX_UNKNOWN_IN_NAME = 1  # a column name is short: a head word and known modifie
 MAX_HEADER_CHARS = 70
 
 ID_PREFIXES = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACTRN", "jRCT", "CTR", "KCT", "UMIN", "DRKS")
-_LONG_NUMBER = re.compile(r"(?<![\d.])\d{3,}")
-_GLUED_DIGITS = re.compile(r"[A-Za-z]{2,}\d")
 
 
 @dataclass(frozen=True)
@@ -70,35 +67,10 @@ class HeaderChain:
         return sum(cell.named for cell in self.cells)
 
 
-def _has_brackets(value: str) -> bool:
-    """Whether a name holds a bracket at all: most candidate names do not, and need no scan."""
-    return "(" in value or ")" in value or "[" in value or "]" in value
-
-
-def _outside_parentheses(value: str) -> str:
-    if not _has_brackets(value):
-        return value
-    depth, out = 0, []
-    for ch in value:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
-
-
 def _abbreviation_type(word: str, ctx: DocContext) -> ColumnType | None:
     """A header word the document (or the lexicon) defines, typed by its long form's head word."""
-    long = ctx.long_form(word)
-    if not long:
-        return None
-    for part in header_words(long):
-        kind = word_type(part)
-        if kind:
-            return kind
-    return None
+    found = abbreviation_field(word, ctx.long_form)
+    return found.type if found is not None else None
 
 
 def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> tuple[float, ColumnType, bool] | None:
@@ -116,8 +88,8 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
     depth = bracket_depth(value)
     if depth is None or (depth > 0 and not allow_open):
         return None
-    outside = _outside_parentheses(value)
-    if _numbered(outside):
+    outside = outside_brackets(value)
+    if data_like(outside):
         return None
     if sum(1 for part in outside.split(",") if parse_definition(part.strip())) >= 2:
         return None  # "ORR overall response rate, CR complete response" is a footnote's list
@@ -279,13 +251,7 @@ def _no_longer_name(text: str, start: int, end: int) -> bool:
     word outside brackets (as ``score_header_cell`` refuses them). Every longer span holds the same
     text, and whitespace (which ``normalise`` folds) changes none of these tests."""
     raw = text[start:end]
-    return bracket_depth(raw) is None or _numbered(_outside_parentheses(raw))
-
-
-def _numbered(outside: str) -> bool:
-    """Whether text outside brackets holds a number of three digits or more, or a digit right after
-    two letters: what a data cell holds ("NCT04567890", "2019"), not a column name."""
-    return bool(_LONG_NUMBER.search(outside) or _GLUED_DIGITS.search(outside))
+    return bracket_depth(raw) is None or data_like(outside_brackets(raw))
 
 
 def _may_start_name(text: str, pos: int) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.knowledge.patterns import PERCENT_NUMBER
 from pipeline.tables.header import HeaderCell
 from pipeline.tables.segment import CellCache, GridParse, RowParse, Slot
 from pipeline.tables.vocabulary import ColumnType, header_words, is_modifier, word_type
@@ -135,14 +136,14 @@ def cross_check(cache: CellCache, grid: GridParse, header: Sequence[HeaderCell])
     kinds = [cell.kind for cell in header]
     for index, row in enumerate(grid.rows):
         window = _row_window(cache, row, kinds)
-        said = set(re.findall(r"(\d+(?:\.\d+)?)\s?%", window))
+        said = set(PERCENT_NUMBER.findall(window))
         if not said:
             continue
         for slot, cell in zip(row.slots, header, strict=True):
             if cell.kind is not ColumnType.OUTCOME or slot.kind != "text":
                 continue
             value = cache.text[slot.start:slot.end]
-            for number in re.findall(r"(\d+(?:\.\d+)?)\s?%", value):
+            for number in PERCENT_NUMBER.findall(value):
                 if number not in said:
                     warnings.append(f"row {index + 1}: {cell.text} {value!r} gives {number}% where the prose "
                                     f"about this study gives {', '.join(sorted(said))}%")
