@@ -21,6 +21,7 @@ from functools import cache
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
+from pipeline.knowledge.lexicon import case_sensitive
 from pipeline.knowledge.patterns import (
     CELL_ID,
     CELL_ID_NEEDLES,
@@ -275,7 +276,7 @@ def _unfinished_list(value: str) -> float:
 
 @cache
 def _term_pattern(terms: frozenset[str], ignore_case: bool) -> re.Pattern[str] | None:
-    chosen = [t for t in terms if t and (not ignore_case or (len(t) > 5 and any(c.islower() for c in t)))]
+    chosen = [t for t in terms if t and (not ignore_case or not case_sensitive(t))]
     if not chosen:
         return None
     alternatives = "|".join(re.escape(t) for t in sorted(chosen, key=len, reverse=True))
@@ -333,7 +334,7 @@ def _key_at(text: str, pos: int) -> str:
 @cache
 def _term_index(terms: frozenset[str], ignore_case: bool) -> dict[str, tuple[str, ...]]:
     """The terms of one pass by their leading key, longest first (as written, or lower-cased)."""
-    chosen = [t for t in terms if t and (not ignore_case or (len(t) > 5 and any(c.islower() for c in t)))]
+    chosen = [t for t in terms if t and (not ignore_case or not case_sensitive(t))]
     index: dict[str, list[str]] = {}
     for term in sorted(chosen, key=len, reverse=True):
         written = term.lower() if ignore_case else term

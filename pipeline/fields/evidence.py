@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import Any
 
-from pipeline.knowledge.lexicon import load_rows
+from pipeline.knowledge.lexicon import abbreviation_long_forms, alias_index, case_sensitive
 from pipeline.knowledge.patterns import ABSTRACT_CITED, ANY_CITATION, PATIENTS_ANY, PERCENT_NUMBER
 from pipeline.models import IngestedText
 
@@ -22,19 +22,9 @@ WORD = re.compile(r"[A-Za-z0-9α-ωΑ-Ω][A-Za-z0-9α-ωΑ-Ω+]*(?:[-/.][A-Za-z0
 NGRAM = 4
 
 
-def _rows(name: str) -> tuple[dict[str, str], ...]:
-    try:
-        return load_rows(name)
-    except (FileNotFoundError, OSError, UnicodeDecodeError):
-        return ()
-
-
-def _first_column(name: str) -> frozenset[str]:
-    rows = _rows(name)
-    if not rows:
-        return frozenset()
-    key = next(iter(rows[0]))
-    return frozenset(row[key] for row in rows if row.get(key))
+def _aliases(label: str) -> frozenset[str]:
+    """The aliases of one label of the entity lexicons, as written."""
+    return frozenset(alias for alias, entries in alias_index().items() if any(e.label == label for e in entries))
 
 
 CATEGORIES = ("targets", "diseases", "sources", "agents", "products", "adverse", "outcomes")
@@ -43,7 +33,8 @@ _NOWHERE = len(CATEGORIES)
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Terms of the field by category (aliases as written; look-ups are case-sensitive)."""
+    """Terms of the field by category: the aliases of the entity lexicons (``knowledge.lexicon``), read
+    with its one case rule (``case_sensitive``: "MM" only as written, "Daratumumab" in any case)."""
 
     targets: frozenset[str] = frozenset()
     diseases: frozenset[str] = frozenset()
@@ -70,6 +61,16 @@ class Lexicon:
         return first
 
     @cached_property
+    def _folded_category(self) -> dict[str, int]:
+        """``_first_category`` of the terms the case rule lets match in any case, by their lower case."""
+        folded: dict[str, int] = {}
+        for term, position in self._first_category.items():
+            if not case_sensitive(term):
+                key = term.lower()
+                folded[key] = min(position, folded.get(key, _NOWHERE))
+        return folded
+
+    @cached_property
     def long_forms(self) -> dict[str, str]:
         """The first long form listed for each short form (a look-up, not a scan of the list)."""
         first: dict[str, str] = {}
@@ -78,12 +79,11 @@ class Lexicon:
         return first
 
     def category(self, term: str) -> str | None:
-        """The category of a term, trying it as written and, for long forms, in lower case (the
-        earlier category wins, as if each category were tried in turn with both spellings)."""
-        first = self._first_category
-        position = first.get(term, _NOWHERE)
-        if len(term) > 5:
-            position = min(position, first.get(term.lower(), _NOWHERE))
+        """The category of a term, as written or, where the case rule allows, in any case (the earlier
+        category wins, as if each category were tried in turn)."""
+        position = self._first_category.get(term, _NOWHERE)
+        if not case_sensitive(term):
+            position = min(position, self._folded_category.get(term.lower(), _NOWHERE))
         return CATEGORIES[position] if position < _NOWHERE else None
 
 
@@ -91,16 +91,14 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     """The lexicons of ``pipeline/data`` (read once per process; immutable)."""
     return Lexicon(
-        targets=_first_column("targets"),
-        diseases=_first_column("diseases"),
-        agents=_first_column("agents"),
-        sources=_first_column("cell_sources"),
-        products=_first_column("products"),
-        adverse=_first_column("adverse_events"),
-        outcomes=_first_column("outcomes"),
-        abbreviations=tuple(
-            (row.get("short_form", ""), row.get("long_form", "")) for row in _rows("abbreviations")
-        ),
+        targets=_aliases("TARGET"),
+        diseases=_aliases("DISEASE"),
+        agents=_aliases("AGENT"),
+        sources=_aliases("CELL_SOURCE"),
+        products=_aliases("PRODUCT"),
+        adverse=_aliases("ADVERSE_EVENT"),
+        outcomes=_aliases("OUTCOME"),
+        abbreviations=tuple(abbreviation_long_forms().items()),
     )
 
 
