@@ -92,7 +92,7 @@ def extract_document(
     info.pages = max((page.number for page in doc.pages), default=0) if doc.kind == "pdf" else len(doc.pages)
 
     result.abbreviations = _stage(result, "abbreviations", lambda: abbreviations_in(doc.text), [])
-    result.tables = _stage(result, "tables", lambda: find_tables(doc), [])
+    result.tables = _stage(result, "tables", lambda: find_tables(doc, result.abbreviations), [])
     # Prose printed after a table and its notes is prose again (the caption opened a section that ran on).
     doc.sections = close_table_sections(doc.text, doc.sections, [(t.start, t.end) for t in result.tables])
     language = nlp if nlp is not None else build_nlp()

@@ -117,9 +117,9 @@ def test_a_display_is_refreshed_while_workers_are_busy(reference_run, tmp_path, 
     corpus, out, _ = reference_run
     real = pipeline.extract.find_tables
 
-    def slow(doc):
+    def slow(doc, abbreviations=None):
         time.sleep(3 * batch.HEARTBEAT)
-        return real(doc)
+        return real(doc, abbreviations)
 
     monkeypatch.setattr(pipeline.extract, "find_tables", slow)
     beats: list[float] = []

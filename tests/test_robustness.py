@@ -132,10 +132,10 @@ def test_a_slow_document_times_out_alone(tmp_path, monkeypatch):
     (folder / "slow.txt").write_text("Table 9 Slow\n\nSLOW-TABLE\n", encoding="utf-8")
     real_tables, real_entities, reached = pipeline.extract.find_tables, pipeline.extract.find_entities, []
 
-    def tables(doc):
+    def tables(doc, abbreviations=None):
         if "SLOW-TABLE" in doc.text:
             time.sleep(60)  # interrupted by the alarm
-        return real_tables(doc)
+        return real_tables(doc, abbreviations)
 
     def entities(doc, *args):
         reached.append(doc.text[:12])

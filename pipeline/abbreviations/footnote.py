@@ -31,6 +31,9 @@ _SEPARATOR = {sep: re.compile(re.escape(sep) + r"\s+|" + re.escape(sep) + r"$") 
 _TOKEN = re.compile(r"\S+")
 _LEAD = re.compile(r"^\s*[:=,–—]?\s*")
 _CASE_GLUE = re.compile(r"(?<=[a-z])[A-Z]")
+# A word cut short, as a list of abbreviations may hold one: "Pts patients", "Costim. costimulatory".
+# A piece may hold the end of what precedes the list on earlier lines: the word then opens a line.
+_ABBREVIATED_WORD = re.compile(r"(?m)^([A-Z][a-z]{1,7}\.?)[ \t]+([a-z]\S*(?:[ \t]\S+){0,5})\Z")
 
 
 @dataclass(frozen=True)
@@ -85,13 +88,20 @@ def _runs(
     opened = [None] + [_opens_with_short_form(text[a:b].strip()) for a, b in pieces[1:]]
     if not labelled and not _may_hold_run(opened):
         return []
+    entries = [_entry(text, a, b, settings, k == 0, opened[k] if k else _opens_with_short_form(text[a:b].strip()))
+               for k, (a, b) in enumerate(pieces)]
+    # Inside a list, an abbreviated word stands for a word too ("Pts patients, Costim. costimulatory, CR
+    # complete remission"): a piece opening with one is an entry when a neighbour is a sure one.
+    for k, (a, b) in enumerate(pieces):
+        sure = (k > 0 and entries[k - 1] is not None) or (k + 1 < len(pieces) and entries[k + 1] is not None)
+        if entries[k] is None and sure:
+            piece = text[a:b].rstrip()
+            word = _ABBREVIATED_WORD.search(piece)
+            if word:
+                entries[k] = _build(word.group(1), word.group(2), a + word.start(1), settings)
     out: list[Definition] = []
     run: list[Definition] = []
-    for k, (a, b) in enumerate(pieces):
-        if k == 0:
-            entry = _entry(text, a, b, settings, True, _opens_with_short_form(text[a:b].strip()))
-        else:
-            entry = _entry(text, a, b, settings, False, opened[k])
+    for entry in entries:
         if entry is not None:
             run.append(entry)
             continue
@@ -153,7 +163,8 @@ def _build(short: str, rest: str, s_start: int, settings: FootnoteSettings) -> D
         found = _fits(short, long_form, settings) if long_form else None
     if found is None:
         return None
-    return Definition(short, long_form, "footnote", s_start, s_start + len(short))
+    # "NA not available; neurotoxicity was ...": the list's separator that closes the entry is not its own.
+    return Definition(short, long_form.rstrip(";,"), "footnote", s_start, s_start + len(short))
 
 
 def _fits(short: str, long_form: str, settings: FootnoteSettings) -> Alignment | None:

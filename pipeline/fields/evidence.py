@@ -238,7 +238,8 @@ def prose_spans(doc: IngestedText) -> list[tuple[int, int]]:
     return spans
 
 
-def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocContext:
+def build_context(doc: IngestedText, lexicon: Lexicon | None = None,
+                  definitions: Iterable[tuple[str, str]] = ()) -> DocContext:
     lexicon = lexicon if lexicon is not None else load_lexicon()
     spans = prose_spans(doc)
     grams: set[str] = set()
@@ -259,7 +260,6 @@ def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocConte
         abstracts.update(m.group(1) for m in ABSTRACT_CITED.finditer(chunk))
         counts.update(m.group(1) or m.group(2) for m in PATIENTS_ANY.finditer(chunk))
         citations.extend((start + m.start(), start + m.end(), m.group()) for m in ANY_CITATION.finditer(chunk))
-    glossary = re.findall(r"(?m)^([A-Za-z][\w\-/]{0,11})\t+([^\t\n]{3,80})$", doc.text)
     context = DocContext(
         text=doc.text,
         lexicon=lexicon,
@@ -271,6 +271,8 @@ def build_context(doc: IngestedText, lexicon: Lexicon | None = None) -> DocConte
         patient_counts=frozenset(counts),
         citations=sorted(citations),
     )
-    context.add_abbreviations((sf, lf.strip()) for sf, lf in glossary)
+    # The document's own definitions, read once by the abbreviation stage (inline, glossary, table
+    # footnotes; misprints corrected), known to every table from the start.
+    context.add_abbreviations(definitions)
     context.known_words = frozenset(g for g in grams if " " not in g and g.isalpha() and len(g) > 2)
     return context

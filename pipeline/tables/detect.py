@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from pipeline.abbreviations.api import abbreviations_in
 from pipeline.fields.evidence import build_context
 from pipeline.knowledge.patterns import CAPTION_LINE
-from pipeline.models import IngestedText, Table
+from pipeline.models import Abbreviation, IngestedText, Table
 from pipeline.tables.build import build_table
 from pipeline.tables.rotated import caption_before, parse_rotated
 from pipeline.tables.upright import parse_upright
 
 
-def find_tables(doc: IngestedText) -> list[Table]:
+def find_tables(doc: IngestedText, abbreviations: list[Abbreviation] | None = None) -> list[Table]:
     """Every table with a "Table N" caption, in document order; a run of fragments that is not a
-    captioned table (a rotated side banner) gives nothing."""
-    ctx = build_context(doc)
+    captioned table (a rotated side banner) gives nothing.
+
+    ``abbreviations`` are the abbreviation stage's findings for the document (found here when not
+    given): its own definitions, table footnotes included, help read the cells of every table."""
+    if abbreviations is None:
+        abbreviations = abbreviations_in(doc.text)
+    ctx = build_context(doc, definitions=[(a.short_form, a.long_form) for a in abbreviations
+                                          if a.source != "lexicon"])
     tables: list[Table] = []
     claimed: list[tuple[int, int]] = []
     for run in doc.fragment_runs:

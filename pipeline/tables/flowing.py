@@ -44,8 +44,6 @@ def flowing(text: str, blocks: list[list[Line]], ctx: DocContext) -> Body | None
     table, notes = _table_blocks(text, blocks)
     if not table:
         return None
-    for span in notes:
-        ctx.add_abbreviations(footnotes.definitions(text, *span))
     if len(table) > 1:
         return _stream(text, table, notes, ctx)
     return _by_lines(text, table[0], notes, ctx)

@@ -63,11 +63,6 @@ def parse_rotated(doc: IngestedText, run: FragmentRun, ctx: DocContext,
     chains = find_header_chains(text, cuts, ctx, start_ok)
     if not chains:
         return None
-    for chain in chains:
-        notes_end = chain.start
-        listed = footnotes.list_start(text, zone, notes_end)
-        if listed is not None:
-            ctx.add_abbreviations(footnotes.definitions(text, listed, notes_end))
     cache = CellCache(text, ctx, settings, dict.fromkeys(run.line_ends, LINE_END_CELL_BONUS))
     row_bonus = dict.fromkeys(run.line_ends, LINE_END_ROW_BONUS)
     best: tuple[float, HeaderChain, GridParse, int] | None = None

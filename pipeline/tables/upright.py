@@ -32,8 +32,6 @@ def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) ->
     while blocks and footnote_line(text, blocks[0], 0):
         block = blocks.pop(0)
         lead += footnotes.split_footnotes(text, block[0].start, block[-1].end)
-    for span in lead:
-        ctx.add_abbreviations(footnotes.definitions(text, *span))
     if not blocks:
         return None
     body = (pipe(text, blocks, ctx) or aligned(text, blocks, ctx) or cell_per_line(text, blocks, ctx)
