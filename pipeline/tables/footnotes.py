@@ -107,19 +107,6 @@ def _token_starts(text: str, start: int, end: int) -> list[int]:
     return starts
 
 
-def definitions(text: str, start: int, end: int) -> list[tuple[str, str]]:
-    """The (short, long) pairs of an abbreviation list."""
-    prefix = _FOOTNOTE_PREFIX.match(text, start)
-    if prefix:
-        start = prefix.end()
-    pairs = []
-    for a, b in _items(text, start, end):
-        pair = parse_definition(text[a:b])
-        if pair:
-            pairs.append(pair)
-    return pairs
-
-
 def is_footnote(text: str) -> bool:
     """Whether a block of text reads as a table footnote (marker, "Abbreviations:", or a list)."""
     stripped = text.strip()
