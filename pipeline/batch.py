@@ -36,7 +36,7 @@ from pipeline import columns
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
-from pipeline.output import open_temporary, remove_temporaries, write_atomic
+from pipeline.output import open_temporary, remove_temporaries, spreadsheet_safe, write_atomic
 
 
 @cache
@@ -542,11 +542,11 @@ class _CsvSink:
         fd, self.tmp = open_temporary(path)
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.writer = csv.writer(self.handle, lineterminator="\n")
-        self.writer.writerow(header)
+        self.writer.writerow([spreadsheet_safe(name) for name in header])
         self.header = header
 
     def write(self, row: dict) -> None:
-        self.writer.writerow(["" if row.get(c) is None else row.get(c) for c in self.header])
+        self.writer.writerow(["" if row.get(c) is None else spreadsheet_safe(row.get(c)) for c in self.header])
 
     def abort(self) -> None:
         self.handle.close()

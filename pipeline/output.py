@@ -10,6 +10,34 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
+# What a spreadsheet runs as a formula when a cell begins with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SAFE_MARK = "'"
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell as written to a CSV (SCHEMA.md): text that would begin with a formula character gets a
+    leading apostrophe, so a spreadsheet shows it as text; numbers, and text that is a number ("-2.5"),
+    are written as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS) or _is_number(value):
+        return value
+    return _SAFE_MARK + value
+
+
+def unmark(value: str) -> str:
+    """A cell as confmine's own readers take it back: the apostrophe ``spreadsheet_safe`` added goes."""
+    if value.startswith(_SAFE_MARK) and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
 
 def _umask() -> int:
     mask = os.umask(0)

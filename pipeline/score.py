@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.columns import PRECLINICAL, TRIALS
-from pipeline.output import write_csv
+from pipeline.output import unmark, write_csv
 
 UNSCORED = {"doc_id", "evidence", "conflicts", "start", "end"}
 TRIAL_FIELDS = [c for c in TRIALS if c not in UNSCORED]
@@ -190,7 +190,7 @@ def score_entities(text: str, pred: list[dict], gold: list[dict]) -> dict[str, C
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False).map(unmark)
 
 
 def _rows(df: pd.DataFrame, doc_id: str) -> list[dict]:

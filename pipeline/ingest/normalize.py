@@ -15,7 +15,14 @@ from pipeline.offsets import Edit
 # Characters PDF extractors emit for spacing: NBSP, en/em/thin/hair/narrow spaces, ideographic space,
 # and U+FFFD, which replaces the tab leader of glossary lines ("CAR\t\ufffd Chimeric ...").
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufffd"
-_DROP = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Soft hyphen, zero-width characters and byte-order marks; and the bidirectional controls (marks,
+# embeddings, isolates) a right-to-left source leaves in: invisible, but inside a word they split it
+# ("AML\u200f" is no disease name).
+_DROP = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+# Fullwidth ASCII (U+FF01-U+FF5E), as East Asian text writes digits and signs ("１０", "６０％"): each is
+# its ASCII character, one for one.
+_FULLWIDTH = re.compile("[\uff01-\uff5e]+")
+_FULLWIDTH_OFFSET = 0xFEE0
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUPERSCRIPT_RUN = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
 # Ligatures and presentation forms NFKC folds to plain letters (ﬁ -> fi); other NFKC changes
@@ -32,7 +39,8 @@ def line_endings(text: str) -> list[Edit]:
 
 
 def fold_characters(text: str) -> list[Edit]:
-    """Exotic spaces to a space, invisible characters dropped, ligatures split, superscripts marked.
+    """Exotic spaces to a space, invisible characters dropped, ligatures split, fullwidth forms made
+    ASCII, superscripts marked.
 
     A superscript digit run becomes ``^digits`` so that "10⁸" reads as 10^8 downstream, which is the
     one thing a lost superscript ("108") cannot tell us.
@@ -46,6 +54,8 @@ def fold_characters(text: str) -> list[Edit]:
         edits.append(Edit(m.start(), m.end(), ""))
     for m in _LIGATURES.finditer(text):
         edits.append(Edit(m.start(), m.end(), unicodedata.normalize("NFKC", m.group())))
+    for m in _FULLWIDTH.finditer(text):
+        edits.append(Edit(m.start(), m.end(), "".join(chr(ord(c) - _FULLWIDTH_OFFSET) for c in m.group())))
     for m in _SUPERSCRIPT_RUN.finditer(text):
         edits.append(Edit(m.start(), m.end(), "^" + m.group().translate(_SUPERSCRIPTS)))
     return edits
@@ -55,13 +65,22 @@ _PAGE_LINE = re.compile(r"^[^\n]*\bPage\s+\d+\s+of\s+\d+(?!\d)[^\n]*\n?", re.MUL
 _DIGITS = re.compile(r"\d+")
 
 
+# A page carries a running head and a footer, each a line or two; more line shapes that recur like
+# one mean the text itself repeats (a block pasted twice, tables of one template), and none is removed.
+MAX_RUNNING_LINES = 4
+# Cells of a row printed apart: a table row, not a running head.
+_COLUMN_GAP = re.compile(r"\S(?: {2,}|\t)\S")
+
+
 def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
     """Spans of running header/footer lines ("Page 3 of 4 Smith et al. Blood Adv ...").
 
     Besides "Page N of M" lines, a line that recurs at least three times, a page's worth of text
     apart, and differs between its occurrences only in its numbers (a journal running head with the
     page number) counts too. The spacing keeps out lists whose lines share a shape, such as the
-    "Blood. 2023;142(Suppl 1):3385." lines of a reference list.
+    "Blood. 2023;142(Suppl 1):3385." lines of a reference list; a row of aligned cells ("Patients, n
+    10") is never one, and when more than ``MAX_RUNNING_LINES`` shapes recur so, the text repeats
+    itself and none is removed.
     """
     spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)] if "Page" in text else []
     by_shape: dict[str, list[tuple[int, int]]] = {}
@@ -73,16 +92,20 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
         span_end = end + 1 if end < len(text) else end
         if len(line) >= 20:  # the stripped line must be that long, so the raw one is too
             stripped = line.strip()
-            if 20 <= len(stripped) <= 160 and not stripped.startswith("|"):
+            if 20 <= len(stripped) <= 160 and not stripped.startswith("|") and not _COLUMN_GAP.search(stripped):
                 shape = _DIGITS.sub("#", stripped)
                 if shape != stripped:  # holds a digit
                     by_shape.setdefault(shape, []).append((start, span_end))
         start = end + 1
+    running = []
     for places in by_shape.values():
         if len(places) < 3:
             continue
         gaps = [b[0] - a[1] for a, b in zip(places, places[1:], strict=False)]
         if min(gaps) >= min_gap:
+            running.append(places)
+    if len(running) <= MAX_RUNNING_LINES:
+        for places in running:
             spans.extend(p for p in places if p not in spans)
     return sorted(spans)
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.output import unmark
+
 Row = dict[str, str]
 
 _TABLE_FILE = re.compile(r"^(?P<doc>.+)__table(?P<n>\d+)\.csv$")
@@ -66,8 +68,8 @@ def read_rows(path: Path, warnings: list[str]) -> tuple[list[str], list[Row]]:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle)
-            header = next(reader, [])
-            rows = [{name: (row[i] if i < len(row) else "") for i, name in enumerate(header)}
+            header = [unmark(name) for name in next(reader, [])]
+            rows = [{name: (unmark(row[i]) if i < len(row) else "") for i, name in enumerate(header)}
                     for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         warnings.append(f"Could not read {path.name}: {exc}")
@@ -79,7 +81,7 @@ def read_grid(path: Path, warnings: list[str]) -> tuple[list[str], list[list[str
     """A reconstructed table as header cells and rows of cells (its columns are the table's own)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
+            rows = [[unmark(cell) for cell in row] for row in csv.reader(handle)]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         warnings.append(f"Could not read tables/{path.name}: {exc}")
         return [], []
