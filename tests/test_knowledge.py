@@ -36,7 +36,9 @@ PROBES: list[tuple[str, tuple[str, ...]]] = [
 _RE_CALLS = {"compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split"}
 
 
-def _recognises(pattern: re.Pattern[str]) -> list[str]:
+def _recognises(pattern: re.Pattern) -> list[str]:
+    if isinstance(pattern.pattern, bytes):
+        return []  # a pattern over bytes (the encoding sniffer) reads no text
     return [probe for probe, controls in PROBES
             if pattern.search(probe) and not any(pattern.search(c) for c in controls)]
 
