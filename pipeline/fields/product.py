@@ -7,7 +7,7 @@ from functools import cache
 
 from pipeline.fields.base import ColumnType, Field
 from pipeline.fields.citation import reference_entries
-from pipeline.fields.phrases import Glossary, canonical, clean
+from pipeline.fields.phrases import Glossary, canonical, clean, join_names
 from pipeline.knowledge.lexicon import alias_index, lookup
 from pipeline.models import Column, IngestedText
 
@@ -65,4 +65,4 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     product, *added = _ADDED.split(named)
     record["product"] = glossary.expand(product) if _ONE_TOKEN.fullmatch(product) else product
     if added:
-        record["combination"] = " and ".join(canonical(agent, "AGENT", glossary) for agent in added)
+        record["combination"] = join_names([canonical(agent, "AGENT", glossary) for agent in added])

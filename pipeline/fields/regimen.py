@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from pipeline.fields.base import ColumnType, Field, Readings
-from pipeline.fields.phrases import Glossary, canonical, is_none
+from pipeline.fields.phrases import Glossary, canonical, is_none, join_names
 from pipeline.knowledge.lexicon import load_rows
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column, Entity
@@ -33,7 +33,7 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         agents = [x.normalized.lower() for x in inside
                   if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized]
         if agents:
-            out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
+            out.fields.setdefault("preconditioning", join_names(agents))
             out.evidence.append(" ".join(text[s:e].split()))
             return
     for s, e in spans:
@@ -77,7 +77,7 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
                 break
             names.append(nxt.normalized.lower())
             end = nxt.end
-        regimen = " and ".join(names)
+        regimen = join_names(names)
         if regimen in _lymphodepleting():
             return regimen
     return ""

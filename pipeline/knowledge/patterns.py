@@ -50,6 +50,8 @@ _CELL_ID = r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d
            r"jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9}|CTRI/\d{4}/\d{2,3}/\d{6}|NTR\d{3,5}|" \
            r"NL-?(?:OMON)?\d{4,5}|IRCT\d{8,15}N\d{1,3}|(?:19|20)\d\d-\d{6}-\d{2})"
 CELL_TRIAL_IDS = re.compile(rf"{_CELL_ID}(?:\s*(?:[;,/&]|and)\s*{_CELL_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
+# The name in brackets that closes a registry cell: "NCT02435849 (ELIANA)".
+NAME_AFTER_IDS = re.compile(rf"\((?P<name>{_NAME_IN_BRACKETS[2:-2]})\)\s*$")
 # Any id inside a cell (a cell of another column holding one is a shifted cell).
 CELL_ID = re.compile(_CELL_ID)
 # The literals one of which every ``CELL_ID`` match holds (for a substring test before the scan; a bare
@@ -80,7 +82,15 @@ CAPTION_LABEL = re.compile(rf"^{_CAPTION}\s*[.:|]?\s*")
 # --- Citations ---------------------------------------------------------------------------------------
 ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
 # "(Abstract 1234)", "Abstr. no. S123", "abstracts #4567": an abstract number cited in prose.
-ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]?\d{1,5}[a-z]?)\b")
+ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]{0,2}\d{1,5}[a-z]?)\b")
+# An abstract of an abstract-book page: its number opening a line, its title after it (on that line or the
+# next), and a structured abstract's first heading a few lines on ("3474 Anti-CLL-1 CAR-T Cells ...",
+# "S200" then the title, "7002" then a two-line title). A running header ("362      Oral Abstract
+# Session") has more than one space after its page number.
+ABSTRACT_HEADING = re.compile(
+    r"(?m)^[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))(?P<title>[A-Z][^\n]{15,})"
+    r"(?=(?:\n[^\n]*){0,8}?\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b)"
+)
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
 # A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
 STUDY_CITATION = re.compile(
@@ -152,13 +162,37 @@ COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
 COUNT_CELL = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
 # The count that opens a count cell.
 LEADING_COUNT = re.compile(r"\s*(?:n\s*=\s*)?(\d+)\b")
-# A study named with its size: "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "the CRB-402 study".
+# A study name with a number hyphenated to it: "CRB-402", "MajesTEC-1".
 _STUDY_NAME = r"[A-Z][A-Za-z]*-[A-Z]*\d{1,4}[A-Za-z]?"
-NAMED_STUDY = re.compile(
-    rf"(?<![\w-])(?P<a>{_STUDY_NAME})(?=\s+(?:study|trial)\b)"
-    rf"|\(\s*(?P<b>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
-    rf"|\b[Ii]n\s+(?P<c>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
+
+# --- Study names -------------------------------------------------------------------------------------
+# A study's name as summaries write it: an acronym or a coinage with two capitals, a number glued or
+# hyphenated to it, and up to two more capitalised or numeric words ("ZUMA-2", "KarMMa", "ELARA",
+# "ALLCAR19", "LINKER-MM1", "EPCORE NHL-1", "TRANSCEND CLL 004"). What the words around it say decides
+# whether such a word is a study's name (``STUDY_NAMED``); a lexicon term or a defined short form never is.
+STUDY_NAME = (r"(?:[A-Z][a-z]*[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]*)\d{0,5}(?:[-‑][A-Za-z]*\d{1,4}[A-Za-z]?)?(?![\w‑-])"
+              r"(?:[ ](?:[A-Z]{2,}(?:[-‑]\d{1,4})?|\d{1,4})(?![\w‑-])){0,2}")
+_REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
+# The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
+# "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
+# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)".
+STUDY_NAMED = re.compile(
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials)\b)"
+    rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
+    rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
+    rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
+    rf"|\(\s*(?P<e>{_STUDY_NAME})\s*\)(?=\s*$|\s*\n)"
+    rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
+    rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
+    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*=",
+    re.M,
 )
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
+# (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
+ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
+# An author citation standing for a study in a review table or its prose: "Lee et al.", "Pan and Li et al.".
+AUTHOR_CITATION = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?\s+et\s+al\.?")
 
 # --- Phases and grades --------------------------------------------------------------------------------
 PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)

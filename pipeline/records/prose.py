@@ -17,9 +17,7 @@ from pipeline.fields.cell_source import names_a_transplant
 from pipeline.fields.dose import parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary
-from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import (
-    NAMED_STUDY,
     PATIENTS_STATED,
     PHASE,
     SIZE_IN_PARENTHESES,
@@ -29,6 +27,7 @@ from pipeline.knowledge.patterns import (
 )
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Entity, IngestedText
+from pipeline.records import studies
 
 PROSE_SECTIONS = {"front", "body"}
 
@@ -54,23 +53,33 @@ class _Mention:
     sentence: tuple[int, int]
 
 
-def _study_mentions(text: str, start: int, end: int) -> list[_Mention]:
+def _study_mentions(text: str, start: int, end: int, entities: list[Entity] = (),
+                    glossary: Glossary | None = None) -> list[_Mention]:
     """Names given as study names in ``text[start:end]``, outside sentences that carry a registry id
-    (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line)."""
+    (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line),
+    an entity of the document or a short form it defines."""
     out = []
     spans = sentences(text, start, end)
-    for m in NAMED_STUDY.finditer(text, start, end):
-        name = m.group("a") or m.group("b") or m.group("c")
-        if lookup(name) is not None:
-            continue
-        sentence = next(((s, e) for s, e in spans if s <= m.start() < e), (m.start(), m.end()))
+    for m in studies.name_mentions(text, start, end, list(entities), glossary or Glossary({})):
+        sentence = next(((s, e) for s, e in spans if s <= m.start < e), (m.start, m.end))
         if TRIAL_ID.search(text, sentence[0], sentence[1]):
             continue
-        out.append(_Mention(name, m.start(), m.end(), sentence))
+        out.append(_Mention(m.name, m.start, m.clause_end, sentence))
     return out
 
 
-def named_segments(doc: IngestedText) -> list[Segment]:
+def names_of_ids(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
+    """Registry id -> the study name the prose writes next to it ("FELIX (NCT04404660)")."""
+    found: dict[str, str] = {}
+    for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
+        mentions = studies.name_mentions(doc.text, section.start, section.end, entities, glossary)
+        for key, name in studies.names_by_id(doc.text, mentions).items():
+            found.setdefault(key, name)
+    return found
+
+
+def named_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entities: list[Entity] = (),
+                   glossary: Glossary | None = None) -> list[Segment]:
     """Segments for studies named without a registry id or citation ("The single-arm phase 2 ZUMA-12
     study gave axi-cel to 40 patients ...").
 
@@ -82,8 +91,10 @@ def named_segments(doc: IngestedText) -> list[Segment]:
     text = doc.text
     out: list[Segment] = []
     for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
-        mentions = _study_mentions(text, section.start, section.end)
+        mentions = _study_mentions(text, section.start, section.end, entities, glossary)
         for i, m in enumerate(mentions):
+            if any(s <= m.start < e for s, e in exclude):
+                continue
             same_sentence = [x for x in mentions if x.sentence == m.sentence]
             if len({x.name for x in same_sentence}) > 1:
                 before = [x.end for x in same_sentence if x.end <= m.start]
@@ -100,10 +111,10 @@ def named_segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
-def study_name_starts(doc: IngestedText) -> list[int]:
+def study_name_starts(doc: IngestedText, entities: list[Entity] = (), glossary: Glossary | None = None) -> list[int]:
     """Where each sentence naming a study (without a registry id) begins: another study's prose ends there."""
     return sorted({m.sentence[0] for s in doc.sections if s.kind in PROSE_SECTIONS
-                   for m in _study_mentions(doc.text, s.start, s.end)})
+                   for m in _study_mentions(doc.text, s.start, s.end, entities, glossary)})
 
 
 def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, str]]:
@@ -164,6 +175,11 @@ def segments(doc: IngestedText) -> list[Segment]:
             number = seg.abstract_number
             if not number and not seg.reference:
                 continue
+            para_start, para_end = _paragraph_around(text, m.start(), m.end())
+            if len(STUDY_CITATION.findall(text, para_start, para_end)) == 1:
+                # The only citation of its paragraph cites the paragraph: a review may name its source in
+                # the first sentence and report the study in the sentences after it.
+                seg.start, seg.end = section.start + para_start, section.start + para_end
             body = doc.text[seg.start : seg.end]
             seg.trial_ids = list(dict.fromkeys(normalize_trial_id(t.group()) for t in TRIAL_ID.finditer(body)))
             out.append(seg)
@@ -171,14 +187,27 @@ def segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
-def trial_segments(doc: IngestedText) -> list[Segment]:
+def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph (between blank lines) holding ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return (before + 2 if before >= 0 else 0), (after if after >= 0 else len(text))
+
+
+def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entities: list[Entity] = (),
+                   glossary: Glossary | None = None) -> list[Segment]:
     """Segments for registry ids mentioned in prose without a citation: the sentence with the id and
-    those after it up to the next id or paragraph end."""
+    those after it up to the next id or paragraph end (none inside the ``exclude`` spans: the abstracts
+    about one study, which are read whole)."""
     out: list[Segment] = []
-    body = [s for s in doc.sections if s.kind in PROSE_SECTIONS]
-    every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)}
-    named = study_name_starts(doc)
-    if len(every_id) == 1:
+    body = [s for s in doc.sections if s.kind in PROSE_SECTIONS
+            and not any(a <= s.start and s.end <= b for a, b in exclude)]
+    every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)
+                if not any(a <= m.start() < b for a, b in exclude)}
+    named = study_name_starts(doc, entities, glossary)
+    if not every_id:
+        return out
+    if len(every_id) == 1 and not exclude:
         # A meeting abstract about one trial: its Background, Methods and Results all describe it, up to
         # where another study is named.
         first = min(m.start() for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end))
@@ -186,7 +215,7 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
         return [Segment(body[0].start, end, trial_ids=sorted(every_id))]
     for section in body:
         text = doc.text[section.start : section.end]
-        ids = list(TRIAL_ID.finditer(text))
+        ids = [m for m in TRIAL_ID.finditer(text) if not any(a <= section.start + m.start() < b for a, b in exclude)]
         for i, m in enumerate(ids):
             sentence_start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
             nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
