@@ -8,7 +8,7 @@ from functools import cache
 from pipeline.fields.base import ColumnType, Field
 from pipeline.fields.citation import reference_entries
 from pipeline.fields.phrases import Glossary, canonical, clean, join_names
-from pipeline.knowledge.lexicon import alias_index, lookup
+from pipeline.knowledge.lexicon import alias_index, load_rows, lookup
 from pipeline.models import Column, IngestedText
 
 # "Agent" heads the product in reviews of antibodies ("Agent: teclistamab"); an added agent is a combination.
@@ -49,6 +49,26 @@ def _product_aliases() -> tuple[tuple[str, str], ...]:
         if len(alias) > 3 and product is not None:
             found.append((alias, product.normalized))
     return tuple(found)
+
+
+# Products and agents dosed in milligrams, not cells (``products.tsv``, ``agents.tsv`` kinds).
+_DRUG_PRODUCTS = {"bispecific", "NK engager"}
+_DRUG_AGENTS = {"bispecific antibody", "monoclonal antibody", "ADC", "checkpoint inhibitor", "NK cell engager"}
+
+
+@cache
+def _drugs() -> frozenset[str]:
+    names = {r["canonical"].lower() for r in load_rows("products") if r.get("kind") in _DRUG_PRODUCTS}
+    names |= {r["alias"].lower() for r in load_rows("products") if r.get("kind") in _DRUG_PRODUCTS}
+    for r in load_rows("agents"):
+        if r.get("kind") in _DRUG_AGENTS:
+            names |= {r["canonical"].lower(), r["alias"].lower()}
+    return frozenset(names)
+
+
+def is_drug(name: str) -> bool:
+    """Whether a product is an antibody or drug (dosed in mg), not a cell therapy."""
+    return name.strip().lower() in _drugs()
 
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")

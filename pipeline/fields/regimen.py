@@ -21,6 +21,11 @@ FIELDS = (PRECONDITIONING,)
 _LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
 
 
+def mentions_lymphodepletion(text: str) -> bool:
+    """Whether a sentence speaks of the lymphodepleting chemotherapy (whose doses are not the product's)."""
+    return bool(_LYMPHODEPLETION.search(text))
+
+
 def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
     """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents; without the
     word, "CAR T cells were given to 20 patients ... after fludarabine and cyclophosphamide" when the

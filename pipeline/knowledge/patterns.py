@@ -138,6 +138,17 @@ OUTCOME_SEPARATOR = re.compile(r"\s*/\s*")
 # A number in a statement ("grade 3 in 10 patients": 3, 10).
 DECIMAL_NUMBER = re.compile(DECIMAL)
 
+# --- Drug doses -------------------------------------------------------------------------------------
+# A dose of an antibody or a drug: "1.5 mg/kg", "76 mg", "0.16 mg", "0.4 or 0.8 mg/kg", "10 µg/kg", "2.5 mg → 10 mg".
+DRUG_DOSE = re.compile(
+    rf"(?<![\w.,/])(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
+    r"(?P<unit>mg/kg|mg/m2|mg/m²|[µμu]g/kg|mcg/kg|mg)(?![\w/²])"
+)
+# Words that make a dose a step of a step-up schedule, given before the full dose whatever the order of
+# the sentence: "after step-up priming doses of 12 mg and 32 mg", "a 0.16 mg priming dose".
+STEP_UP_DOSE = re.compile(r"step[\s-]?up|priming|intermediate|ramp[\s-]?up|initial\s+dose", re.I)
+FULL_DOSE = re.compile(r"\b(?:full|target|maintenance)\b", re.I)
+
 # --- Patient counts -----------------------------------------------------------------------------------
 # A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".
 PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")

@@ -25,7 +25,7 @@ from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, pre
 
 R = TypeVar("R", bound=BaseModel)
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd", "trial_id", "product", "cell_source",
-            "preconditioning")
+            "preconditioning", "study", "doses_drug", "drug_dose_unit")
 PER_ARM = ("orr_pct", "cr_pct")
 EVENT_STATEMENTS = ("crs", "icans", "gvhd")
 _EVENT_FIELDS = frozenset({*EVENT_STATEMENTS, "crs_max_grade", "crs_n", "icans_n"})
@@ -208,14 +208,14 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
     seg = prose.Segment(unit.prose[0][0], unit.prose[-1][1], abstract_number=unit.abstract_number,
                         trial_ids=list(unit.trial_ids), name=unit.name)
     facts = prose.facts(doc, seg, result.entities, glossary)
-    rows = [p for p, _ in table_arms if unit.start <= p.start < unit.end]
+    rows = [(p, c) for p, c in table_arms if unit.start <= p.start < unit.end]
     if rows:
-        linked = [p for p in rows if set(unit.trial_ids) & _ids(p)] or (rows if len(rows) == 1 else [])
-        if len(linked) == 1:
-            _fill_empty(linked[0], facts)
+        # the table of an abstract about one study gives its arms; the abstract's prose is about them all
+        _apply_prose(rows, facts)
+        for p, _ in rows:
             for key, value in (("study", unit.name), ("abstract_number", unit.abstract_number)):
-                if value and not linked[0].fields.get(key):
-                    linked[0].fields[key] = value
+                if value and not p.fields.get(key):
+                    p.fields[key] = value
         return
     if not unit.trial_ids and not _has_results(facts):
         return  # no study reported: a design, a background, a commentary

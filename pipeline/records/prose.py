@@ -11,10 +11,10 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from re import Match
 
-from pipeline.fields import adverse_event, regimen, target
+from pipeline.fields import adverse_event, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
-from pipeline.fields.dose import parse_doses
+from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary
 from pipeline.knowledge.patterns import (
@@ -265,6 +265,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
         sentence = " ".join(text[s:e].split())
         for dose in parse_doses(text[s:e], require_cells=True):
             out.doses.append((list(dose.values), dose.unit, sentence))
+    _drug_doses(text, seg, inside, glossary, out)
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
     regimen.read_prose(text, seg.start, seg.end, inside, out)
     m = PATIENTS_STATED.search(text, seg.start, seg.end)
@@ -276,6 +277,30 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     return out
 
 
+
+
+def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossary, out: ProseFacts) -> None:
+    """The dose levels of the antibody or drug a study gives (a step-up schedule in the order given), read
+    only where the prose names a drug product; amounts of other agents (lymphodepleting chemotherapy, an
+    added oral drug) and the sentences about lymphodepletion are left out."""
+    agents = [x for x in inside if x.label in ("AGENT", "PRODUCT")]
+    drugs = [x for x in agents if product.is_drug(x.normalized or glossary.expand(x.text))]
+    if not drugs:
+        return
+    others = [(x.start, x.end) for x in agents if x not in drugs]
+    found, quotes = [], []
+    for s, e in sentences(text, seg.start, seg.end):
+        if regimen.mentions_lymphodepletion(text[s:e]):
+            continue
+        doses = drug_doses(text, s, e, others)
+        if doses:
+            found.extend(doses)
+            quotes.append(" ".join(text[s:e].split()))
+    values, unit = drug_schedule(found)
+    if values:
+        out.fields["doses_drug"] = ";".join(format_cells(v) for v in values)
+        out.fields["drug_dose_unit"] = unit
+        out.evidence.extend(quotes)
 
 
 def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> dict[str, object]:
