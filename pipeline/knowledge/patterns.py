@@ -163,6 +163,38 @@ PATIENTS_STATED = re.compile(
     r"patients\b",
     re.I,
 )
+# A count written in words ("Twelve", "Ninety-eight", "a single"), read by ``fields.count.number``.
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+COUNT_WORD = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:{_UNITS}))?|{_UNITS}|"
+              r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+single)")
+_N = rf"(?:\d+|{COUNT_WORD})"
+_WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavily\s+pretreated|additional)\s+)*"
+        r"(?:patients|adults|children|participants|subjects)")
+# How many patients a study treated, as prose says it: "97 received tisa-cel", "Eighteen patients were treated",
+# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given at ... to 38
+# patients", "22 patients had been infused". A count of enrolled patients is not the treated one ("Ninety-eight
+# patients were enrolled and 97 received" is 97): the words between a count and its verb never say "enrolled".
+PATIENTS_TREATED = re.compile(
+    rf"\b(?P<a>{_N})\s+{_WHO}\b(?:(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
+    r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
+    rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
+    rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
+    rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
+    rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
+    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}",
+    re.I,
+)
+PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f")
+# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)" (a symbol font's "="
+# read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
+PATIENTS_SIZE = re.compile(
+    rf"\b(?P<a>{_N})\s+{_WHO}\b[^.;]{{0,80}}?\s+were\s+(?:enrolled|included|evaluated)\b"
+    rf"|\b(?:enrolled|included|covered|recruited)\s+(?P<b>{_N})\s+{_WHO}"
+    r"|\(\s*[nN]\s*[=5]\s*(?P<c>\d+)\s*\)|\b[nN]\s*=\s*(?P<d>\d+)\b"
+    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}",
+    re.I,
+)
+PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"

@@ -11,14 +11,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from re import Match
 
-from pipeline.fields import adverse_event, product, regimen, target
+from pipeline.fields import adverse_event, count, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
 from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary
 from pipeline.knowledge.patterns import (
-    PATIENTS_STATED,
     PHASE,
     SIZE_IN_PARENTHESES,
     STUDY_CITATION,
@@ -268,10 +267,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     _drug_doses(text, seg, inside, glossary, out)
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
     regimen.read_prose(text, seg.start, seg.end, inside, out)
-    m = PATIENTS_STATED.search(text, seg.start, seg.end)
-    if m:
-        n = next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g)
-        f["n_patients_prose"] = int(n)
+    count.read_prose(text, seg.start, seg.end, out)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
