@@ -34,14 +34,16 @@ FIELDS = (ADVERSE_EVENTS, ICANS, GVHD)
 _NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-_COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+single)"
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s*%"
 
-_GRADE = r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to)\s*(?P<g2>[1-5]))?"
+_GRADE = (r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to|or|/)\s*(?:grade\s*)?(?P<g2>[1-5]))?"
+          r"(?P<up>\s+or\s+(?:higher|worse|above|greater|more))?")
 
 _IN = (
-    rf"(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?"
+    rf"\)?(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:(?:only|just)\s+)?(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)"
+    rf"(?:\s+of\s+(?:the\s+)?\d+)?"
     rf"(?:\s+patients?)?(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
 )
 
@@ -50,6 +52,7 @@ _GRADED = re.compile(_GRADE + _IN, re.I)
 
 _ANY = re.compile(
     r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|was\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    r"(?:all\s+)?"
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
     re.I,
 )
@@ -65,7 +68,8 @@ _TAIL = re.compile(
 _COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
 
 # "all with grade 1–2 events", "all of grade 1–2", "limited to grade 1–2": every case lies in that grade band.
-_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with|of|at)\s+|\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
+_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?|\bevery\s+event\s+was\s+|"
+                         rf"\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
 
 _ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
 
@@ -80,7 +84,8 @@ _NO_HIGHER = re.compile(
 )
 
 # "reached grade 3 in one and never exceeded grade 3": said after the event, about that event only.
-_NOT_EXCEEDING = re.compile(r"\b(?:never\s+exceeded|did\s+not\s+exceed|not\s+exceeding)\s+grade\s*(?P<top>[1-4])\b",
+_NOT_EXCEEDING = re.compile(r"\b(?:never\s+exceeded|did\s+not\s+exceed|not\s+exceeding|none\s+exceeded)\s+grade\s*"
+                            r"(?P<top>[1-4])\b",
                             re.I)
 
 @dataclass
@@ -102,15 +107,33 @@ def _count(text: str | None) -> int | None:
     return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
 
 def _grade_label(m: re.Match[str]) -> str:
+    if m.group("up"):  # "grade 3 or higher"
+        return f">={m.group('g1')}"
     label = (">=" if m.group("op") else "") + m.group("g1")
     if m.group("op") == ">":
         label = f">={int(m.group('g1')) + 1}"
     return label + (f"-{m.group('g2')}" if m.group("g2") else "")
 
+
+# "no grade ≥3 CRS", "no grade 4 or grade 5 CRS": a grade named after a negation bounds the event, it does not
+# report it.
+_NEGATED_GRADE = re.compile(r"\b(?:no|without|neither|nor|none\s+of)\s+(?:(?:grade\s*)?\d\s*(?:or|and|,|/)\s*)*$", re.I)
+# "including one fatal event": a fatal event is of grade 5.
+_FATAL = re.compile(rf"\b{_COUNT}\s+(?:was\s+)?fatal(?:\s+(?:events?|cases?))?", re.I)
+# "All 20 patients developed", "Eight patients developed", "all five developed": every patient counted had the event
+# ("All 20 patients had CRS, of grade 1–2 in 18 ..." is read by its grades, the gold's convention for "had").
+_COUNT_BEFORE = re.compile(
+    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|adults|of\s+them)\s+)?(?:developed|experienced)\s*$", re.I)
+
 def read_event(before: str, after: str) -> EventFacts:
     """Facts about one event from the words right before its mention and the clause after it."""
     facts = EventFacts()
     pre = re.search(_GRADE + r"[\s-]*$", before, re.I)
+    if pre and _NEGATED_GRADE.search(before[: pre.start()]):
+        pre = None  # "no grade ≥3 CRS was observed": a bound, read by _read_bound
+    counted = None if pre else _COUNT_BEFORE.search(before)
+    if counted:
+        facts.any_n = _count(counted.group("n"))
     read_to = 0
     if pre:
         who = _WHO.search(before[: pre.start()])
@@ -123,7 +146,9 @@ def read_event(before: str, after: str) -> EventFacts:
             pct = float(tail.group("pct")) if tail.group("pct") else None
         facts.graded.append((_grade_label(pre), n, pct))
     any_match = _ANY.search(after[read_to : read_to + 80])
-    if any_match:
+    if facts.any_n is not None:
+        pass
+    elif any_match:
         facts.any_n = _count(any_match.group("n"))
         facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
@@ -131,11 +156,13 @@ def read_event(before: str, after: str) -> EventFacts:
         if pct:
             facts.any_pct = float(pct.group("pct"))
     for m in _GRADED.finditer(after):
-        if pre and m.start() == 0:
+        if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
             continue
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
     for m in _COUNTED.finditer(after):
         _add_grade(facts, _grade_label(m), _count(m.group("n")))
+    for m in _FATAL.finditer(after):
+        _add_grade(facts, "5", _count(m.group("n")))
     _read_bound(facts, before, after)
     return facts
 
