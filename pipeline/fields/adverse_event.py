@@ -366,33 +366,17 @@ _HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
 def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
     """Each event's statement from the sentences of ``text[start:end]`` that mention it.
 
-    A negation ("Neither CRS nor ICANS was observed") gives ``none``; one bounded by a grade ("no
-    higher-grade CRS") only bounds the worst grade of what the sentence states.
+    A negation ("Neither CRS nor ICANS was observed", "None of the patients had CRS, ICANS or GVHD") gives
+    ``none``; one bounded by a grade ("no higher-grade CRS") only bounds the worst grade of what the sentence
+    states; "no new events since the last report" says nothing of whether any occurred. Neurological events
+    stand for ICANS only in prose that does not name ICANS itself.
     """
     events = [x for x in inside if x.label == "ADVERSE_EVENT"]
     for key, event in _EVENTS.items():
         canonical = lookup(event, "ADVERSE_EVENT")
-        names = {event, canonical.normalized if canonical else event}
-        merged = EventFacts()
-        quotes: list[str] = []
-        for s, e in sentences(text, start, end):
-            mentions = [x for x in events if x.normalized in names and s <= x.start < e]
-            if not mentions:
-                continue
-            facts = EventFacts()
-            for mention in mentions:
-                # The clause of a mention runs from the previous event mention to the next one.
-                previous_end = max([x.end for x in events if s <= x.end <= mention.start], default=s)
-                later = [x.start for x in events if x.start >= mention.end and x.start < e]
-                clause_end = min(later, default=e)
-                before = text[previous_end : mention.start]
-                if _negated(text, previous_end, mention.start) and not re.search(r"\d", before):
-                    facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
-                else:
-                    _combine(facts, read_event(before, text[mention.end : clause_end]))
-            if facts.stated:
-                _combine(merged, facts)
-                quotes.append(" ".join(text[s:e].split()))
+        merged, quotes = _merged(text, start, end, events, {event, canonical.normalized if canonical else event})
+        if not merged.stated and key == "icans":
+            merged, quotes = _merged(text, start, end, events, _NEUROLOGICAL)
         if not merged.stated:
             continue
         said, worst, n = statement(merged)
@@ -402,6 +386,56 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         if key != "gvhd":
             out.fields[f"{key}_n"] = n
         out.evidence.extend(quotes)
+
+
+# The broader name of neurotoxicity in trial reports (adverse_events.tsv), read as ICANS where ICANS is not named.
+_NEUROLOGICAL = {"neurological event"}
+# Between two events of one list: "CRS, ICANS, or GVHD", "CRS nor ICANS".
+_LIST_BETWEEN = re.compile(r"\s*(?:,\s*(?:or|and|nor)?|or|and|nor|and/or)\s*", re.I)
+# "no new events of neurotoxicity have occurred since the 1-year follow-up": not an absence.
+_NOT_ABSENCE = re.compile(r"\bno\s+(?:new|further|additional|late|more)\b|\bsince\s+(?:the\s+)?(?:last|previous|prior|"
+                          r"\d|data|report|update|follow)", re.I)
+
+
+def _merged(text: str, start: int, end: int, events: list[Entity], names: set[str]) -> tuple[EventFacts, list[str]]:
+    merged = EventFacts()
+    quotes: list[str] = []
+    for s, e in sentences(text, start, end):
+        mentions = [x for x in events if x.normalized in names and s <= x.start < e]
+        if not mentions:
+            continue
+        facts = EventFacts()
+        for mention in mentions:
+            # The clause of a mention runs from the previous event mention to the next one.
+            previous = [x for x in events if s <= x.end <= mention.start]
+            previous_end = max([x.end for x in previous], default=s)
+            later = [x.start for x in events if x.start >= mention.end and x.start < e]
+            clause_end = min(later, default=e)
+            before = text[previous_end : mention.start]
+            if _NOT_ABSENCE.search(text[s:e]):
+                continue
+            if _absent(text, s, mention, previous) and not re.search(r"\d", before):
+                facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
+            else:
+                _combine(facts, read_event(before, text[mention.end : clause_end]))
+        if facts.stated:
+            _combine(merged, facts)
+            quotes.append(" ".join(text[s:e].split()))
+    return merged, quotes
+
+
+def _absent(text: str, sentence_start: int, mention: Entity, previous: list[Entity]) -> bool:
+    """Whether the sentence says the event did not occur: a negation right before it, or before the first
+    event of the list it ends ("None of the eleven patients had CRS, ICANS, or GVHD")."""
+    first, chain = mention, sorted(previous, key=lambda x: x.start, reverse=True)
+    for x in chain:
+        if _LIST_BETWEEN.fullmatch(text, x.end, first.start):
+            first = x
+        else:
+            break
+    start = max([x.end for x in previous if x.end <= first.start], default=sentence_start)
+    return _negated(text, start, first.start)
+
 
 def _combine(into: EventFacts, facts: EventFacts) -> None:
     into.none = into.none or facts.none
