@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import re
 
-from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.base import ColumnType, Field, Readings
+from pipeline.fields.count import number
 from pipeline.fields.phrases import Glossary, _matches, clean
 from pipeline.knowledge.lexicon import lookup
-from pipeline.knowledge.patterns import COUNT_THEN_PERCENT, OUTCOME_SEPARATOR, PERCENT_OPTIONAL_SIGN, RATE_AFTER_NAME
-from pipeline.models import Column
+from pipeline.knowledge.patterns import (
+    COUNT_THEN_PERCENT,
+    OUTCOME_SEPARATOR,
+    PERCENT_OPTIONAL_SIGN,
+    RATE_AFTER_NAME,
+    RESPONDED,
+    SHARE_AFTER,
+    SHARE_ALL,
+    SHARE_OF,
+    SHARE_PERCENT,
+)
+from pipeline.knowledge.sentences import sentences
+from pipeline.models import Column, Entity
 
 OUTCOMES = Field("outcomes", ColumnType.OUTCOME,
                  words=("response", "responses", "efficacy", "outcome", "outcomes", "remission", "survival"),
@@ -50,3 +62,80 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         value = COUNT_THEN_PERCENT.match(part) or PERCENT_OPTIONAL_SIGN.match(part)
         if value and name in ("ORR", "CR"):
             record[f"{name.lower()}_pct"] = float(value.group(1))
+
+
+# Outcomes read from prose, and the record field each fills. "CR/CRi" is the complete-remission rate where the
+# document gives no CR rate of its own, else the overall remission rate; a stringent CR counts as a CR.
+_RESPONSES = {"ORR": "ORR", "CR": "CR", "CR/CRi": "CR/CRi", "sCR": "sCR"}
+
+
+def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
+    """ORR and CR percentages of the prose in ``text[start:end]``: the rate given after an outcome's name
+    ("ORR was 81%"), or the share of patients counted before it ("99 of 157 patients responded", "19 (95%)
+    reached MRD-negative complete remission", "Ninety percent achieved complete remission", "All six achieved
+    ...") or after it ("complete responses in 10 (62.5%)", "MRD-negative CR in 5 out of 5")."""
+    rates: dict[str, float] = {}
+    quotes: list[str] = []
+    for s, e in sentences(text, start, end):
+        marks = sorted([(x.start, x.end, _RESPONSES[x.normalized], x.value) for x in inside
+                        if x.label == "OUTCOME" and x.normalized in _RESPONSES and s <= x.start < e]
+                       + [(m.start(), m.end(), "ORR", None) for m in RESPONDED.finditer(text, s, e)
+                          if not any(x.label == "OUTCOME" and x.start <= m.start() < x.end for x in inside)])
+        previous = s
+        for at, stop, name, value in marks:
+            if value is None:
+                value = _share(text[previous:at], text[s:at]) if previous < at else None
+                if value is None:
+                    value = _share_after(text[stop:e])
+            previous = stop
+            if value is not None and name not in rates:
+                rates[name] = value
+                quotes.append(" ".join(text[s:e].split()))
+    if "CR/CRi" in rates:
+        if "CR" in rates:
+            rates.setdefault("ORR", rates["CR/CRi"])
+        else:
+            rates["CR"] = rates["CR/CRi"]
+    if "sCR" in rates:
+        rates.setdefault("CR", rates["sCR"])
+    for name in ("ORR", "CR"):
+        if name in rates:
+            out.fields.setdefault(f"{name.lower()}_pct", rates[name])
+    out.evidence.extend(dict.fromkeys(quotes))
+
+
+def _share(clause: str, sentence: str) -> float | None:
+    """The percentage of patients ``clause`` (the words before an outcome) counts: its last "x of y", its
+    percentage, or "all"."""
+    percent = list(SHARE_PERCENT.finditer(clause))
+    shares = list(SHARE_OF.finditer(clause))
+    if percent and (not shares or percent[-1].start() > shares[-1].start()):
+        m = percent[-1]
+        return float(m.group("p")) if m.group("p") else _as_float(number(m.group("w")))
+    if shares:
+        m = shares[-1]
+        x, y = number(m.group("x")), number(m.group("y")) if m.group("y").lower() != "them" else _them(sentence)
+        return round(100 * x / y, 1) if x is not None and y else None
+    if SHARE_ALL.search(clause) and not re.search(r"\d", clause):
+        return 100.0
+    return None
+
+
+def _them(sentence: str) -> int | None:
+    """The number "of them" refers to: the last group of patients the sentence counted."""
+    shares = [m for m in SHARE_OF.finditer(sentence) if m.group("y").lower() != "them"]
+    return number(shares[-1].group("y")) if shares else None
+
+
+def _share_after(tail: str) -> float | None:
+    m = SHARE_AFTER.match(tail)
+    if not m:
+        return None
+    if m.group("p"):
+        return float(m.group("p"))
+    x, y = number(m.group("x")), number(m.group("y"))
+    return round(100 * x / y, 1) if x is not None and y else None
+
+
+def _as_float(value: int | None) -> float | None:
+    return None if value is None else float(value)

@@ -195,6 +195,16 @@ PATIENTS_SIZE = re.compile(
     re.I,
 )
 PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
+# A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
+# "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
+# achieved", "All six achieved", "seven of them".
+SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y>{_N}|them)\b", re.I)
+SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", re.I)
+SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
+SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
+                         rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))", re.I)
+# A response told by its verb: "patients responded", "objective responses in 14 of 16".
+RESPONDED = re.compile(r"\b(?:responded|objective\s+responses?|overall\s+responses?)\b", re.I)
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from re import Match
 
-from pipeline.fields import adverse_event, count, product, regimen, target
+from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
 from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
@@ -251,11 +251,9 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     if m:
         f["phase"] = phase(m.group("phase"))
         out.evidence.append(_sentence_of(text, seg, m.start()))
+    outcome.read_prose(text, seg.start, seg.end, inside, out)
     for e in inside:
-        if e.label == "OUTCOME" and e.value is not None and e.normalized in ("ORR", "CR"):
-            f.setdefault(f"{e.normalized.lower()}_pct", e.value)
-            out.evidence.append(_sentence_of(text, seg, e.start))
-        elif e.label == "PRODUCT":
+        if e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
         elif e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end):
             f.setdefault("cell_source", e.normalized)
