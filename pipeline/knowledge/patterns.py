@@ -205,6 +205,12 @@ SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:ou
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))", re.I)
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
 RESPONDED = re.compile(r"\b(?:responded|objective\s+responses?|overall\s+responses?)\b", re.I)
+# Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
+# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4.
+GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})+)(?!\d)")
+# Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
+# "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
+DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"
@@ -248,7 +254,7 @@ ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?"
 AUTHOR_CITATION = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?\s+et\s+al\.?")
 
 # --- Phases and grades --------------------------------------------------------------------------------
-PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?[ab]?(?:/I{1,3}[ab]?)?|[1-4][ab]?(?:/[1-4][ab]?)?)\b", re.I)
 # Every phase a caption names ("Phase 3 trials", "phases 1 and 2").
 CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
 GRADE = re.compile(r"\b[Gg](?:rade)?\s*(?P<op>≥|>=|>|≤)?\s*(?P<grade>[1-5]|I{1,3}|IV|V)(?:\s*[–-]\s*(?P<to>[1-5]))?\b")

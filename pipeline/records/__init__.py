@@ -302,6 +302,12 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         if name and not p.fields.get("study"):
             p.fields["study"] = name
 
+    glued = prose.glued_references(doc)
+    for p, _ in clinical:
+        refs = [glued[i] for i in sorted(_ids(p)) if i in glued]
+        if refs and not p.fields.get("reference"):
+            p.fields["reference"] = refs[0]
+
     sizes = prose.stated_sizes(doc, [str(p.fields.get("study", "")) for p, _ in clinical])
     for p, _ in clinical:
         size = sizes.get(str(p.fields.get("study", "")))

@@ -7,6 +7,7 @@ rates, adverse events, patient numbers, doses) belong to the study the citation 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from re import Match
@@ -14,10 +15,12 @@ from re import Match
 from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
+from pipeline.fields.disease import named_together
 from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
-from pipeline.fields.phrases import Glossary
+from pipeline.fields.phrases import Glossary, join_names
 from pipeline.knowledge.patterns import (
+    GLUED_REFERENCES,
     PHASE,
     SIZE_IN_PARENTHESES,
     STUDY_CITATION,
@@ -65,6 +68,16 @@ def _study_mentions(text: str, start: int, end: int, entities: list[Entity] = ()
             continue
         out.append(_Mention(m.name, m.start, m.clause_end, sentence))
     return out
+
+
+def glued_references(doc: IngestedText) -> dict[str, str]:
+    """Registry id -> the reference numbers glued to it ("NCT0309065912,13" -> "12;13")."""
+    found: dict[str, str] = {}
+    for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
+        for m in GLUED_REFERENCES.finditer(doc.text, section.start, section.end):
+            refs = ";".join(dict.fromkeys(re.findall(r"\d+", m.group("refs"))))
+            found.setdefault(normalize_trial_id(m.group("id")), refs)
+    return found
 
 
 def names_of_ids(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
@@ -301,9 +314,9 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
     inside = [e for e in entities if seg.start <= e.start < seg.end]
     fields: dict[str, object] = {}
-    disease = next((e.normalized for e in inside if e.label == "DISEASE" and e.normalized), "")
-    if disease:
-        fields["disease"] = disease
+    diseases = named_together(doc.text, [e for e in inside if e.label == "DISEASE"])
+    if diseases:
+        fields["disease"] = join_names(diseases, "DISEASE")
     targets = [e for e in inside if e.label == "TARGET"]
     aimed = [e for e in targets if target.aimed_at(doc.text, e.start, e.end)]
     symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
