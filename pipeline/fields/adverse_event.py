@@ -31,7 +31,8 @@ GVHD = Field("gvhd", ColumnType.ADVERSE, abbreviations=("GVHD", "GvHD"))
 
 FIELDS = (ADVERSE_EVENTS, ICANS, GVHD)
 
-_NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_NUMBER_WORDS = {"no": 0, "none": 0, "a single": 1, "single": 1,
+                 "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
 _COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+single)"
@@ -77,6 +78,9 @@ _WHO = re.compile(
     rf"\b(?:only\s+)?{_COUNT}\s+patients?[\s,]+(?:\w+\s+){{0,2}}(?:developed|had|experienced)\s*$", re.I
 )
 
+# "48.2% of patients had grade 1 or 2 CRS": the share of patients with the graded event, before it.
+_PCT_WHO = re.compile(rf"{_PCT}\s+of\s+(?:the\s+|all\s+)?patients\s+(?:had|developed|experienced)\s*$", re.I)
+
 _NO_HIGHER = re.compile(
     r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
     r"(?:\s*(?:or|and|–|-)\s*[3-5])?))",
@@ -103,7 +107,7 @@ class EventFacts:
 def _count(text: str | None) -> int | None:
     if text is None:
         return None
-    text = text.lower()
+    text = " ".join(text.lower().split())
     return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
 
 def _grade_label(m: re.Match[str]) -> str:
@@ -138,12 +142,13 @@ def read_event(before: str, after: str) -> EventFacts:
     if pre:
         who = _WHO.search(before[: pre.start()])
         n = _count(who.group("n")) if who else None
+        share = _PCT_WHO.search(before[: pre.start()])
         tail = _TAIL.match(after)
-        pct = None
+        pct = float(share.group("pct")) if share else None
         if tail:
             read_to = tail.end()
             n = n if n is not None else _count(tail.group("n"))
-            pct = float(tail.group("pct")) if tail.group("pct") else None
+            pct = float(tail.group("pct")) if tail.group("pct") else pct
         facts.graded.append((_grade_label(pre), n, pct))
     any_match = _ANY.search(after[read_to : read_to + 80])
     if facts.any_n is not None:

@@ -27,7 +27,8 @@ _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*[–—-]\s*|\s+to\s+)\s*"
 
 _PER_KG = (
-    r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"^\s*(?:[\w+-]+\s+){0,4}?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"|^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
     r"|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)"
 )
 _PER_M2 = r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)"
@@ -75,6 +76,10 @@ _SCIENTIFIC = re.compile(
 )
 _BRACKET_POWERS = re.compile(
     rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)"
+)
+# A median with its range: "2 (1–4) × 10^6 cells/kg" is the median 2 × 10^6, not the range's ends.
+_MEDIAN_RANGE = re.compile(
+    rf"(?P<median>{NUMBER})\s*\(\s*(?:range,?\s*)?{NUMBER}\s*[–—-]\s*{NUMBER}\s*\){_TIMES}{_POWER}"
 )
 # Every "6 × 10^8" or "2 × (10^6–10^7)" dose holds a multiplication sign before "10", and no
 # character outside this class: the text between two such characters cannot hold one.
@@ -139,6 +144,8 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         doses.append(Dose(tuple(values), unit_after(text[end:]), start, end))
 
     windows = _power_windows(text)
+    for m in (m for lo, hi in windows for m in _MEDIAN_RANGE.finditer(text, lo, hi)):
+        add([to_float(m.group("median")) * 10 ** int(m.group("exp"))], m.start(), m.end())
     for m in (m for lo, hi in windows for m in _BRACKET_POWERS.finditer(text, lo, hi)):
         coef = to_float(m.group("coef"))
         add([coef * 10 ** int(m.group("e1")), coef * 10 ** int(m.group("e2"))], m.start(), m.end())
@@ -277,7 +284,7 @@ def drug_doses(text: str, start: int, end: int, others: list[tuple[int, int]] = 
             continue
         # the words of its own clause say whether it is a step: "a 0.16 mg priming dose", "step-up doses of 12 mg"
         before = re.split(r"[,;(]", text[max(start, m.start() - 40) : m.start()])[-1]
-        after = re.split(r"[,;)]", text[m.end() : min(end, m.end() + 25)])[0]
+        after = " ".join(re.split(r"[,;)]", text[m.end() : min(end, m.end() + 25)])[0].split()[:2])
         step = bool(STEP_UP_DOSE.search(before) or STEP_UP_DOSE.search(after)) and not FULL_DOSE.search(after)
         values = tuple(float(v) for v in re.findall(DECIMAL, m.group("values")))
         out.append(DrugDose(values, _DRUG_UNITS[m.group("unit")], m.start(), m.end(), step))

@@ -21,6 +21,19 @@ FIELDS = (PRODUCT,)
 _CODE = re.compile(r"\b[A-Z]{2,5}-?\d{2,4}[A-Z]?\b")
 
 
+def development_code(text: str) -> str:
+    """The development code a text names most, at least twice ("XK-77 is an allogeneic ... XK-77 was given"),
+    that no lexicon files as anything but a product (CD19 is a target, IL-15 a cytokine): the product of an
+    abstract about a product the lexicons do not know yet. "" when there is none."""
+    counts: dict[str, int] = {}
+    for m in _CODE.finditer(text):
+        entry = lookup(m.group())
+        if entry is None or entry.label == "PRODUCT":
+            counts[m.group()] = counts.get(m.group(), 0) + 1
+    best = max(counts, key=lambda c: counts[c], default="")
+    return best if best and counts[best] >= 2 else ""
+
+
 def cited_products(doc: IngestedText) -> dict[str, str]:
     """Reference number -> the one product its entry names (entries naming none or several are left out)."""
     products: dict[str, str] = {}

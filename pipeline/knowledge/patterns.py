@@ -175,16 +175,17 @@ _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavil
 # patients", "22 patients had been infused". A count of enrolled patients is not the treated one ("Ninety-eight
 # patients were enrolled and 97 received" is 97): the words between a count and its verb never say "enrolled".
 PATIENTS_TREATED = re.compile(
-    rf"\b(?P<a>{_N})\s+{_WHO}\b(?:(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
+    rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
     r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
     rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
     rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
-    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}",
+    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b",
     re.I,
 )
-PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f")
+PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
 # The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)" (a symbol font's "="
 # read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
 PATIENTS_SIZE = re.compile(
@@ -198,13 +199,18 @@ PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
 # achieved", "All six achieved", "seven of them".
-SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y>{_N}|them)\b", re.I)
+SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y>{_N}|them)\b"
+                      r"|\b(?P<fx>\d+)\s*/\s*(?P<fy>\d+)\s+(?:patients|evaluable|treated)\b", re.I)
+# A count of patients right before the outcome they reached, whose share is of the study's patients:
+# "Nine patients were treated and four achieved CR".
+SHARE_COUNT = re.compile(rf"\b(?P<x>{_N})\s+(?:patients\s+|of\s+them\s+)?(?:achieved|reached|attained|had)\s+"
+                         r"(?:an?\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", re.I)
 SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
 SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
-                         rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))", re.I)
+                         rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
-RESPONDED = re.compile(r"\b(?:responded|objective\s+responses?|overall\s+responses?)\b", re.I)
+RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
 # Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
 # with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4.
 GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})+)(?!\d)")

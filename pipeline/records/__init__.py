@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
-from pipeline.fields.product import cited_products
+from pipeline.fields.product import cited_products, development_code
 from pipeline.fields.target import document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
@@ -223,6 +223,8 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
               **prose.subject(doc, seg, result.entities, glossary)}
     p = Partial(fields=fields, start=unit.start)
     _apply_prose([(p, [])], facts)
+    if not p.fields.get("product"):
+        p.fields["product"] = development_code(doc.text[unit.start : unit.end])
     p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
     clinical.append((p, []))
 

@@ -233,8 +233,9 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
             nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
             para_end = text.find("\n\n", m.end())
             end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
-            if i + 1 < len(ids):
-                end = min(end, max(text.rfind(". ", m.end(), nxt) + 1, m.end()))
+            cut = text.rfind(". ", m.end(), nxt) if i + 1 < len(ids) else -1
+            if cut >= 0:  # the next id is in this paragraph: this study's prose ends with the sentence before it
+                end = min(end, cut + 1)
             # The prose of another, named study ("The bb21217 levels in the CRB-402 study ...") is not this one's.
             end = min([end, *(n - section.start for n in named if section.start + m.end() < n)])
             out.append(Segment(section.start + sentence_start, section.start + end,
@@ -279,6 +280,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
     regimen.read_prose(text, seg.start, seg.end, inside, out)
     count.read_prose(text, seg.start, seg.end, out)
+    outcome.shares_of(f)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
@@ -297,7 +299,7 @@ def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossar
     others = [(x.start, x.end) for x in agents if x not in drugs]
     found, quotes = [], []
     for s, e in sentences(text, seg.start, seg.end):
-        if regimen.mentions_lymphodepletion(text[s:e]):
+        if regimen.mentions_lymphodepletion(text[s:e]) and any(s <= a < e for a, _ in others):
             continue
         doses = drug_doses(text, s, e, others)
         if doses:
