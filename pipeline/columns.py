@@ -8,7 +8,7 @@ TRIALS = [
     "doc_id", "trial_id", "arm", "abstract_number", "reference", "phase", "disease", "cell_source",
     "product", "target_symbols", "n_patients", "preconditioning", "doses_cells", "dose_unit",
     "combination", "orr_pct", "cr_pct", "gvhd", "crs", "crs_max_grade", "crs_n", "icans", "icans_n",
-    "evidence", "conflicts",
+    "evidence", "study", "doses_drug", "drug_dose_unit", "conflicts",
 ]
 PRECLINICAL = [
     "doc_id", "abstract_number", "reference", "cell_source", "disease", "target_symbols", "method",

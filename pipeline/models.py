@@ -220,6 +220,9 @@ class TrialArm(BaseModel):
     icans: str = ""
     icans_n: int | None = Field(default=None, ge=0)
     evidence: str = ""
+    study: str = Field(default="", description="the study's name or acronym as written (ZUMA-1), not a registry id")
+    doses_drug: str = Field(default="", description="dose levels of an antibody or drug, ';'-joined, in order")
+    drug_dose_unit: Literal["mg", "mg/kg", "ug/kg", "mg/m2", ""] = ""
     conflicts: str = ""
     start: int = 0
 

@@ -1,7 +1,8 @@
 """Score extracted CSVs against hand-curated gold: per-field tp/fp/fn, precision, recall, F1.
 
-Records are aligned first (trial arms by trial id + arm, preclinical studies by abstract number),
-then compared field by field; an unmatched record counts every field it states as a false positive
+Records are aligned first (trial arms by the key SCHEMA.md gives: registry id, else study name, else
+product, else abstract number, then arm; preclinical studies by abstract number), then compared field by
+field; an unmatched record counts every field it states as a false positive
 (predicted) or false negative (gold). Numbers agree within a tolerance, ``;``-lists as sets, text
 after case and whitespace folding. Entities are located in the document's normalised text through
 the quote in the gold's ``evidence`` column and scored strictly (same span and label) and partially
@@ -23,7 +24,12 @@ from pipeline.output import unmark, write_csv
 UNSCORED = {"doc_id", "evidence", "conflicts", "start", "end"}
 TRIAL_FIELDS = [c for c in TRIALS if c not in UNSCORED]
 PRECLINICAL_FIELDS = [c for c in PRECLINICAL if c not in UNSCORED]
-LIST_FIELDS = {"target_symbols", "doses_cells", "trial_id"}
+LIST_FIELDS = {"target_symbols", "doses_cells", "trial_id", "doses_drug", "reference", "disease"}
+# What tells trial rows apart (SCHEMA.md): the registry ids, else the study's name, else its product, else
+# its abstract number; then the arm.
+TRIAL_KEY = ("trial_id", "study", "product", "abstract_number", "arm")
+_STUDY_KEYS = TRIAL_KEY[:-1]
+# A text cell written with a leading apostrophe for spreadsheet safety (SCHEMA.md): "'=cmd" is "=cmd".
 
 
 @dataclass
@@ -98,7 +104,11 @@ def _key(row: dict, fields: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def align(pred: list[dict], gold: list[dict], key: tuple[str, ...]) -> list[tuple[dict | None, dict | None]]:
-    """Pairs (pred, gold) matched on ``key``; the rest paired with None. Repeated keys pair in order."""
+    """Pairs (pred, gold) matched on ``key``; the rest paired with None. Repeated keys pair in order.
+
+    Trial arms (``key`` is ``TRIAL_KEY``) are paired by the study they belong to, see ``align_trials``."""
+    if key == TRIAL_KEY:
+        return align_trials(pred, gold)
     pairs: list[tuple[dict | None, dict | None]] = []
     remaining = list(pred)
     for g in gold:
@@ -106,6 +116,65 @@ def align(pred: list[dict], gold: list[dict], key: tuple[str, ...]) -> list[tupl
         if match is not None:
             remaining.remove(match)
         pairs.append((match, g))
+    pairs.extend((p, None) for p in remaining)
+    return pairs
+
+
+def study_key(row: dict) -> tuple[str, str]:
+    """(field, folded value) of the first identifier a row states: trial_id, study, product, abstract number."""
+    for field in _STUDY_KEYS:
+        if not _blank(row.get(field)):
+            return field, _identifier(field, row[field])
+    return "", ""
+
+
+def _identifier(field: str, value: object) -> str:
+    text = _fold(str(value))
+    return ";".join(sorted(x.strip() for x in text.split(";") if x.strip())) if field == "trial_id" else text
+
+
+def _same_identifier(field: str, a: dict, b: dict) -> bool:
+    if _blank(a.get(field)) or _blank(b.get(field)):
+        return False
+    if field == "trial_id":  # one registry id in common: several ids of one study are ';'-joined
+        return bool(set(_identifier(field, a[field]).split(";")) & set(_identifier(field, b[field]).split(";")))
+    return _identifier(field, a[field]) == _identifier(field, b[field])
+
+
+def _agreement(p: dict, g: dict) -> int:
+    """How many identifying fields two rows of one study share (a tie-break between arms or rows of one key)."""
+    return sum(_same_identifier(f, p, g) for f in (*_STUDY_KEYS, "reference"))
+
+
+def align_trials(pred: list[dict], gold: list[dict]) -> list[tuple[dict | None, dict | None]]:
+    """Trial arms paired by SCHEMA.md's key, never by file order: first rows whose keys are equal (the first
+    identifier each states, and the arm); then rows of one arm that agree on the first identifier both state
+    (a prediction that also gives a registry id the gold lacks is still that study's row). Among several
+    candidates the one sharing most identifiers (study, product, abstract, reference) wins."""
+    matched: dict[int, dict] = {}
+    remaining = list(pred)
+
+    def fold_arm(row: dict) -> str:
+        return _fold("" if _blank(row.get("arm")) else str(row["arm"]))
+
+    def take(i: int, candidates: list[dict]) -> None:
+        if candidates:
+            best = max(candidates, key=lambda p: _agreement(p, gold[i]))  # first of the best, in file order
+            matched[i] = best
+            remaining.remove(best)
+
+    for i, g in enumerate(gold):
+        take(i, [p for p in remaining if study_key(p) == study_key(g) and fold_arm(p) == fold_arm(g)])
+    for i, g in enumerate(gold):
+        if i in matched:
+            continue
+        shared = []
+        for p in remaining:
+            first = next((f for f in _STUDY_KEYS if not _blank(p.get(f)) and not _blank(g.get(f))), None)
+            if first and fold_arm(p) == fold_arm(g) and _same_identifier(first, p, g):
+                shared.append(p)
+        take(i, shared)
+    pairs: list[tuple[dict | None, dict | None]] = [(matched.get(i), g) for i, g in enumerate(gold)]
     pairs.extend((p, None) for p in remaining)
     return pairs
 
@@ -224,7 +293,7 @@ def score_folders(pred_dir: Path, gold_dir: Path) -> pd.DataFrame:
         gold_trials = _read(doc_dir / "trials.csv")
         if not gold_trials.empty or (doc_dir / "trials.csv").exists():
             results["trials"] = score_records(_rows(pred["trials"], doc_id), _rows(gold_trials, doc_id),
-                                              ("trial_id", "arm"), TRIAL_FIELDS)
+                                              TRIAL_KEY, TRIAL_FIELDS)
         if (doc_dir / "preclinical.csv").exists():
             results["preclinical"] = score_records(
                 _rows(pred["preclinical"], doc_id), _rows(_read(doc_dir / "preclinical.csv"), doc_id),

@@ -29,8 +29,8 @@ FLOORS = {
     ("aml_cart_cell_per_line", "trials"): 0.9,
     ("all_cd19_cd22_review", "trials"): 0.99,
     ("carnk_pipe_table", "trials"): 0.95,
-    ("correspondence_dose_notation", "trials"): 0.57,
-    ("myeloma_bispecifics_review", "trials"): 0.4,
+    ("correspondence_dose_notation", "trials"): 0.66,
+    ("myeloma_bispecifics_review", "trials"): 0.57,
     ("lbcl_phase3_transposed", "trials"): 0.99,
 }
 

@@ -215,7 +215,7 @@ def test_a_study_known_only_by_its_name_gets_a_record():
             "The ORR was 80%.\n\nA closing remark without data.\n")
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
-    assert arm.trial_id == "ALPHA-7" and arm.phase == "II" and arm.orr_pct == 80
+    assert (arm.trial_id, arm.study) == ("", "ALPHA-7") and arm.phase == "II" and arm.orr_pct == 80
     assert arm.disease == "multiple myeloma"
 
 
@@ -224,8 +224,9 @@ def test_studies_listed_in_one_sentence_own_only_their_clause():
             "at 0.4 mg/kg (BETA-2, N = 50). The ORR was 60% and 70%, respectively.\n")
     doc, result = _result(text, [], [])
     first, second = build_records(doc, result)[0]
-    assert (first.trial_id, first.product, first.n_patients, first.orr_pct) == ("ALPHA-1", "teclistamab", 100, None)
-    assert (second.trial_id, second.product, second.n_patients, second.orr_pct) == ("BETA-2", "talquetamab", 50, None)
+    assert (first.study, first.product, first.n_patients, first.orr_pct) == ("ALPHA-1", "teclistamab", 100, None)
+    assert (second.study, second.product, second.n_patients, second.orr_pct) == ("BETA-2", "talquetamab", 50, None)
+    assert (first.doses_drug, first.drug_dose_unit, second.doses_drug) == ("1.5", "mg/kg", "0.4")
 
 
 def test_a_registry_id_paragraph_stops_where_another_named_study_begins():
@@ -234,7 +235,7 @@ def test_a_registry_id_paragraph_stops_where_another_named_study_begins():
     doc, result = _result(text, [], [])
     registered, named = build_records(doc, result)[0]
     assert registered.trial_id == "NCT01234567" and not registered.crs and registered.n_patients == 20
-    assert named.trial_id == "GAMMA-3" and named.n_patients == 12 and named.crs == "any grade 50%"
+    assert (named.trial_id, named.study) == ("", "GAMMA-3") and named.n_patients == 12 and named.crs == "any grade 50%"
 
 
 def test_patient_numbers_after_covered_or_included():
@@ -317,8 +318,9 @@ def test_transposed_table_rows_take_phase_from_caption_and_size_from_prose():
     abbreviations = [Abbreviation(short_form="AE", long_form="adverse event", start=0, end=1, source="footnote")]
     doc, result = _result(text, [table], abbreviations)
     alpha, omega = build_records(doc, result)[0]
-    assert (alpha.trial_id, alpha.phase, alpha.n_patients, alpha.orr_pct) == ("ALPHA-7", "III", 300, 80)
-    assert (omega.trial_id, omega.phase, omega.n_patients) == ("OMEGA", "III", 150)
+    assert (alpha.study, alpha.phase, alpha.n_patients, alpha.orr_pct) == ("ALPHA-7", "III", 300, 80)
+    assert (omega.study, omega.phase, omega.n_patients) == ("OMEGA", "III", 150)
+    assert alpha.trial_id == omega.trial_id == ""  # a study name is not a registry id
     assert (alpha.crs, alpha.icans) == ("grade >=3 5%", "grade >=3 neurological adverse events 20%")
 
 
@@ -334,7 +336,7 @@ def test_prose_study_gets_the_document_target_and_its_size():
             "ORR was 90%.\n")
     doc, result = _result(text, [], [])
     (arm,) = build_records(doc, result)[0]
-    assert (arm.trial_id, arm.phase, arm.n_patients, arm.orr_pct) == ("GAMMA-4", "II", 30, 90)
+    assert (arm.study, arm.phase, arm.n_patients, arm.orr_pct) == ("GAMMA-4", "II", 30, 90)
     assert arm.target_symbols == "CD19"
 
 

@@ -35,17 +35,20 @@ GVHD = Field("gvhd", ColumnType.ADVERSE, abbreviations=("GVHD", "GvHD"))
 
 FIELDS = (ADVERSE_EVENTS, ICANS, GVHD)
 
-_NUMBER_WORDS = {"no": 0, "none": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_NUMBER_WORDS = {"no": 0, "none": 0, "a single": 1, "single": 1,
+                 "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
-_COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+single)"
 
 _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s*%"
 
-_GRADE = r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to)\s*(?P<g2>[1-5]))?"
+_GRADE = (r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to|or|/)\s*(?:grade\s*)?(?P<g2>[1-5]))?"
+          r"(?P<up>\s+or\s+(?:higher|worse|above|greater|more))?")
 
 _IN = (
-    rf"(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?"
+    rf"\)?(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:(?:only|just)\s+)?(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)"
+    rf"(?:\s+of\s+(?:the\s+)?\d+)?"
     rf"(?:\s+patients?)?(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
 )
 
@@ -54,6 +57,7 @@ _GRADED = re.compile(_GRADE + _IN, re.I)
 
 _ANY = re.compile(
     r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|was\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    r"(?:all\s+)?"
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
     re.I,
 )
@@ -69,13 +73,17 @@ _TAIL = re.compile(
 _COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
 
 # "all with grade 1–2 events", "all of grade 1–2", "limited to grade 1–2": every case lies in that grade band.
-_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with|of|at)\s+|\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
+_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?|\bevery\s+event\s+was\s+|"
+                         rf"\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
 
 _ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
 
 _WHO = re.compile(
     rf"\b(?:only\s+)?{_COUNT}\s+patients?[\s,]+(?:\w+\s+){{0,2}}(?:developed|had|experienced)\s*$", re.I
 )
+
+# "48.2% of patients had grade 1 or 2 CRS": the share of patients with the graded event, before it.
+_PCT_WHO = re.compile(rf"{_PCT}\s+of\s+(?:the\s+|all\s+)?patients\s+(?:had|developed|experienced)\s*$", re.I)
 
 _NO_HIGHER = re.compile(
     r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
@@ -84,7 +92,8 @@ _NO_HIGHER = re.compile(
 )
 
 # "reached grade 3 in one and never exceeded grade 3": said after the event, about that event only.
-_NOT_EXCEEDING = re.compile(r"\b(?:never\s+exceeded|did\s+not\s+exceed|not\s+exceeding)\s+grade\s*(?P<top>[1-4])\b",
+_NOT_EXCEEDING = re.compile(r"\b(?:never\s+exceeded|did\s+not\s+exceed|not\s+exceeding|none\s+exceeded)\s+grade\s*"
+                            r"(?P<top>[1-4])\b",
                             re.I)
 
 @dataclass
@@ -102,32 +111,53 @@ class EventFacts:
 def _count(text: str | None) -> int | None:
     if text is None:
         return None
-    text = text.lower()
+    text = " ".join(text.lower().split())
     return int(text) if text.isdigit() else _NUMBER_WORDS.get(text)
 
 def _grade_label(m: re.Match[str]) -> str:
+    if m.group("up"):  # "grade 3 or higher"
+        return f">={m.group('g1')}"
     label = (">=" if m.group("op") else "") + m.group("g1")
     if m.group("op") == ">":
         label = f">={int(m.group('g1')) + 1}"
     return label + (f"-{m.group('g2')}" if m.group("g2") else "")
 
+
+# "no grade ≥3 CRS", "no grade 4 or grade 5 CRS": a grade named after a negation bounds the event, it does not
+# report it.
+_NEGATED_GRADE = re.compile(r"\b(?:no|without|neither|nor|none\s+of)\s+(?:(?:grade\s*)?\d\s*(?:or|and|,|/)\s*)*$", re.I)
+# "including one fatal event": a fatal event is of grade 5.
+_FATAL = re.compile(rf"\b{_COUNT}\s+(?:was\s+)?fatal(?:\s+(?:events?|cases?))?", re.I)
+# "All 20 patients developed", "Eight patients developed", "all five developed": every patient counted had the event
+# ("All 20 patients had CRS, of grade 1–2 in 18 ..." is read by its grades, the gold's convention for "had").
+_COUNT_BEFORE = re.compile(
+    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|adults|of\s+them)\s+)?(?:developed|experienced)\s*$", re.I)
+
 def read_event(before: str, after: str) -> EventFacts:
     """Facts about one event from the words right before its mention and the clause after it."""
     facts = EventFacts()
     pre = re.search(_GRADE + r"[\s-]*$", before, re.I)
+    if pre and _NEGATED_GRADE.search(before[: pre.start()]):
+        pre = None  # "no grade ≥3 CRS was observed": a bound, read by _read_bound
+    counted = None if pre else _COUNT_BEFORE.search(before)
+    if counted:
+        facts.any_n = _count(counted.group("n"))
     read_to = 0
     if pre:
         who = _WHO.search(before[: pre.start()])
         n = _count(who.group("n")) if who else None
+        share = _PCT_WHO.search(before[: pre.start()])
         tail = _TAIL.match(after)
-        pct = None
+        pct = float(share.group("pct")) if share else None
         if tail:
             read_to = tail.end()
             n = n if n is not None else _count(tail.group("n"))
-            pct = float(tail.group("pct")) if tail.group("pct") else None
+            pct = float(tail.group("pct")) if tail.group("pct") else pct
         facts.graded.append((_grade_label(pre), n, pct))
     any_match = _ANY.search(after[read_to : read_to + 80])
-    if any_match:
+    if facts.any_n is not None:
+        pass
+    elif any_match:
         facts.any_n = _count(any_match.group("n"))
         facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
@@ -135,11 +165,13 @@ def read_event(before: str, after: str) -> EventFacts:
         if pct:
             facts.any_pct = float(pct.group("pct"))
     for m in _GRADED.finditer(after):
-        if pre and m.start() == 0:
+        if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
             continue
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
     for m in _COUNTED.finditer(after):
         _add_grade(facts, _grade_label(m), _count(m.group("n")))
+    for m in _FATAL.finditer(after):
+        _add_grade(facts, "5", _count(m.group("n")))
     _read_bound(facts, before, after)
     return facts
 
@@ -343,33 +375,17 @@ _HIGHER = re.compile(r"(?:higher|high|severe)[\s-]*(?:grade)?\s*$", re.I)
 def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
     """Each event's statement from the sentences of ``text[start:end]`` that mention it.
 
-    A negation ("Neither CRS nor ICANS was observed") gives ``none``; one bounded by a grade ("no
-    higher-grade CRS") only bounds the worst grade of what the sentence states.
+    A negation ("Neither CRS nor ICANS was observed", "None of the patients had CRS, ICANS or GVHD") gives
+    ``none``; one bounded by a grade ("no higher-grade CRS") only bounds the worst grade of what the sentence
+    states; "no new events since the last report" says nothing of whether any occurred. Neurological events
+    stand for ICANS only in prose that does not name ICANS itself.
     """
     events = [x for x in inside if x.label == "ADVERSE_EVENT"]
     for key, event in _EVENTS.items():
         canonical = lookup(event, "ADVERSE_EVENT")
-        names = {event, canonical.normalized if canonical else event}
-        merged = EventFacts()
-        quotes: list[str] = []
-        for s, e in sentences(text, start, end):
-            mentions = [x for x in events if x.normalized in names and s <= x.start < e]
-            if not mentions:
-                continue
-            facts = EventFacts()
-            for mention in mentions:
-                # The clause of a mention runs from the previous event mention to the next one.
-                previous_end = max([x.end for x in events if s <= x.end <= mention.start], default=s)
-                later = [x.start for x in events if x.start >= mention.end and x.start < e]
-                clause_end = min(later, default=e)
-                before = text[previous_end : mention.start]
-                if _negated(text, previous_end, mention.start) and not re.search(r"\d", before):
-                    facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
-                else:
-                    _combine(facts, read_event(before, text[mention.end : clause_end]))
-            if facts.stated:
-                _combine(merged, facts)
-                quotes.append(" ".join(text[s:e].split()))
+        merged, quotes = _merged(text, start, end, events, {event, canonical.normalized if canonical else event})
+        if not merged.stated and key == "icans":
+            merged, quotes = _merged(text, start, end, events, _NEUROLOGICAL)
         if not merged.stated:
             continue
         said, worst, n = statement(merged)
@@ -379,6 +395,56 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         if key != "gvhd":
             out.fields[f"{key}_n"] = n
         out.evidence.extend(quotes)
+
+
+# The broader name of neurotoxicity in trial reports (adverse_events.tsv), read as ICANS where ICANS is not named.
+_NEUROLOGICAL = {"neurological event"}
+# Between two events of one list: "CRS, ICANS, or GVHD", "CRS nor ICANS".
+_LIST_BETWEEN = re.compile(r"\s*(?:,\s*(?:or|and|nor)?|or|and|nor|and/or)\s*", re.I)
+# "no new events of neurotoxicity have occurred since the 1-year follow-up": not an absence.
+_NOT_ABSENCE = re.compile(r"\bno\s+(?:new|further|additional|late|more)\b|\bsince\s+(?:the\s+)?(?:last|previous|prior|"
+                          r"\d|data|report|update|follow)", re.I)
+
+
+def _merged(text: str, start: int, end: int, events: list[Entity], names: set[str]) -> tuple[EventFacts, list[str]]:
+    merged = EventFacts()
+    quotes: list[str] = []
+    for s, e in sentences(text, start, end):
+        mentions = [x for x in events if x.normalized in names and s <= x.start < e]
+        if not mentions:
+            continue
+        facts = EventFacts()
+        for mention in mentions:
+            # The clause of a mention runs from the previous event mention to the next one.
+            previous = [x for x in events if s <= x.end <= mention.start]
+            previous_end = max([x.end for x in previous], default=s)
+            later = [x.start for x in events if x.start >= mention.end and x.start < e]
+            clause_end = min(later, default=e)
+            before = text[previous_end : mention.start]
+            if _NOT_ABSENCE.search(text[s:e]):
+                continue
+            if _absent(text, s, mention, previous) and not re.search(r"\d", before):
+                facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
+            else:
+                _combine(facts, read_event(before, text[mention.end : clause_end]))
+        if facts.stated:
+            _combine(merged, facts)
+            quotes.append(" ".join(text[s:e].split()))
+    return merged, quotes
+
+
+def _absent(text: str, sentence_start: int, mention: Entity, previous: list[Entity]) -> bool:
+    """Whether the sentence says the event did not occur: a negation right before it, or before the first
+    event of the list it ends ("None of the eleven patients had CRS, ICANS, or GVHD")."""
+    first, chain = mention, sorted(previous, key=lambda x: x.start, reverse=True)
+    for x in chain:
+        if _LIST_BETWEEN.fullmatch(text, x.end, first.start):
+            first = x
+        else:
+            break
+    start = max([x.end for x in previous if x.end <= first.start], default=sentence_start)
+    return _negated(text, start, first.start)
+
 
 def _combine(into: EventFacts, facts: EventFacts) -> None:
     into.none = into.none or facts.none

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import re
 
-from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.base import ColumnType, Field, Readings
 from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.score_settings import S
-from pipeline.knowledge.patterns import LEADING_COUNT
+from pipeline.knowledge.patterns import (
+    LEADING_COUNT,
+    PATIENTS_SIZE,
+    PATIENTS_SIZE_GROUPS,
+    PATIENTS_STATED,
+    PATIENTS_TREATED,
+    PATIENTS_TREATED_GROUPS,
+)
+from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column
 
 N_PATIENTS = Field("n_patients", ColumnType.COUNT,
@@ -25,6 +33,48 @@ def count(text: str) -> int | None:
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     record["n_patients"] = count(cell)
+
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+          "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+          "seventy": 70, "eighty": 80, "ninety": 90, "single": 1, "a single": 1, "no": 0, "none": 0}
+
+
+def number(text: str) -> int | None:
+    """A count as written, in digits or words: "12", "Twelve", "Ninety-eight", "a single" (None if neither)."""
+    text = " ".join(text.strip().lower().split())
+    if text.isdigit():
+        return int(text)
+    if text in _WORDS:
+        return _WORDS[text]
+    parts = re.split(r"[\s-]", text)
+    if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS and _WORDS[parts[0]] >= 20:
+        return _WORDS[parts[0]] + _WORDS[parts[1]]
+    return None
+
+
+def read_prose(text: str, start: int, end: int, out: Readings) -> None:
+    """The number of patients a study treated, stated in ``text[start:end]``: the first count of treated or
+    infused patients, else the first size the prose gives (enrolled, included, "n = 12")."""
+    for pattern, groups in ((PATIENTS_TREATED, PATIENTS_TREATED_GROUPS), (PATIENTS_SIZE, PATIENTS_SIZE_GROUPS)):
+        m = pattern.search(text, start, end)
+        if m:
+            n = number(next(m.group(g) for g in groups if m.group(g)))
+            if n:
+                out.fields["n_patients_prose"] = n
+                out.evidence.append(_sentence(text, start, end, m.start()))
+                return
+    m = PATIENTS_STATED.search(text, start, end)
+    if m:
+        out.fields["n_patients_prose"] = int(next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g))
+
+
+def _sentence(text: str, start: int, end: int, at: int) -> str:
+    for s, e in sentences(text, start, end):
+        if s <= at < e:
+            return " ".join(text[s:e].split())
+    return ""
 
 
 _COUNT = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")

@@ -10,8 +10,8 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
-from pipeline.knowledge.patterns import COUNT_NOTE
-from pipeline.models import Column
+from pipeline.knowledge.patterns import COUNT_NOTE, DISEASE_JOIN
+from pipeline.models import Column, Entity
 
 DISEASE = Field("disease", ColumnType.DISEASE,
                 words=("disease", "diseases", "indication", "indications", "diagnosis", "malignancy",
@@ -41,6 +41,23 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     if count and record.get("n_patients") is None:
         record["n_patients"] = int(count.group(1))
     record["disease"] = canonical(disease_name(cell), "DISEASE", glossary)
+
+
+def named_together(text: str, diseases: list[Entity]) -> list[str]:
+    """The first disease the prose names and those written together with it ("CLL/SLL", "T-ALL or T-LBL"), in
+    order, each once: a study of several diseases names them in one phrase."""
+    ordered = sorted((d for d in diseases if d.normalized), key=lambda d: d.start)
+    if not ordered:
+        return []
+    names, last = [ordered[0].normalized], ordered[0]
+    for d in ordered[1:]:
+        if d.start < last.end:
+            continue
+        if not DISEASE_JOIN.fullmatch(text, last.end, d.start):
+            break
+        names.append(d.normalized)
+        last = d
+    return list(dict.fromkeys(names))
 
 
 _DISEASE_HEAD = Gate(

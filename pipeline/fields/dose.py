@@ -19,7 +19,7 @@ from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.score_settings import S
-from pipeline.knowledge.patterns import FOOTNOTE_MARK, NUMBER
+from pipeline.knowledge.patterns import DECIMAL, DRUG_DOSE, FOOTNOTE_MARK, FULL_DOSE, NUMBER, STEP_UP_DOSE
 from pipeline.models import Column
 
 _TIMES_SIGNS = "×xX*"  # signs of multiplication, written into every pattern below that reads one
@@ -31,7 +31,8 @@ _WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9
 _LIST_SEP = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*[–—-]\s*|\s+to\s+)\s*"
 
 _PER_KG = (
-    r"^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"^\s*(?:[\w+-]+\s+){0,4}?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
+    r"|^\s*(?:CAR[\s+-]*(?:positive|\+)?\s*)?(?:[A-Z]+-?)?(?:T\s+|NK\s+)?cells?\s*(?:/|per)\s*(?:kg|kilogram)"
     r"|^\s*/\s*kg|^\s*per\s+(?:kilogram|kg)"
 )
 _PER_M2 = r"^\s*(?:[A-Za-z+\-]+\s+){0,3}cells?\s*(?:/|per)\s*m\s*(?:2|\^2|²)"
@@ -80,6 +81,10 @@ _SCIENTIFIC = re.compile(
 _BRACKET_POWERS = re.compile(
     rf"(?P<coef>{NUMBER}){_TIMES}\(\s*10\s*\^?(?P<e1>\d{{1,2}})\s*[–—-]\s*10\s*\^?(?P<e2>\d{{1,2}})\s*\)"
 )
+# A median with its range: "2 (1–4) × 10^6 cells/kg" is the median 2 × 10^6, not the range's ends.
+_MEDIAN_RANGE = re.compile(
+    rf"(?P<median>{NUMBER})\s*\(\s*(?:range,?\s*)?{NUMBER}\s*[–—-]\s*{NUMBER}\s*\){_TIMES}{_POWER}"
+)
 # Every "6 × 10^8" or "2 × (10^6–10^7)" dose holds a multiplication sign before "10", and no
 # character outside this class: the text between two such characters cannot hold one.
 _TIMES_TEN = re.compile(rf"[{_TIMES_SIGNS}]\s*\(?\s*10")
@@ -95,6 +100,7 @@ _BARE_POWERS = re.compile(
     r"(?P<levels>10(?<![\d.,]10)\^?\d(?:(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)10\^?\d)*)"
     r"(?=\s*(?:cells|/\s*kg|per\s+kg))"
 )
+
 _CELLS_AFTER = re.compile(r"^\s*(?:\)|\s)*(?:[A-Za-z0-9/+\-]+\s+){0,4}?cells?\b|^\s*(?:/|per)\s*(?:kg|kilogram)", re.I)
 
 
@@ -143,6 +149,8 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         doses.append(Dose(tuple(values), unit_after(text[end:]), start, end))
 
     windows = _power_windows(text)
+    for m in (m for lo, hi in windows for m in _MEDIAN_RANGE.finditer(text, lo, hi)):
+        add([to_float(m.group("median")) * 10 ** int(m.group("exp"))], m.start(), m.end())
     for m in (m for lo, hi in windows for m in _BRACKET_POWERS.finditer(text, lo, hi)):
         coef = to_float(m.group("coef"))
         add([coef * 10 ** int(m.group("e1")), coef * 10 ** int(m.group("e2"))], m.start(), m.end())
@@ -238,10 +246,65 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         record[DOSE_RANGE] = len(written) == 1 and is_range(cell[written[0].start : written[0].end], written[0].values)
         record["dose_unit"] = column.unit if column.unit != "cells" else written[0].unit
         return
+    drugs = drug_doses(cell, 0, len(cell))
+    if drugs:  # an antibody's levels ("2.5 mg → 10 mg → 30 mg"), never cells
+        values, unit = drug_schedule(drugs)
+        record["doses_drug"] = ";".join(format_cells(v) for v in values)
+        record["drug_dose_unit"] = unit
+        return
     levels = split_levels(FOOTNOTE_MARK.sub("", cell))
     if levels:
         record["doses_cells"] = ";".join(format_cells(v * (column.scale or 1.0)) for v in levels)
         record["dose_unit"] = column.unit if column.unit != "cells" else unit_after(cell)
+
+
+# --- Doses of an antibody or a drug product (``doses_drug``, ``drug_dose_unit``) ------------------------
+
+_DRUG_UNITS = {"mg/kg": "mg/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2", "µg/kg": "ug/kg", "μg/kg": "ug/kg",
+               "ug/kg": "ug/kg", "mcg/kg": "ug/kg", "mg": "mg"}
+# How far before an amount the agent it belongs to may stand ("fludarabine 30 mg/m2", "ibrutinib 420 mg").
+_OWNER_REACH = 25
+
+
+@dataclass(frozen=True)
+class DrugDose:
+    """Dose levels of a drug in one unit, as written in one expression ("12 mg and 32 mg" is two)."""
+
+    values: tuple[float, ...]
+    unit: str
+    start: int
+    end: int
+    step: bool  # a step of a step-up schedule (given before the full dose)
+
+
+def drug_doses(text: str, start: int, end: int, others: list[tuple[int, int]] = ()) -> list[DrugDose]:
+    """Every drug dose in ``text[start:end]`` that no other agent owns: an amount right after the name of
+    another agent (``others``: spans of agents that are not the product, "fludarabine 30 mg/m2", "oral
+    ibrutinib 420 mg daily") is that agent's."""
+    out = []
+    for m in DRUG_DOSE.finditer(text, start, end):
+        owner = [e for s, e in others if e <= m.start() and m.start() - e <= _OWNER_REACH
+                 and not re.search(r"[.;]", text[e : m.start()])]
+        if owner:
+            continue
+        # the words of its own clause say whether it is a step: "a 0.16 mg priming dose", "step-up doses of 12 mg"
+        before = re.split(r"[,;(]", text[max(start, m.start() - 40) : m.start()])[-1]
+        after = " ".join(re.split(r"[,;)]", text[m.end() : min(end, m.end() + 25)])[0].split()[:2])
+        step = bool(STEP_UP_DOSE.search(before) or STEP_UP_DOSE.search(after)) and not FULL_DOSE.search(after)
+        values = tuple(float(v) for v in re.findall(DECIMAL, m.group("values")))
+        out.append(DrugDose(values, _DRUG_UNITS[m.group("unit")], m.start(), m.end(), step))
+    return out
+
+
+def drug_schedule(doses: list[DrugDose]) -> tuple[list[float], str]:
+    """The levels a study gives, in the order a patient gets them: the steps of a step-up schedule first
+    (as written), then the full doses; one unit (the full dose's), each level once."""
+    if not doses:
+        return [], ""
+    full = [d for d in doses if not d.step] or doses
+    unit = full[0].unit
+    ordered = [d for d in doses if d.step and d.unit == unit] + [d for d in full if d.unit == unit]
+    return list(dict.fromkeys(v for d in ordered for v in d.values)), unit
 
 
 _DOSE_WORDS = frozenset(

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import re
 
-from pipeline.fields.base import ColumnType, Field
+from pipeline.fields.base import ColumnType, Field, Readings
 from pipeline.fields.cell_facts import N_PERCENT, PAIR, PERCENT, CellFacts
+from pipeline.fields.count import number
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, _matches, clean
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import lookup
-from pipeline.knowledge.patterns import COUNT_THEN_PERCENT, OUTCOME_SEPARATOR, PERCENT_OPTIONAL_SIGN, RATE_AFTER_NAME
-from pipeline.models import Column
+from pipeline.knowledge.patterns import (
+    COUNT_THEN_PERCENT,
+    OUTCOME_SEPARATOR,
+    PERCENT_OPTIONAL_SIGN,
+    RATE_AFTER_NAME,
+    RESPONDED,
+    SHARE_AFTER,
+    SHARE_ALL,
+    SHARE_COUNT,
+    SHARE_OF,
+    SHARE_PERCENT,
+)
+from pipeline.knowledge.sentences import sentences
+from pipeline.models import Column, Entity
 
 OUTCOMES = Field("outcomes", ColumnType.OUTCOME,
                  words=("response", "responses", "efficacy", "outcome", "outcomes", "remission", "survival"),
@@ -53,6 +66,117 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         value = COUNT_THEN_PERCENT.match(part) or PERCENT_OPTIONAL_SIGN.match(part)
         if value and name in ("ORR", "CR"):
             record[f"{name.lower()}_pct"] = float(value.group(1))
+
+
+# Outcomes read from prose, and the record field each fills. "CR/CRi" is the complete-remission rate where the
+# document gives no CR rate of its own, else the overall remission rate; a stringent CR counts as a CR.
+_RESPONSES = {"ORR": "ORR", "CR": "CR", "CR/CRi": "CR/CRi", "sCR": "sCR"}
+
+
+def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
+    """ORR and CR percentages of the prose in ``text[start:end]``: the rate given after an outcome's name
+    ("ORR was 81%"), or the share of patients counted before it ("99 of 157 patients responded", "19 (95%)
+    reached MRD-negative complete remission", "Ninety percent achieved complete remission", "All six achieved
+    ...") or after it ("complete responses in 10 (62.5%)", "MRD-negative CR in 5 out of 5")."""
+    rates: dict[str, float] = {}
+    quotes: list[str] = []
+    counts: dict[str, int] = {}
+    count_quotes: dict[str, str] = {}
+    for s, e in sentences(text, start, end):
+        marks = sorted([(x.start, x.end, _response(x), x.value) for x in inside
+                        if x.label == "OUTCOME" and _response(x) and s <= x.start < e]
+                       + [(m.start(), m.end(), "ORR", None) for m in RESPONDED.finditer(text, s, e)
+                          if not any(x.label == "OUTCOME" and x.start <= m.start() < x.end for x in inside)])
+        previous = s
+        for at, stop, name, value in marks:
+            if value is None:
+                value = _share(text[previous:at], text[s:at]) if previous < at else None
+                if value is None:
+                    value = _share_after(text[stop:e])
+                if value is None and name not in counts:
+                    counted = SHARE_COUNT.search(text[previous:at])
+                    if counted and number(counted.group("x")) is not None:
+                        counts[name] = number(counted.group("x"))
+                        count_quotes[name] = " ".join(text[s:e].split())
+            previous = stop
+            if value is not None and name not in rates:
+                rates[name] = value
+                quotes.append(" ".join(text[s:e].split()))
+    if "CR/CRi" in rates:
+        if "CR" in rates:
+            rates.setdefault("ORR", rates["CR/CRi"])
+        else:
+            rates["CR"] = rates["CR/CRi"]
+    if "sCR" in rates:
+        rates.setdefault("CR", rates["sCR"])
+    for name in ("ORR", "CR"):
+        if name in rates:
+            out.fields.setdefault(f"{name.lower()}_pct", rates[name])
+        elif name in counts:
+            # a count without its denominator: a share of the study's patients, once their number is known
+            out.fields.setdefault(f"_{name.lower()}_count", counts[name])
+            quotes.append(count_quotes[name])
+    out.evidence.extend(dict.fromkeys(quotes))
+
+
+def _response(entity: Entity) -> str:
+    """The response an outcome mention reports ("MRD-negative CR" is a CR), or ""."""
+    if entity.normalized in _RESPONSES:
+        return _RESPONSES[entity.normalized]
+    named_cr = re.search(r"\b(?:CR|complete\s+(?:remission|response))\b", entity.text)
+    if entity.normalized == "MRD negativity" and named_cr:
+        return "CR"
+    return ""
+
+
+def shares_of(fields: dict[str, object]) -> None:
+    """Turn the counted responses ``read_prose`` left ("four achieved CR") into percentages of the study's
+    patients, where the prose gives their number."""
+    n = fields.get("n_patients_prose")
+    for name in ("orr", "cr"):
+        count = fields.pop(f"_{name}_count", None)
+        if isinstance(count, int) and isinstance(n, int) and n and count <= n:
+            fields.setdefault(f"{name}_pct", round(100 * count / n, 1))
+
+
+def _share(clause: str, sentence: str) -> float | None:
+    """The percentage of patients ``clause`` (the words before an outcome) counts: its last "x of y", its
+    percentage, or "all"."""
+    percent = list(SHARE_PERCENT.finditer(clause))
+    shares = list(SHARE_OF.finditer(clause))
+    if percent and (not shares or percent[-1].start() > shares[-1].start()):
+        m = percent[-1]
+        return float(m.group("p")) if m.group("p") else _as_float(number(m.group("w")))
+    if shares:
+        m = shares[-1]
+        if m.group("fx"):
+            x, y = int(m.group("fx")), int(m.group("fy"))
+            return round(100 * x / y, 1) if y else None
+        x, y = number(m.group("x")), number(m.group("y")) if m.group("y").lower() != "them" else _them(sentence)
+        return round(100 * x / y, 1) if x is not None and y else None
+    if SHARE_ALL.search(clause) and not re.search(r"\d", clause):
+        return 100.0
+    return None
+
+
+def _them(sentence: str) -> int | None:
+    """The number "of them" refers to: the last group of patients the sentence counted."""
+    shares = [m for m in SHARE_OF.finditer(sentence) if m.group("y") and m.group("y").lower() != "them"]
+    return number(shares[-1].group("y")) if shares else None
+
+
+def _share_after(tail: str) -> float | None:
+    m = SHARE_AFTER.match(tail)
+    if not m:
+        return None
+    if m.group("p") or m.group("p2"):
+        return float(m.group("p") or m.group("p2"))
+    x, y = number(m.group("x")), number(m.group("y"))
+    return round(100 * x / y, 1) if x is not None and y else None
+
+
+def _as_float(value: int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 _NR = re.compile(r"NR|NE|NA|N/A|Not reached|Not evaluable|Pending")

@@ -21,7 +21,7 @@ _ROMAN_PHASES = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 def phase(text: str) -> str:
     """Trial phase in Roman numerals, so "phase 1/2" and "phase I/II" compare equal."""
-    parts = re.split(r"\s*/\s*", clean(text).upper())
+    parts = [re.sub(r"(?<=[IV1-4])[AB]$", "", part) for part in re.split(r"\s*/\s*", clean(text).upper())]
     return "/".join(_ROMAN_PHASES.get(part, part) for part in parts if part)
 
 

@@ -99,8 +99,19 @@ def _phrase(text: str, label: str) -> str:
     parts = [p for p in re.split(r"\s+(?:and|or|&)\s+|\s*[,;+]\s*", text) if p.strip()]
     if len(parts) > 1:
         resolved = [_longest_alias(part, label) for part in parts]
-        return " and ".join(resolved) if all(resolved) else text.lower()
+        return join_names(resolved, label) if all(resolved) else text.lower()
     return _longest_alias(text, label)
+
+
+def join_names(names: list[str], label: str = "AGENT") -> str:
+    """Several canonical names as SCHEMA.md writes them: diseases ``;``-joined in the order given; agents
+    "a and b", three or more "a, b and c" (each name once)."""
+    names = list(dict.fromkeys(n for n in names if n))
+    if label == "DISEASE":
+        return ";".join(names)
+    if len(names) < 3:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @cache

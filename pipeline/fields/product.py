@@ -9,10 +9,10 @@ from pipeline.fields.base import ColumnType, Field
 from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.citation import reference_entries
 from pipeline.fields.evidence import DocContext
-from pipeline.fields.phrases import Glossary, canonical, clean
+from pipeline.fields.phrases import Glossary, canonical, clean, join_names
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
-from pipeline.knowledge.lexicon import alias_index, lookup
+from pipeline.knowledge.lexicon import alias_index, load_rows, lookup
 from pipeline.knowledge.patterns import ID_PREFIX
 from pipeline.models import Column, IngestedText
 
@@ -24,6 +24,19 @@ FIELDS = (PRODUCT,)
 
 # A development code: letters then digits ("FT596", "NKX101", "CT103A"), not a CD antigen or gene.
 _CODE = re.compile(r"\b[A-Z]{2,5}-?\d{2,4}[A-Z]?\b")
+
+
+def development_code(text: str) -> str:
+    """The development code a text names most, at least twice ("XK-77 is an allogeneic ... XK-77 was given"),
+    that no lexicon files as anything but a product (CD19 is a target, IL-15 a cytokine): the product of an
+    abstract about a product the lexicons do not know yet. "" when there is none."""
+    counts: dict[str, int] = {}
+    for m in _CODE.finditer(text):
+        entry = lookup(m.group())
+        if entry is None or entry.label == "PRODUCT":
+            counts[m.group()] = counts.get(m.group(), 0) + 1
+    best = max(counts, key=lambda c: counts[c], default="")
+    return best if best and counts[best] >= 2 else ""
 
 
 def cited_products(doc: IngestedText) -> dict[str, str]:
@@ -56,6 +69,26 @@ def _product_aliases() -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+# Products and agents dosed in milligrams, not cells (``products.tsv``, ``agents.tsv`` kinds).
+_DRUG_PRODUCTS = {"bispecific", "NK engager"}
+_DRUG_AGENTS = {"bispecific antibody", "monoclonal antibody", "ADC", "checkpoint inhibitor", "NK cell engager"}
+
+
+@cache
+def _drugs() -> frozenset[str]:
+    names = {r["canonical"].lower() for r in load_rows("products") if r.get("kind") in _DRUG_PRODUCTS}
+    names |= {r["alias"].lower() for r in load_rows("products") if r.get("kind") in _DRUG_PRODUCTS}
+    for r in load_rows("agents"):
+        if r.get("kind") in _DRUG_AGENTS:
+            names |= {r["canonical"].lower(), r["alias"].lower()}
+    return frozenset(names)
+
+
+def is_drug(name: str) -> bool:
+    """Whether a product is an antibody or drug (dosed in mg), not a cell therapy."""
+    return name.strip().lower() in _drugs()
+
+
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ADDED = re.compile(r"\s+\+\s+|\s+plus\s+|\s+with\s+")
 _ONE_TOKEN = re.compile(r"[\w/-]+")
@@ -70,7 +103,7 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     product, *added = _ADDED.split(named)
     record["product"] = glossary.expand(product) if _ONE_TOKEN.fullmatch(product) else product
     if added:
-        record["combination"] = " and ".join(canonical(agent, "AGENT", glossary) for agent in added)
+        record["combination"] = join_names([canonical(agent, "AGENT", glossary) for agent in added])
 
 
 _PRODUCT_CODE = re.compile(r"[A-Za-z]{1,8}[-‑]?[A-Za-z]?\d{2,6}[A-Za-z]{0,3}\d{0,3}")

@@ -9,7 +9,7 @@ from pipeline.fields.agent import agentive
 from pipeline.fields.base import ColumnType, Field, Readings
 from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
-from pipeline.fields.phrases import Glossary, canonical, is_none
+from pipeline.fields.phrases import Glossary, canonical, is_none, join_names
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import load_rows
 from pipeline.knowledge.sentences import sentences
@@ -25,6 +25,11 @@ FIELDS = (PRECONDITIONING,)
 _LYMPHODEPLETION = re.compile(r"lymphodeplet|precondition|conditioning", re.I)
 
 
+def mentions_lymphodepletion(text: str) -> bool:
+    """Whether a sentence speaks of the lymphodepleting chemotherapy (whose doses are not the product's)."""
+    return bool(_LYMPHODEPLETION.search(text))
+
+
 def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
     """"after lymphodepletion with fludarabine and cyclophosphamide" -> the regimen's agents; without the
     word, "CAR T cells were given to 20 patients ... after fludarabine and cyclophosphamide" when the
@@ -37,7 +42,7 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         agents = [x.normalized.lower() for x in inside
                   if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized]
         if agents:
-            out.fields.setdefault("preconditioning", " and ".join(dict.fromkeys(agents)))
+            out.fields.setdefault("preconditioning", join_names(agents))
             out.evidence.append(" ".join(text[s:e].split()))
             return
     for s, e in spans:
@@ -81,7 +86,7 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
                 break
             names.append(nxt.normalized.lower())
             end = nxt.end
-        regimen = " and ".join(names)
+        regimen = join_names(names)
         if regimen in _lymphodepleting():
             return regimen
     return ""

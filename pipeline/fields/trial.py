@@ -25,16 +25,26 @@ def trial_ids(text: str) -> str:
 
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
-    """A study cell: its registry ids; a study without one is known by the name the document gives it
-    ("Lee et al.")."""
-    record["trial_id"] = trial_ids(cell) or (clean(cell) if column.field == "study" else "")
+    """A study cell: its registry ids (``trial_id``) and the name written beside them ("NCT02435849 (ELIANA)");
+    under a study column, a cell without an id is the study's name ("ZUMA-1") or, as an author citation
+    ("Lee et al."), the row's reference."""
+    ids = trial_ids(cell)
+    if ids:
+        record["trial_id"] = ids
+        named = patterns.NAME_AFTER_IDS.search(cell)
+        if named and not patterns.ID_PREFIX.search(named.group("name")):
+            record.setdefault("study", clean(named.group("name")))
+        return
+    if column.field != "study":
+        return
+    name = clean(cell)
+    if patterns.AUTHOR_CITATION.fullmatch(name):
+        record.setdefault("reference", name)
+    elif name:
+        record["study"] = name
 
 
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
-
-
-
-
 
 
 _TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")

@@ -50,6 +50,8 @@ _CELL_ID = r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d
            r"jRCT\w{8,12}|CTR\d{8}|KCT\d{7}|DRKS\d{8}|UMIN\d{9}|CTRI/\d{4}/\d{2,3}/\d{6}|NTR\d{3,5}|" \
            r"NL-?(?:OMON)?\d{4,5}|IRCT\d{8,15}N\d{1,3}|(?:19|20)\d\d-\d{6}-\d{2})"
 CELL_TRIAL_IDS = re.compile(rf"{_CELL_ID}(?:\s*(?:[;,/&]|and)\s*{_CELL_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
+# The name in brackets that closes a registry cell: "NCT02435849 (ELIANA)".
+NAME_AFTER_IDS = re.compile(rf"\((?P<name>{_NAME_IN_BRACKETS[2:-2]})\)\s*$")
 # Any id inside a cell (a cell of another column holding one is a shifted cell).
 CELL_ID = re.compile(_CELL_ID)
 # The literals one of which every ``CELL_ID`` match holds (for a substring test before the scan; a bare
@@ -80,7 +82,15 @@ CAPTION_LABEL = re.compile(rf"^{_CAPTION}\s*[.:|]?\s*")
 # --- Citations ---------------------------------------------------------------------------------------
 ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
 # "(Abstract 1234)", "Abstr. no. S123", "abstracts #4567": an abstract number cited in prose.
-ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]?\d{1,5}[a-z]?)\b")
+ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*([A-Z]{0,2}\d{1,5}[a-z]?)\b")
+# An abstract of an abstract-book page: its number opening a line, its title after it (on that line or the
+# next), and a structured abstract's first heading a few lines on ("3474 Anti-CLL-1 CAR-T Cells ...",
+# "S200" then the title, "7002" then a two-line title). A running header ("362      Oral Abstract
+# Session") has more than one space after its page number.
+ABSTRACT_HEADING = re.compile(
+    r"(?m)^[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))(?P<title>[A-Z][^\n]{15,})"
+    r"(?=(?:\n[^\n]*){0,8}?\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b)"
+)
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
 # A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
 STUDY_CITATION = re.compile(
@@ -128,6 +138,17 @@ OUTCOME_SEPARATOR = re.compile(r"\s*/\s*")
 # A number in a statement ("grade 3 in 10 patients": 3, 10).
 DECIMAL_NUMBER = re.compile(DECIMAL)
 
+# --- Drug doses -------------------------------------------------------------------------------------
+# A dose of an antibody or a drug: "1.5 mg/kg", "76 mg", "0.16 mg", "0.4 or 0.8 mg/kg", "10 µg/kg", "2.5 mg → 10 mg".
+DRUG_DOSE = re.compile(
+    rf"(?<![\w.,/])(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
+    r"(?P<unit>mg/kg|mg/m2|mg/m²|[µμu]g/kg|mcg/kg|mg)(?![\w/²])"
+)
+# Words that make a dose a step of a step-up schedule, given before the full dose whatever the order of
+# the sentence: "after step-up priming doses of 12 mg and 32 mg", "a 0.16 mg priming dose".
+STEP_UP_DOSE = re.compile(r"step[\s-]?up|priming|intermediate|ramp[\s-]?up|initial\s+dose", re.I)
+FULL_DOSE = re.compile(r"\b(?:full|target|maintenance)\b", re.I)
+
 # --- Patient counts -----------------------------------------------------------------------------------
 # A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".
 PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|subjects|participants|pts)\b")
@@ -142,6 +163,60 @@ PATIENTS_STATED = re.compile(
     r"patients\b",
     re.I,
 )
+# A count written in words ("Twelve", "Ninety-eight", "a single"), read by ``fields.count.number``.
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine"
+COUNT_WORD = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:{_UNITS}))?|{_UNITS}|"
+              r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+single)")
+_N = rf"(?:\d+|{COUNT_WORD})"
+_WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavily\s+pretreated|additional)\s+)*"
+        r"(?:patients|adults|children|participants|subjects)")
+# How many patients a study treated, as prose says it: "97 received tisa-cel", "Eighteen patients were treated",
+# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given at ... to 38
+# patients", "22 patients had been infused". A count of enrolled patients is not the treated one ("Ninety-eight
+# patients were enrolled and 97 received" is 97): the words between a count and its verb never say "enrolled".
+PATIENTS_TREATED = re.compile(
+    rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
+    r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
+    rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
+    rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
+    rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
+    rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
+    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b",
+    re.I,
+)
+PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
+# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)" (a symbol font's "="
+# read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
+PATIENTS_SIZE = re.compile(
+    rf"\b(?P<a>{_N})\s+{_WHO}\b[^.;]{{0,80}}?\s+were\s+(?:enrolled|included|evaluated)\b"
+    rf"|\b(?:enrolled|included|covered|recruited)\s+(?P<b>{_N})\s+{_WHO}"
+    r"|\(\s*[nN]\s*[=5]\s*(?P<c>\d+)\s*\)|\b[nN]\s*=\s*(?P<d>\d+)\b"
+    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}",
+    re.I,
+)
+PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
+# A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
+# "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
+# achieved", "All six achieved", "seven of them".
+SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y>{_N}|them)\b"
+                      r"|\b(?P<fx>\d+)\s*/\s*(?P<fy>\d+)\s+(?:patients|evaluable|treated)\b", re.I)
+# A count of patients right before the outcome they reached, whose share is of the study's patients:
+# "Nine patients were treated and four achieved CR".
+SHARE_COUNT = re.compile(rf"\b(?P<x>{_N})\s+(?:patients\s+|of\s+them\s+)?(?:achieved|reached|attained|had)\s+"
+                         r"(?:an?\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", re.I)
+SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
+SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
+                         rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
+# A response told by its verb: "patients responded", "objective responses in 14 of 16".
+RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
+# Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
+# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4.
+GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})+)(?!\d)")
+# Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
+# "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
+DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"
@@ -152,16 +227,40 @@ COUNT_NOTE = re.compile(r"\(\s*n\s*=\s*(\d+)\s*\)", re.I)
 COUNT_CELL = re.compile(r"(?:[1-9]\d{0,3}|0)(?:\s?\+)?|[nN]\s?=\s?[1-9]\d{0,3}")
 # The count that opens a count cell.
 LEADING_COUNT = re.compile(r"\s*(?:n\s*=\s*)?(\d+)\b")
-# A study named with its size: "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "the CRB-402 study".
+# A study name with a number hyphenated to it: "CRB-402", "MajesTEC-1".
 _STUDY_NAME = r"[A-Z][A-Za-z]*-[A-Z]*\d{1,4}[A-Za-z]?"
-NAMED_STUDY = re.compile(
-    rf"(?<![\w-])(?P<a>{_STUDY_NAME})(?=\s+(?:study|trial)\b)"
-    rf"|\(\s*(?P<b>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
-    rf"|\b[Ii]n\s+(?P<c>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
+
+# --- Study names -------------------------------------------------------------------------------------
+# A study's name as summaries write it: an acronym or a coinage with two capitals, a number glued or
+# hyphenated to it, and up to two more capitalised or numeric words ("ZUMA-2", "KarMMa", "ELARA",
+# "ALLCAR19", "LINKER-MM1", "EPCORE NHL-1", "TRANSCEND CLL 004"). What the words around it say decides
+# whether such a word is a study's name (``STUDY_NAMED``); a lexicon term or a defined short form never is.
+STUDY_NAME = (r"(?:[A-Z][a-z]*[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]*)\d{0,5}(?:[-‑][A-Za-z]*\d{1,4}[A-Za-z]?)?(?![\w‑-])"
+              r"(?:[ ](?:[A-Z]{2,}(?:[-‑]\d{1,4})?|\d{1,4})(?![\w‑-])){0,2}")
+_REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
+# The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
+# "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
+# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)".
+STUDY_NAMED = re.compile(
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials)\b)"
+    rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
+    rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
+    rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
+    rf"|\(\s*(?P<e>{_STUDY_NAME})\s*\)(?=\s*$|\s*\n)"
+    rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
+    rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
+    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*=",
+    re.M,
 )
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
+# (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
+ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
+# An author citation standing for a study in a review table or its prose: "Lee et al.", "Pan and Li et al.".
+AUTHOR_CITATION = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?\s+et\s+al\.?")
 
 # --- Phases and grades --------------------------------------------------------------------------------
-PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
+PHASE = re.compile(r"\bphase\s+(?P<phase>I{1,3}V?[ab]?(?:/I{1,3}[ab]?)?|[1-4][ab]?(?:/[1-4][ab]?)?)\b", re.I)
 # Every phase a caption names ("Phase 3 trials", "phases 1 and 2").
 CAPTION_PHASE = re.compile(r"\bphases?\s+(I{1,3}V?(?:/I{1,3})?|[1-4](?:/[1-4])?)\b", re.I)
 GRADE = re.compile(r"\b[Gg](?:rade)?\s*(?P<op>≥|>=|>|≤)?\s*(?P<grade>[1-5]|I{1,3}|IV|V)(?:\s*[–-]\s*(?P<to>[1-5]))?\b")

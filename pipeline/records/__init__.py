@@ -16,16 +16,16 @@ from pydantic import BaseModel, ValidationError
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
-from pipeline.fields.product import cited_products
+from pipeline.fields.product import cited_products, development_code
 from pipeline.fields.target import document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
-from pipeline.records import prose
+from pipeline.records import prose, studies
 from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
 
 R = TypeVar("R", bound=BaseModel)
 ARM_WIDE = ("phase", "crs", "crs_max_grade", "crs_n", "icans", "icans_n", "gvhd", "trial_id", "product", "cell_source",
-            "preconditioning")
+            "preconditioning", "study", "doses_drug", "drug_dose_unit")
 PER_ARM = ("orr_pct", "cr_pct")
 EVENT_STATEMENTS = ("crs", "icans", "gvhd")
 _EVENT_FIELDS = frozenset({*EVENT_STATEMENTS, "crs_max_grade", "crs_n", "icans_n"})
@@ -191,6 +191,44 @@ def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
 
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    return any(s <= at < e for s, e in spans)
+
+
+def _has_results(facts: prose.ProseFacts) -> bool:
+    """Whether prose about a study states a result of it (patients, a response rate, an event, a dose)."""
+    stated = {"n_patients_prose", "orr_pct", "cr_pct", "crs", "icans", "gvhd"}
+    return bool(stated & {k for k, v in facts.fields.items() if v not in (None, "")} or facts.doses)
+
+
+def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
+                  table_arms: list[tuple[Partial, list[str]]], clinical: list[tuple[Partial, list[str]]]) -> None:
+    """A unit about one study (an abstract, a news item, a press release, a letter): its prose from title to
+    end is the study's, keyed by its registry ids, its name, its product or its abstract number."""
+    seg = prose.Segment(unit.prose[0][0], unit.prose[-1][1], abstract_number=unit.abstract_number,
+                        trial_ids=list(unit.trial_ids), name=unit.name)
+    facts = prose.facts(doc, seg, result.entities, glossary)
+    rows = [(p, c) for p, c in table_arms if unit.start <= p.start < unit.end]
+    if rows:
+        # the table of an abstract about one study gives its arms; the abstract's prose is about them all
+        _apply_prose(rows, facts)
+        for p, _ in rows:
+            for key, value in (("study", unit.name), ("abstract_number", unit.abstract_number)):
+                if value and not p.fields.get(key):
+                    p.fields[key] = value
+        return
+    if not unit.trial_ids and not _has_results(facts):
+        return  # no study reported: a design, a background, a commentary
+    fields = {"arm": "monotherapy", "abstract_number": unit.abstract_number, "study": unit.name,
+              **prose.subject(doc, seg, result.entities, glossary)}
+    p = Partial(fields=fields, start=unit.start)
+    _apply_prose([(p, [])], facts)
+    if not p.fields.get("product"):
+        p.fields["product"] = development_code(doc.text[unit.start : unit.end])
+    p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
+    clinical.append((p, []))
+
+
 def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[TrialArm], list[PreclinicalStudy]]:
     glossary = Glossary.from_abbreviations(result.abbreviations)
     clinical: list[tuple[Partial, list[str]]] = []
@@ -206,13 +244,16 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             preclinical.extend(preclinical_rows(table, glossary))
 
     table_arms = list(clinical)
-    cited = prose.segments(doc)
+    found = studies.units(doc, result.entities, glossary, result.tables)
+    singles = [(u.start, u.end) for u in found if u.single]
+    cited = [seg for seg in prose.segments(doc) if not _inside(singles, seg.start)]
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
         linked_preclinical = [p for p in preclinical if _linked(p, seg)]
         for p in linked_preclinical:
             p.evidence.append(doc.text[seg.start : seg.end])
-        if not arms and not linked_preclinical and seg.trial_ids:
+        facts = prose.facts(doc, seg, result.entities, glossary)
+        if not arms and not linked_preclinical and (seg.trial_ids or _has_results(facts)):
             # A study reported only in prose: the cited paragraph is its record.
             p = Partial(fields={"arm": "monotherapy", "abstract_number": seg.abstract_number,
                                 "reference": seg.reference}, start=seg.start)
@@ -221,10 +262,10 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             arms = [(p, [])]
             clinical.append(arms[0])
         if arms:
-            _apply_prose(arms, prose.facts(doc, seg, result.entities, glossary))
+            _apply_prose(arms, facts)
 
     known_ids = {i for p, _ in clinical for i in str(p.fields.get("trial_id", "")).split(";") if i}
-    for seg in prose.trial_segments(doc):
+    for seg in prose.trial_segments(doc, singles, result.entities, glossary):
         if set(seg.trial_ids) & known_ids:
             # The prose about a study a table row gives (by its registry id) adds what the row does not say.
             rows = [p for p, _ in table_arms if set(seg.trial_ids) & _ids(p)]
@@ -239,19 +280,39 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         clinical.append((p, []))
         known_ids.update(seg.trial_ids)
 
-    for seg in prose.named_segments(doc):
-        if seg.name in known_ids:
+    known_names = {str(p.fields.get("study")) for p, _ in clinical if p.fields.get("study")}
+    for seg in prose.named_segments(doc, singles, result.entities, glossary):
+        if seg.name in known_names:
             continue  # a table row or an earlier paragraph already gave this study its record
-        p = Partial(fields={"arm": "monotherapy", "trial_id": seg.name,
+        facts = prose.facts(doc, seg, result.entities, glossary)
+        if not _has_results(facts):
+            continue  # a study named in passing is not one the document reports
+        p = Partial(fields={"arm": "monotherapy", "study": seg.name,
                             **prose.subject(doc, seg, result.entities, glossary)}, start=seg.start)
-        _apply_prose([(p, [])], prose.facts(doc, seg, result.entities, glossary))
+        _apply_prose([(p, [])], facts)
         p.evidence.insert(0, doc.text[seg.start : seg.end])
         clinical.append((p, []))
-        known_ids.add(seg.name)
+        known_names.add(seg.name)
 
-    sizes = prose.stated_sizes(doc, [str(p.fields.get("trial_id", "")) for p, _ in clinical])
+    for unit in found:
+        if unit.single:
+            _single_study(doc, result, unit, glossary, table_arms, clinical)
+
+    named = prose.names_of_ids(doc, result.entities, glossary)
     for p, _ in clinical:
-        size = sizes.get(str(p.fields.get("trial_id", "")))
+        name = next((named[i] for i in sorted(_ids(p)) if i in named), "")
+        if name and not p.fields.get("study"):
+            p.fields["study"] = name
+
+    glued = prose.glued_references(doc)
+    for p, _ in clinical:
+        refs = [glued[i] for i in sorted(_ids(p)) if i in glued]
+        if refs and not p.fields.get("reference"):
+            p.fields["reference"] = refs[0]
+
+    sizes = prose.stated_sizes(doc, [str(p.fields.get("study", "")) for p, _ in clinical])
+    for p, _ in clinical:
+        size = sizes.get(str(p.fields.get("study", "")))
         if size and p.fields.get("n_patients") in (None, ""):
             p.fields["n_patients"], quote = size
             p.evidence.append(quote)
@@ -271,6 +332,5 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
         trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))
-    studies = [_validated(PreclinicalStudy, doc.doc_id, p, []) for p in preclinical]
-    return sorted(trials, key=lambda t: t.start), sorted(studies, key=lambda s: s.start)
-
+    studies_ = [_validated(PreclinicalStudy, doc.doc_id, p, []) for p in preclinical]
+    return sorted(trials, key=lambda t: t.start), sorted(studies_, key=lambda s: s.start)

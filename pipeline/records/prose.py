@@ -7,20 +7,20 @@ rates, adverse events, patient numbers, doses) belong to the study the citation 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from re import Match
 
-from pipeline.fields import adverse_event, regimen, target
+from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
-from pipeline.fields.dose import parse_doses
+from pipeline.fields.disease import named_together
+from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
-from pipeline.fields.phrases import Glossary
-from pipeline.knowledge.lexicon import lookup
+from pipeline.fields.phrases import Glossary, join_names
 from pipeline.knowledge.patterns import (
-    NAMED_STUDY,
-    PATIENTS_STATED,
+    GLUED_REFERENCES,
     PHASE,
     SIZE_IN_PARENTHESES,
     STUDY_CITATION,
@@ -29,6 +29,7 @@ from pipeline.knowledge.patterns import (
 )
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Entity, IngestedText
+from pipeline.records import studies
 
 PROSE_SECTIONS = {"front", "body"}
 
@@ -54,23 +55,43 @@ class _Mention:
     sentence: tuple[int, int]
 
 
-def _study_mentions(text: str, start: int, end: int) -> list[_Mention]:
+def _study_mentions(text: str, start: int, end: int, entities: list[Entity] = (),
+                    glossary: Glossary | None = None) -> list[_Mention]:
     """Names given as study names in ``text[start:end]``, outside sentences that carry a registry id
-    (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line)."""
+    (there the id names the study) and never a lexicon term (KTE-X19 is a product, SUP-B15 a cell line),
+    an entity of the document or a short form it defines."""
     out = []
     spans = sentences(text, start, end)
-    for m in NAMED_STUDY.finditer(text, start, end):
-        name = m.group("a") or m.group("b") or m.group("c")
-        if lookup(name) is not None:
-            continue
-        sentence = next(((s, e) for s, e in spans if s <= m.start() < e), (m.start(), m.end()))
+    for m in studies.name_mentions(text, start, end, list(entities), glossary or Glossary({})):
+        sentence = next(((s, e) for s, e in spans if s <= m.start < e), (m.start, m.end))
         if TRIAL_ID.search(text, sentence[0], sentence[1]):
             continue
-        out.append(_Mention(name, m.start(), m.end(), sentence))
+        out.append(_Mention(m.name, m.start, m.clause_end, sentence))
     return out
 
 
-def named_segments(doc: IngestedText) -> list[Segment]:
+def glued_references(doc: IngestedText) -> dict[str, str]:
+    """Registry id -> the reference numbers glued to it ("NCT0309065912,13" -> "12;13")."""
+    found: dict[str, str] = {}
+    for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
+        for m in GLUED_REFERENCES.finditer(doc.text, section.start, section.end):
+            refs = ";".join(dict.fromkeys(re.findall(r"\d+", m.group("refs"))))
+            found.setdefault(normalize_trial_id(m.group("id")), refs)
+    return found
+
+
+def names_of_ids(doc: IngestedText, entities: list[Entity], glossary: Glossary) -> dict[str, str]:
+    """Registry id -> the study name the prose writes next to it ("FELIX (NCT04404660)")."""
+    found: dict[str, str] = {}
+    for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
+        mentions = studies.name_mentions(doc.text, section.start, section.end, entities, glossary)
+        for key, name in studies.names_by_id(doc.text, mentions).items():
+            found.setdefault(key, name)
+    return found
+
+
+def named_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entities: list[Entity] = (),
+                   glossary: Glossary | None = None) -> list[Segment]:
     """Segments for studies named without a registry id or citation ("The single-arm phase 2 ZUMA-12
     study gave axi-cel to 40 patients ...").
 
@@ -82,8 +103,10 @@ def named_segments(doc: IngestedText) -> list[Segment]:
     text = doc.text
     out: list[Segment] = []
     for section in (s for s in doc.sections if s.kind in PROSE_SECTIONS):
-        mentions = _study_mentions(text, section.start, section.end)
+        mentions = _study_mentions(text, section.start, section.end, entities, glossary)
         for i, m in enumerate(mentions):
+            if any(s <= m.start < e for s, e in exclude):
+                continue
             same_sentence = [x for x in mentions if x.sentence == m.sentence]
             if len({x.name for x in same_sentence}) > 1:
                 before = [x.end for x in same_sentence if x.end <= m.start]
@@ -100,10 +123,10 @@ def named_segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
-def study_name_starts(doc: IngestedText) -> list[int]:
+def study_name_starts(doc: IngestedText, entities: list[Entity] = (), glossary: Glossary | None = None) -> list[int]:
     """Where each sentence naming a study (without a registry id) begins: another study's prose ends there."""
     return sorted({m.sentence[0] for s in doc.sections if s.kind in PROSE_SECTIONS
-                   for m in _study_mentions(doc.text, s.start, s.end)})
+                   for m in _study_mentions(doc.text, s.start, s.end, entities, glossary)})
 
 
 def stated_sizes(doc: IngestedText, names: list[str]) -> dict[str, tuple[int, str]]:
@@ -164,6 +187,11 @@ def segments(doc: IngestedText) -> list[Segment]:
             number = seg.abstract_number
             if not number and not seg.reference:
                 continue
+            para_start, para_end = _paragraph_around(text, m.start(), m.end())
+            if len(STUDY_CITATION.findall(text, para_start, para_end)) == 1:
+                # The only citation of its paragraph cites the paragraph: a review may name its source in
+                # the first sentence and report the study in the sentences after it.
+                seg.start, seg.end = section.start + para_start, section.start + para_end
             body = doc.text[seg.start : seg.end]
             seg.trial_ids = list(dict.fromkeys(normalize_trial_id(t.group()) for t in TRIAL_ID.finditer(body)))
             out.append(seg)
@@ -171,14 +199,27 @@ def segments(doc: IngestedText) -> list[Segment]:
     return out
 
 
-def trial_segments(doc: IngestedText) -> list[Segment]:
+def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph (between blank lines) holding ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return (before + 2 if before >= 0 else 0), (after if after >= 0 else len(text))
+
+
+def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entities: list[Entity] = (),
+                   glossary: Glossary | None = None) -> list[Segment]:
     """Segments for registry ids mentioned in prose without a citation: the sentence with the id and
-    those after it up to the next id or paragraph end."""
+    those after it up to the next id or paragraph end (none inside the ``exclude`` spans: the abstracts
+    about one study, which are read whole)."""
     out: list[Segment] = []
-    body = [s for s in doc.sections if s.kind in PROSE_SECTIONS]
-    every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)}
-    named = study_name_starts(doc)
-    if len(every_id) == 1:
+    body = [s for s in doc.sections if s.kind in PROSE_SECTIONS
+            and not any(a <= s.start and s.end <= b for a, b in exclude)]
+    every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)
+                if not any(a <= m.start() < b for a, b in exclude)}
+    named = study_name_starts(doc, entities, glossary)
+    if not every_id:
+        return out
+    if len(every_id) == 1 and not exclude:
         # A meeting abstract about one trial: its Background, Methods and Results all describe it, up to
         # where another study is named.
         first = min(m.start() for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end))
@@ -186,14 +227,15 @@ def trial_segments(doc: IngestedText) -> list[Segment]:
         return [Segment(body[0].start, end, trial_ids=sorted(every_id))]
     for section in body:
         text = doc.text[section.start : section.end]
-        ids = list(TRIAL_ID.finditer(text))
+        ids = [m for m in TRIAL_ID.finditer(text) if not any(a <= section.start + m.start() < b for a, b in exclude)]
         for i, m in enumerate(ids):
             sentence_start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
             nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
             para_end = text.find("\n\n", m.end())
             end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
-            if i + 1 < len(ids):
-                end = min(end, max(text.rfind(". ", m.end(), nxt) + 1, m.end()))
+            cut = text.rfind(". ", m.end(), nxt) if i + 1 < len(ids) else -1
+            if cut >= 0:  # the next id is in this paragraph: this study's prose ends with the sentence before it
+                end = min(end, cut + 1)
             # The prose of another, named study ("The bb21217 levels in the CRB-402 study ...") is not this one's.
             end = min([end, *(n - section.start for n in named if section.start + m.end() < n)])
             out.append(Segment(section.start + sentence_start, section.start + end,
@@ -223,11 +265,9 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     if m:
         f["phase"] = phase(m.group("phase"))
         out.evidence.append(_sentence_of(text, seg, m.start()))
+    outcome.read_prose(text, seg.start, seg.end, inside, out)
     for e in inside:
-        if e.label == "OUTCOME" and e.value is not None and e.normalized in ("ORR", "CR"):
-            f.setdefault(f"{e.normalized.lower()}_pct", e.value)
-            out.evidence.append(_sentence_of(text, seg, e.start))
-        elif e.label == "PRODUCT":
+        if e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
         elif e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end):
             f.setdefault("cell_source", e.normalized)
@@ -236,12 +276,11 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
         sentence = " ".join(text[s:e].split())
         for dose in parse_doses(text[s:e], require_cells=True):
             out.doses.append((list(dose.values), dose.unit, sentence))
+    _drug_doses(text, seg, inside, glossary, out)
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
     regimen.read_prose(text, seg.start, seg.end, inside, out)
-    m = PATIENTS_STATED.search(text, seg.start, seg.end)
-    if m:
-        n = next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g)
-        f["n_patients_prose"] = int(n)
+    count.read_prose(text, seg.start, seg.end, out)
+    outcome.shares_of(f)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
@@ -249,13 +288,37 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
 
 
 
+def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossary, out: ProseFacts) -> None:
+    """The dose levels of the antibody or drug a study gives (a step-up schedule in the order given), read
+    only where the prose names a drug product; amounts of other agents (lymphodepleting chemotherapy, an
+    added oral drug) and the sentences about lymphodepletion are left out."""
+    agents = [x for x in inside if x.label in ("AGENT", "PRODUCT")]
+    drugs = [x for x in agents if product.is_drug(x.normalized or glossary.expand(x.text))]
+    if not drugs:
+        return
+    others = [(x.start, x.end) for x in agents if x not in drugs]
+    found, quotes = [], []
+    for s, e in sentences(text, seg.start, seg.end):
+        if regimen.mentions_lymphodepletion(text[s:e]) and any(s <= a < e for a, _ in others):
+            continue
+        doses = drug_doses(text, s, e, others)
+        if doses:
+            found.extend(doses)
+            quotes.append(" ".join(text[s:e].split()))
+    values, unit = drug_schedule(found)
+    if values:
+        out.fields["doses_drug"] = ";".join(format_cells(v) for v in values)
+        out.fields["drug_dose_unit"] = unit
+        out.evidence.extend(quotes)
+
+
 def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> dict[str, object]:
     """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
     inside = [e for e in entities if seg.start <= e.start < seg.end]
     fields: dict[str, object] = {}
-    disease = next((e.normalized for e in inside if e.label == "DISEASE" and e.normalized), "")
-    if disease:
-        fields["disease"] = disease
+    diseases = named_together(doc.text, [e for e in inside if e.label == "DISEASE"])
+    if diseases:
+        fields["disease"] = join_names(diseases, "DISEASE")
     targets = [e for e in inside if e.label == "TARGET"]
     aimed = [e for e in targets if target.aimed_at(doc.text, e.start, e.end)]
     symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.report.load import Gold, Row, Run
-from pipeline.score import PRECLINICAL_FIELDS, TRIAL_FIELDS, Counts, align, compare_fields
+from pipeline.score import PRECLINICAL_FIELDS, TRIAL_FIELDS, TRIAL_KEY, Counts, align, compare_fields, study_key
 
-# How ``score_folders`` aligns records of each file (trial arms by id + arm, studies by abstract).
-RECORD_KEYS: dict[str, tuple[str, ...]] = {"trials": ("trial_id", "arm"), "preclinical": ("abstract_number",)}
+# How ``score_folders`` aligns records of each file (trial arms by SCHEMA.md's key, studies by abstract).
+RECORD_KEYS: dict[str, tuple[str, ...]] = {"trials": TRIAL_KEY, "preclinical": ("abstract_number",)}
 RECORD_FIELDS: dict[str, list[str]] = {"trials": TRIAL_FIELDS, "preclinical": PRECLINICAL_FIELDS}
 
 MISSED, EXTRA, DIFFERENT = "missed", "not in gold", "different value"
@@ -44,7 +44,8 @@ def record_name(file: str, row: Row) -> str:
     """How a record is named on the page: its alignment key."""
     if file == "preclinical":
         return f"abstract {row.get('abstract_number', '') or '(none)'}"
-    return " · ".join(row.get(k, "") or "(none)" for k in RECORD_KEYS[file])
+    field, _value = study_key(row)
+    return " · ".join([row.get(field, "") if field else "(none)", row.get("arm", "") or "(none)"])
 
 
 def compare_with_gold(run: Run, gold: Gold) -> Comparison:

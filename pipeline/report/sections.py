@@ -244,7 +244,8 @@ def disagreements_section(items: list[Disagreement], indexes: dict[str, Evidence
             else _field_row(e, indexes.get(e.doc_id), forms.get(e.doc_id, {})) for e in entries]
     parts = [f"<p>{len(present)} field disagreements in the documents of this run"
              + (f" ({esc(summary)})" if summary else "") + ". Records are aligned as the scorer aligns them: "
-             "trial arms by trial_id and arm, preclinical studies by abstract_number. A record with no "
+             "trial arms by registry id, else study, else product, else abstract number, and arm; preclinical "
+             "studies by abstract_number. A record with no "
              "counterpart is one row listing all its stated fields.</p>"]
     if rows:
         parts.append(table("disagreement-list", f"Disagreements with gold ({len(present)} fields)",

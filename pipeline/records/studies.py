@@ -1,0 +1,198 @@
+"""Which studies a document reports, and where each is written about.
+
+A document is cut into units: the abstracts of an abstract-book page (each opened by its number and
+title), or the whole document. A unit that reports one study (a meeting abstract, a news item, a press
+release, a letter) is that study's prose from its title to its end, whatever identifies it: its registry
+ids, its name, its product or its abstract number. A unit that reports several (a review, a meeting
+summary, a table of trials) is left to the citations, registry ids and study names that cut its prose.
+
+Study names are read where the words around a name make it one ("the pivotal FELIX study", "KarMMa
+(NCT03361748)", "ELARA is an international, single-arm phase 2 trial"): a lexicon term, an entity of
+the document (a product, a target, a disease) or a short form the document defines never is one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.fields.phrases import Glossary
+from pipeline.knowledge.lexicon import abbreviation_long_forms, lookup
+from pipeline.knowledge.patterns import (
+    ABSTRACT_CITED,
+    ABSTRACT_HEADING,
+    ID_AFTER_NAME,
+    ID_PREFIX,
+    PATIENTS_ANY,
+    PERCENT,
+    REFERENCE,
+    STUDY_NAME_GROUPS,
+    STUDY_NAMED,
+    TRIAL_ID,
+    normalize_trial_id,
+)
+from pipeline.knowledge.sentences import sentences
+from pipeline.models import Entity, IngestedText, Table
+
+PROSE_SECTIONS = {"front", "body"}
+# Entities a study's name is never one of (its registry id and abstract number may stand inside it).
+_NOT_A_NAME = {"TARGET", "DISEASE", "CELL_SOURCE", "AGENT", "PRODUCT", "CELL_LINE", "OUTCOME", "ADVERSE_EVENT"}
+_ROMAN = {"I", "II", "III", "IV", "V", "IA", "IB", "IIA", "IIB"}
+
+
+@dataclass
+class NameMention:
+    """A study's name where the words around it make it one."""
+
+    name: str
+    start: int
+    end: int
+    kind: str  # the STUDY_NAMED group: "b"/"c" stand next to a registry id
+    clause_end: int = 0  # where the words that make it a name end ("(MajesTEC-1, N = 165)")
+
+
+@dataclass
+class Unit:
+    """A stretch of the document about one study or several: an abstract, or the whole document."""
+
+    start: int
+    end: int
+    abstract_number: str = ""
+    title_end: int = 0
+    single: bool = False
+    trial_ids: list[str] = field(default_factory=list)
+    name: str = ""
+    prose: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _valid_name(name: str, start: int, entities: list[Entity], glossary: Glossary) -> str:
+    """The name without a leading phase numeral ("II ZUMA-2" -> "ZUMA-2"), or "" if it is no study's."""
+    words = name.split(" ")
+    while words and words[0].upper() in _ROMAN:
+        start += len(words[0]) + 1
+        words = words[1:]
+    if not words:
+        return ""
+    name, head = " ".join(words), words[0]
+    if head.upper() in _ROMAN or ID_PREFIX.match(name) or lookup(name) or lookup(head):
+        return ""
+    if head in glossary.pairs or name in glossary.pairs or head in abbreviation_long_forms():
+        return ""
+    head_end = start + len(head)
+    if any(e.label in _NOT_A_NAME and e.start < head_end and start < e.end for e in entities):
+        return ""
+    return name
+
+
+def name_mentions(text: str, start: int, end: int, entities: list[Entity], glossary: Glossary) -> list[NameMention]:
+    """Study names given as such in ``text[start:end]``, in order."""
+    out = []
+    for m in STUDY_NAMED.finditer(text, start, end):
+        group = next(g for g in STUDY_NAME_GROUPS if m.group(g))
+        raw = m.group(group)
+        offset = m.start(group)
+        name = _valid_name(raw, offset, entities, glossary)
+        if name:
+            at = offset + raw.index(name)
+            out.append(NameMention(name, at, at + len(name), group, max(m.end(), at + len(name))))
+    return out
+
+
+def names_by_id(text: str, mentions: list[NameMention]) -> dict[str, str]:
+    """Registry id -> the study name written right next to it ("KarMMa (NCT03361748)", "NCT02435849 (ELIANA)")."""
+    found: dict[str, str] = {}
+    for m in mentions:
+        if m.kind in ("a", "b"):
+            after = TRIAL_ID.search(text, m.end, m.end + 40)
+            if after and ID_AFTER_NAME.fullmatch(text, m.end, after.start()):
+                found.setdefault(normalize_trial_id(after.group()), m.name)
+        elif m.kind == "c":
+            before = list(TRIAL_ID.finditer(text, max(0, m.start - 40), m.start))
+            if before:
+                found.setdefault(normalize_trial_id(before[-1].group()), m.name)
+    return found
+
+
+def reports_results(text: str) -> bool:
+    """Whether a stretch of prose states a result: a percentage or a number of patients."""
+    return bool(PERCENT.search(text) or PATIENTS_ANY.search(text))
+
+
+def _id_groups(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """The registry ids of the prose, those written in one sentence kept together (one study's ids)."""
+    groups: list[list[str]] = []
+    for start, end in spans:
+        for s, e in sentences(text, start, end):
+            ids = list(dict.fromkeys(normalize_trial_id(m.group()) for m in TRIAL_ID.finditer(text, s, e)))
+            if ids and not any(set(ids) & set(g) for g in groups):
+                groups.append(ids)
+            elif ids:
+                group = next(g for g in groups if set(ids) & set(g))
+                group.extend(i for i in ids if i not in group)
+    return groups
+
+
+def _headings(text: str) -> list[tuple[int, int, str]]:
+    """(start, end of title, number) of each abstract an abstract-book page opens with its number and title."""
+    return [(m.start("number"), m.end("title"), m.group("number")) for m in ABSTRACT_HEADING.finditer(text)]
+
+
+def units(doc: IngestedText, entities: list[Entity], glossary: Glossary, tables: list[Table]) -> list[Unit]:
+    """The document's abstracts (or the whole document), each marked single-study or not."""
+    text = doc.text
+    heads = _headings(text)
+    bounds = [(s, heads[i + 1][0] if i + 1 < len(heads) else len(text), n, t) for i, (s, t, n) in enumerate(heads)]
+    if not bounds:
+        bounds = [(0, len(text), "", 0)]
+    out = []
+    for start, end, number, title_end in bounds:
+        unit = Unit(start, end, abstract_number=number, title_end=title_end)
+        unit.prose = [(max(s.start, start), min(s.end, end)) for s in doc.sections
+                      if s.kind in PROSE_SECTIONS and s.start < end and start < s.end]
+        _classify(doc, unit, entities, glossary, tables)
+        out.append(unit)
+    return out
+
+
+def _classify(doc: IngestedText, unit: Unit, entities: list[Entity], glossary: Glossary,
+              tables: list[Table]) -> None:
+    """Single-study when the unit's prose names at most one study with results (ids written together are
+    one study's; a name next to an id is that study's) and cites at most one reference."""
+    text = doc.text
+    if not unit.prose:
+        return
+    inside = [e for e in entities if unit.start <= e.start < unit.end]
+    mentions = [m for s, e in unit.prose for m in name_mentions(text, s, e, inside, glossary)]
+    groups = _id_groups(text, unit.prose)
+    by_id = names_by_id(text, mentions)
+    refs = {m.group("number") for s, e in unit.prose for m in REFERENCE.finditer(text, s, e)}
+    table_rows = sum(len(t.studies().rows) for t in tables if unit.start <= t.start < unit.end)
+    attached = {by_id[i] for g in groups for i in g if i in by_id}
+    others = []
+    for name in dict.fromkeys(m.name for m in mentions if m.name not in attached):
+        if _named_with_results(text, unit, name):
+            others.append(name)
+    studies = len(groups) + len(others)
+    if studies > 1 or len(refs) > 1 or table_rows > 1:
+        return
+    unit.single = True
+    unit.trial_ids = groups[0] if groups else []
+    named = [by_id.get(i) for i in unit.trial_ids if by_id.get(i)]
+    counts = {m.name: sum(1 for x in mentions if x.name == m.name) for m in mentions}
+    unit.name = named[0] if named else (max(counts, key=lambda n: (counts[n], -_first(mentions, n))) if counts else "")
+    if not unit.abstract_number:
+        cited = {m.group(1) for s, e in unit.prose for m in ABSTRACT_CITED.finditer(text, s, e)}
+        if len(cited) == 1:
+            unit.abstract_number = cited.pop()
+
+
+def _first(mentions: list[NameMention], name: str) -> int:
+    return next(m.start for m in mentions if m.name == name)
+
+
+def _named_with_results(text: str, unit: Unit, name: str) -> bool:
+    """Whether a sentence naming the study states a result (a name in passing reports nothing)."""
+    for s, e in unit.prose:
+        for a, b in sentences(text, s, e):
+            if name in text[a:b] and reports_results(text[a:b]):
+                return True
+    return False
