@@ -23,7 +23,7 @@ from pipeline.knowledge.patterns import (
     SHARE_OF,
     SHARE_PERCENT,
 )
-from pipeline.knowledge.sentences import sentences
+from pipeline.knowledge.sentences import by_sentence, sentences
 from pipeline.models import Column, Entity
 
 OUTCOMES = Field("outcomes", ColumnType.OUTCOME,
@@ -82,11 +82,12 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
     quotes: list[str] = []
     counts: dict[str, int] = {}
     count_quotes: dict[str, str] = {}
-    for s, e in sentences(text, start, end):
-        marks = sorted([(x.start, x.end, _response(x), x.value) for x in inside
-                        if x.label == "OUTCOME" and _response(x) and s <= x.start < e]
+    spans = sentences(text, start, end)
+    outcomes = [x for x in inside if x.label == "OUTCOME"]
+    for (s, e), here in zip(spans, by_sentence(spans, outcomes), strict=True):
+        marks = sorted([(x.start, x.end, _response(x), x.value) for x in here if _response(x)]
                        + [(m.start(), m.end(), "ORR", None) for m in RESPONDED.finditer(text, s, e)
-                          if not any(x.label == "OUTCOME" and x.start <= m.start() < x.end for x in inside)])
+                          if not any(x.start <= m.start() < x.end for x in here)])
         previous = s
         for at, stop, name, value in marks:
             if value is None:

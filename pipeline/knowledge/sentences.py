@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 
@@ -20,3 +23,22 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         s = m.end()
     spans.append((s, end))
     return spans
+
+
+class _Placed(Protocol):
+    start: int
+
+
+P = TypeVar("P", bound=_Placed)
+
+
+def by_sentence(spans: Sequence[tuple[int, int]], items: Sequence[P]) -> list[list[P]]:
+    """``items`` (anything with a ``start``) filed under the sentence of ``spans`` that holds it, in one
+    pass: testing every item against every sentence made a long text's reading quadratic."""
+    bounds = [s for s, _ in spans]
+    filed: list[list[P]] = [[] for _ in spans]
+    for item in items:
+        k = bisect_right(bounds, item.start) - 1
+        if k >= 0 and item.start < spans[k][1]:
+            filed[k].append(item)
+    return filed

@@ -250,6 +250,41 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [int(flags[0, 1])] + flags[1:][flags[1:, 0] == 1, 1].tolist()
 
 
+# The longest stretch read as one spaCy Doc: a Doc costs memory in proportion to its tokens, and spaCy
+# refuses texts over ``nlp.max_length`` (1,000,000 characters). A longer text is read in stretches cut
+# at a paragraph break (else a sentence end, else a space) before this length.
+CHUNK_CHARS = 200_000
+
+
+def _chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Stretches of at most ``size`` characters covering ``text``, cut where no phrase crosses."""
+    spans, start = [], 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = max(text.rfind("  ", start + size // 2, limit), text.rfind(". ", start + size // 2, limit) + 1)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, limit)
+        if cut <= start:
+            cut = limit
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _read_in_chunks(nlp: Language, text: str) -> tuple[list[dict], list[int]]:
+    """The recognisers' candidates over ``text`` and its sentence starts, offsets into ``text``, read
+    one stretch at a time (a summary is one stretch)."""
+    found: list[dict] = []
+    starts: list[int] = []
+    for start, end in _chunks(text):
+        spacy_doc = read(nlp, text[start:end], skip=("confmine_entities",))
+        found += [{**e, "start": e["start"] + start, "end": e["end"] + start}
+                  for e in spacy_doc._.confmine_entities or []]
+        starts += [s + start for s in _sentence_starts(spacy_doc)]
+    return found, starts
+
+
 def find_entities(
     doc: IngestedText, abbreviations: list[Abbreviation], tables: list[Table], nlp: Language
 ) -> list[Entity]:
@@ -260,9 +295,9 @@ def find_entities(
     read as spaces so a phrase wrapped over two lines is still found.
     """
     # The last component's overlap resolution is done here, without the Spans it would build for doc.ents.
-    spacy_doc = read(nlp, doc.text.replace("\n", " "), skip=("confmine_entities",))
+    candidates_found, sentence_starts = _read_in_chunks(nlp, doc.text.replace("\n", " "))
     short_forms = document_meanings(abbreviations)
-    found = resolve_overlaps(with_document_meanings(doc.text, spacy_doc._.confmine_entities or [], short_forms))
+    found = resolve_overlaps(with_document_meanings(doc.text, candidates_found, short_forms))
     candidates = found + _abbreviation_entities(doc.text, abbreviations, short_forms)
     regions = []
     for table in tables:
@@ -275,7 +310,6 @@ def find_entities(
     merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
     taken = [(e["start"], e["end"]) for e in merged]
     merged = [_with_coordinated(doc.text, e, taken) for e in merged]
-    sentence_starts = _sentence_starts(spacy_doc)
     result: list[Entity] = []
     for e in sorted(merged, key=lambda e: (e["start"], e["end"])):
         section = doc.section_at(e["start"])

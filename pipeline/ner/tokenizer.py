@@ -28,6 +28,10 @@ from spacy.tokens import Doc
 # or a run of any other whitespace, which spaCy makes tokens of.
 _PIECES = re.compile(r"\S+ ?|\s+")
 CACHE_SIZE = 50_000  # pieces; most words recur across documents, numbers and ids do not
+# The longest chunk given to spaCy whole. Its affix rules strip one character at a time and copy the
+# rest, so a chunk of 20,000 "(" took 30 s; no word of a summary is this long, and a longer chunk
+# (a run of digits or brackets, an unbroken id list) is split into pieces of this size first.
+MAX_CHUNK = 500
 
 
 class CachedTokenizer:
@@ -44,6 +48,14 @@ class CachedTokenizer:
         spaces: list[bool] = []
         split = self._split
         for piece in _PIECES.findall(text):
+            if len(piece) > MAX_CHUNK and not piece[0].isspace():
+                body = piece.rstrip(" ")
+                for at in range(0, len(body), MAX_CHUNK):
+                    words_of_part, spaces_of_part = split(body[at:at + MAX_CHUNK])
+                    words += words_of_part
+                    spaces += spaces_of_part
+                spaces[-1] = body != piece
+                continue
             words_of_piece, spaces_of_piece = split(piece)
             words += words_of_piece
             spaces += spaces_of_piece
