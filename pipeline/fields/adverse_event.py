@@ -15,7 +15,16 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.fields.base import ColumnType, Field, Readings
-from pipeline.fields.cell_facts import NO_PERCENT, PAIR, CellFacts
+from pipeline.fields.cell_facts import (
+    FOOTNOTE_MARK,
+    FRACTION,
+    NO_PERCENT,
+    NUMBER,
+    NUMBER_PAREN,
+    NUMBER_SLASH,
+    PAIR,
+    CellFacts,
+)
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean, is_none
 from pipeline.fields.score_settings import S
@@ -29,7 +38,8 @@ ADVERSE_EVENTS = Field("adverse_events", ColumnType.ADVERSE,
                        words=("toxicity", "toxicities", "safety", "adverse"),
                        abbreviations=("CRS", "AE", "AEs", "TRAE", "TRAEs", "DLT", "DLTs"))
 
-ICANS = Field("icans", ColumnType.ADVERSE, words=("neurotoxicity",), abbreviations=("ICANS",))
+ICANS = Field("icans", ColumnType.ADVERSE, words=("neurotoxicity", "neurological", "neurologic"),
+              abbreviations=("ICANS",))
 
 GVHD = Field("gvhd", ColumnType.ADVERSE, abbreviations=("GVHD", "GvHD"))
 
@@ -429,8 +439,12 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if f.none():
         return S.no_finding if value != "0" else S.zero_finding
-    if value.isdigit() and len(value) > 1:
-        return None  # a bare number is a count or an abstract, not a safety finding
+    numeric = f.numeric()
+    if numeric in (NUMBER_PAREN, NUMBER_SLASH, FRACTION):
+        return S.number_pair
+    if numeric == NUMBER:
+        # A bare number is a count or an abstract more likely than a safety finding ("%" in the header).
+        return S.bare_number_finding if float(value.rstrip(FOOTNOTE_MARK)) <= S.max_bare_percent else None
     shape = f.percent()
     if shape == PAIR:
         return S.adverse_pair + f.percent_evidence(ctx) + f.pair_order()

@@ -38,7 +38,12 @@ _TRIAL_IDS = re.compile(rf"{ID}(?:\s*(?:[;,/&]|and)\s*{ID})*(?:\s*{_NAME_IN_BRAC
 _ID_PREFIX = re.compile(r"(?:NCT|ChiCTR|EudraCT|ISRCTN|ACTRN|jRCT)\s?\d")
 
 
-_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
+_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*"
+                         rf"(?:\s[A-Z0-9][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*){{0,2}}(?:\s{_NAME_IN_BRACKETS})?")
+# A name (or a note) and the study's ids in brackets, or ids and a note: "TRANSCEND NHL 001 (NCT02631044)",
+# "MajesTEC-1 (NCT03145181/NCT04557098)", "NCT01343043 (pilot)"; at most eight words besides the ids.
+_NAMED_IDS = re.compile(rf"(?:[^()\s][^()]{{0,60}}?\s?\(\s?{ID}(?:\s?[/;,]\s?{ID})*\s?\)"
+                        rf"|{ID}(?:\s?[/;,]\s?{ID})*\s?\([^()]{{1,30}}\))[*†‡§¶]*")
 
 
 _ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
@@ -64,6 +69,9 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
         if named:
             evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
         return S.registry_id + evidence
+    if f.has_id() and _NAMED_IDS.fullmatch(value):
+        # "ZUMA-1 (NCT02348216)", "NCT03132922 (phase 1)": a study's name and its ids, as journals print them.
+        return S.registry_id + S.name_with_id
     if _ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):

@@ -76,6 +76,9 @@ CAPTION = re.compile(_CAPTION)
 CAPTION_LINE = re.compile(rf"(?m)^[ \t]*{_CAPTION}")
 # The label and the punctuation after it, as removed from a caption's text ("Table 2. " -> "").
 CAPTION_LABEL = re.compile(rf"^{_CAPTION}\s*[.:|]?\s*")
+# What a caption says after its label when a table goes on from the page before: "Table 2. (continued)",
+# "Table 2 (cont'd)", "Table 2—continued".
+CONTINUED_CAPTION = re.compile(r"^[\s.:—–-]*\(?\s*(?:continued|cont(?:'d|’d|\.|d)?)\b\.?\s*\)?\.?\s*$", re.I)
 
 # --- Citations ---------------------------------------------------------------------------------------
 ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
@@ -127,6 +130,25 @@ FOOTNOTE_MARK = re.compile(r"[*†‡§]")
 OUTCOME_SEPARATOR = re.compile(r"\s*/\s*")
 # A number in a statement ("grade 3 in 10 patients": 3, 10).
 DECIMAL_NUMBER = re.compile(DECIMAL)
+
+# Journal tables print a column's "%" in its header, not in its cells ("ORR (CR), %" over "82 (54)"):
+# the number shapes of such cells, footnote marks allowed after a number.
+_MARKS = "[*†‡§¶]*"
+_NUM_OR_NR = rf"(?:{DECIMAL}|NR|NE|NA|N/A)"
+# "82", "31.4", "111*"
+NUMBER_CELL = re.compile(rf"{DECIMAL}{_MARKS}")
+# "82 (54)", "52 (40)†", "NR (70†)", "43 (18)*": a figure and a second one in brackets.
+NUMBER_PAREN_CELL = re.compile(rf"(?P<a>{_NUM_OR_NR}){_MARKS}\s?\(\s?(?P<b>{DECIMAL}){_MARKS}\s?%?\s?\){_MARKS}")
+# "93 / 13", "63.0 / 39.4", "0/0/0", "NR/0/0": figures split by slashes.
+NUMBER_SLASH_CELL = re.compile(rf"{_NUM_OR_NR}{_MARKS}(?:\s?/\s?{_NUM_OR_NR}{_MARKS}){{1,3}}")
+# "27/30 (90)", "39/55 (71%)", "7/12": patients with the outcome of those evaluated, and its percentage.
+FRACTION_CELL = re.compile(rf"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?:\s?\(\s?(?P<pct>{DECIMAL})\s?%?\s?\))?{_MARKS}")
+# Symbols drawn from a font whose glyphs are not mapped to their Unicode values, as journal PDFs
+# print them: "×" as "3" ("2 3 106" is 2 × 10^6), "=" as "5" ("n 5 24"), "≥" as "$" ("$3"), "≤" as "#".
+GARBLED_TIMES = re.compile(r"(?<=\d)\s3\s(?=10\^?\d)")
+GARBLED_EQUALS = re.compile(r"\b([nN])\s5\s(?=\d)")
+GARBLED_AT_LEAST = re.compile(r"\$(?=\s?(?:G|grade\s?)?\d)")
+GARBLED_AT_MOST = re.compile(r"#(?=\s?\d)")
 
 # --- Patient counts -----------------------------------------------------------------------------------
 # A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".
