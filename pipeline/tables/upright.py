@@ -53,8 +53,13 @@ def parse_upright_above(doc: IngestedText, start: int, floor: int, ctx: DocConte
     lines = lines_of(text, floor, start)
     # The lines between the caption and the prose (or blank line) above it; the table opens with the
     # first of them that starts a header and reads with the rest as a table.
-    caption_end = text.find("\n", start)
-    caption_end = len(text) if caption_end < 0 else caption_end
+    caption_end = _line_end(text, start)
+    for _ in range(MAX_CAPTION_LINES - 1):
+        # The caption's own wrapped lines, up to its footnotes.
+        following = text[caption_end + 1:_line_end(text, caption_end + 1)].strip()
+        if not following or not _caption_goes_on(text, caption_end) or footnotes.is_footnote(following):
+            break
+        caption_end = _line_end(text, caption_end + 1)
     notes = notes_after(text, caption_end)
     for span in notes:
         ctx.add_abbreviations(footnotes.definitions(text, *span))
@@ -78,6 +83,11 @@ def parse_upright_above(doc: IngestedText, start: int, floor: int, ctx: DocConte
                           caption=(start, _rstrip(text, start, caption_end)), header=body.header, rows=body.rows,
                           footnotes=notes, end=body.end, warnings=body.warnings, kinds=body.kinds)
     return None
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _caption_goes_on(text: str, end: int) -> bool:
