@@ -15,13 +15,23 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.fields.base import ColumnType, Field, Readings
-from pipeline.fields.cell_facts import NO_PERCENT, PAIR, CellFacts
+from pipeline.fields.cell_facts import (
+    FOOTNOTE_MARK,
+    FRACTION,
+    NO_PERCENT,
+    NUMBER,
+    NUMBER_PAREN,
+    NUMBER_SLASH,
+    PAIR,
+    CellFacts,
+)
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean, is_none
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import lookup
-from pipeline.knowledge.patterns import ANY_THEN_GRADED_CELL, GRADE, PERCENT_SLASH_PERCENT, grade_value
+from pipeline.knowledge.patterns import ANY_THEN_GRADED_CELL, GRADE, NUMBER_CELL, PERCENT_SLASH_PERCENT, grade_value
+from pipeline.knowledge.patterns import FOOTNOTE_MARK as FOOTNOTE_MARK_RE
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column, Entity
 
@@ -29,7 +39,8 @@ ADVERSE_EVENTS = Field("adverse_events", ColumnType.ADVERSE,
                        words=("toxicity", "toxicities", "safety", "adverse"),
                        abbreviations=("CRS", "AE", "AEs", "TRAE", "TRAEs", "DLT", "DLTs"))
 
-ICANS = Field("icans", ColumnType.ADVERSE, words=("neurotoxicity",), abbreviations=("ICANS",))
+ICANS = Field("icans", ColumnType.ADVERSE, words=("neurotoxicity", "neurological", "neurologic"),
+              abbreviations=("ICANS",))
 
 GVHD = Field("gvhd", ColumnType.ADVERSE, abbreviations=("GVHD", "GvHD"))
 
@@ -458,18 +469,172 @@ def _negated(text: str, sentence_start: int, at: int) -> bool:
     return bool(_NEGATION.search(before)) and not _QUALIFIED.search(before)
 
 
+# What a header says its figures are, journal style: "CRS, any / ≥3, %", "CRS, % (grade ≥3)", "Severe CRS, %",
+# "CRS grade ≥3, %", "Grade ≥3 CRS, n (%)", "CRS, n", "CRS/ICANS/GVHD, n".
+_ANY_AND_GRADE = re.compile(r"\bany\b[^()]*?(?:/|\()\s*(?:grade|G)?\s*(?P<op>≥|>=|>)\s*(?:grade|G)?\s*(?P<g>[1-5])"
+                            r"|%\s*\(\s*(?:grade|G)\s*(?P<op2>≥|>=|>)\s*(?P<g2>[1-5])\s*\)", re.I)
+_ONE_GRADE = re.compile(r"\b(?:grade|G)\s*(?P<op>≥|>=|>)\s*(?P<g>[1-5])|(?P<severe>\bsevere\b)", re.I)
+_COUNTS = re.compile(r"(?:^|[\s,(])n\b(?!\s?/)", re.I)
+_HEADER_EVENTS = (("CRS", re.compile(r"\bCRS\b|cytokine", re.I)),
+                  ("ICANS", re.compile(r"\bICANS\b|neurotox|neurolog|\bNE\b", re.I)),
+                  ("GVHD", re.compile(r"\bGv?HD\b", re.I)))
+# A header that says its figures are percentages: "..., %", "... (%)".
+_PERCENT_COLUMN = re.compile(r"\s*(?:,\s*%|\(\s*%\s*\))\s*$")
+_OWN_NAMES = re.compile(r"\b(?:CRS|ICANS|GV?HD)\b|neurotox", re.I)
+_FIGURES = re.compile(r"\s*(?:/|\(|\)|;)\s*")
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s?%?|NR|NA|NE|N/A")
+
+
+def _header_figures(header: str, role: str) -> tuple[list[str], list[str], bool] | None:
+    """(events, the grade of each figure, whether the figures are patients) a safety header announces
+    for cells of bare figures, or ``None`` when it announces no such layout."""
+    events = [name for name, pattern in _HEADER_EVENTS if pattern.search(header)]
+    if not events:
+        events = ["ICANS"] if role == "icans" else ["GVHD"] if role == "gvhd" else []
+    if not events:
+        return None
+    both = _ANY_AND_GRADE.search(header)
+    one = _ONE_GRADE.search(header)
+    if both:
+        grade = both.group("g") or both.group("g2")
+        op = both.group("op") or both.group("op2")
+        grades = ["any", f">={int(grade) + (op == '>')}"]
+    elif one:
+        grades = [">=3" if one.group("severe") else f">={int(one.group('g')) + (one.group('op') == '>')}"]
+    else:
+        grades = ["any"]
+    return events, grades, bool(_COUNTS.search(header))
+
+
+def _cell_figures(cell: str, counts: bool) -> list[float | None] | None:
+    """The figures of a cell in order ("93 / 13", "85 (9)", "28 (47.5)"), ``None`` for "NR"; ``None``
+    for a cell of words. A count's percentage in brackets ("28 (47.5)") is not a figure of its own."""
+    bare = FOOTNOTE_MARK_RE.sub("", clean(cell)).strip()
+    if not bare or not (bare[0].isdigit() or bare[:2] in ("NR", "NA", "NE")):
+        return None
+    figures: list[float | None] = []
+    for part in (p for p in _FIGURES.split(bare) if p):
+        m = _FIGURE.fullmatch(part)
+        if not m:
+            return None
+        figures.append(float(m.group(1)) if m.group(1) else None)
+    if counts and len(figures) == 2 and "(" in bare and "/" not in bare:
+        figures = figures[:1]
+    return figures
+
+
+def _read_figures(cell: str, column: Column, record: dict[str, object]) -> bool:
+    """A cell of bare figures under a header that says what they are; whether it was one."""
+    layout = _header_figures(column.name, column.field)
+    if layout is None or "%" in cell or (_GRADED_HEADER.match(column.name) and not _OWN_NAMES.search(column.name)):
+        # "6 (30%)", "77% (46%)" are read below, and so is "Grade ≥3 neurological AEs", whose statement
+        # keeps the header's name.
+        return False
+    events, grades, counts = layout
+    text = FOOTNOTE_MARK_RE.sub("", clean(cell)).strip()
+    if len(events) > 1 and "/" in text:
+        parts = [p.strip() for p in text.split("/")]
+        if len(parts) != len(events):
+            return False
+        done = [_add_figures(p, event, grades, counts, record) for event, p in zip(events, parts, strict=True)]
+        return all(done)
+    if len(events) > 1:
+        return False
+    return _add_figures(text, events[0], grades, counts, record)
+
+
+def _add_figures(text: str, event: str, grades: list[str], counts: bool, record: dict[str, object]) -> bool:
+    key = event.lower()
+    if is_none(text) and not (text == "0" and not counts):
+        record[key] = "none"
+        if key != "gvhd":
+            record[f"{key}_n"] = 0
+        if key == "crs":
+            record["crs_max_grade"] = 0
+        return True
+    m = re.fullmatch(r"(\d+)\s*\((.+)\)", text) if counts else None
+    extra = m.group(2) if m and not _FIGURE.fullmatch(m.group(2).strip()) else None
+    figures = _cell_figures(m.group(1) if extra else text, counts)
+    if figures is None or len(figures) > len(grades) and not counts:
+        return False
+    facts = record.setdefault(f"_{key}_facts", EventFacts())
+    assert isinstance(facts, EventFacts)
+    for grade, value in zip(grades, figures, strict=False):
+        if value is None:
+            continue
+        if grade == "any":
+            if counts:
+                facts.any_n = int(value)
+            else:
+                facts.any_pct = value
+        else:
+            facts.graded.append((grade, int(value) if counts else None, None if counts else value))
+    if extra:  # "19 (grade 3: 1)", "6 (all grade 1–2)"
+        more = read_event("", " " + extra)
+        facts.graded.extend(g for g in more.graded if g not in facts.graded)
+        facts.no_higher_than = more.no_higher_than
+    if not facts.stated:
+        return True
+    said, worst, n = statement(facts)
+    record[key] = said
+    if key == "crs":
+        record["crs_max_grade"] = worst
+    if key != "gvhd":
+        record[f"{key}_n"] = facts.any_n if facts.any_n is not None else n
+    return True
+
+
+_LISTED = re.compile(r"(?P<event>CRS|ICANS|GvHD|GVHD)\s+(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:\((?P<note>[^()]*)\))?\s*$")
+_MAX_GRADE = re.compile(r"\bmax(?:imum)?\.?\s*(?:grade|G)\s*(?P<g>[1-5])\b"
+                        r"|\ball\s+(?:grade|G)\s*1\s*[–-]\s*(?P<top>[1-5])\b", re.I)
+
+
+def _read_listed(cell: str, column: Column, record: dict[str, object]) -> bool:
+    """A safety cell that lists its events with their rates, "CRS 72% (G3 1%); ICANS 3%", "CRS 58% (max
+    G2)": each event its any-grade rate, the grades in brackets, the worst grade where it is named."""
+    parts = [p.strip() for p in FOOTNOTE_MARK_RE.sub("", clean(cell)).split(";") if p.strip()]
+    named = [name for name, pattern in _HEADER_EVENTS if pattern.search(column.name)]
+    if (len(parts) == 1 and len(named) == 1 and parts[0][:1].isdigit() and not _ONE_GRADE.search(column.name)
+            and not re.search(r"\bany\b", column.name, re.I)):
+        parts = [f"{named[0]} {parts[0]}"]  # "94.6% (all G1–2)" under "CRS"
+    found = [_LISTED.match(p) for p in parts]
+    if not parts or not all(found):
+        return False
+    for m in found:
+        assert m is not None
+        key = "gvhd" if m.group("event").upper() == "GVHD" else m.group("event").lower()
+        facts = EventFacts(any_pct=float(m.group("pct")))
+        note = m.group("note") or ""
+        for graded in _GRADED.finditer(note):
+            pct = float(graded.group("pct")) if graded.group("pct") else None
+            facts.graded.append((_grade_label(graded), None, pct))
+        said, worst, _n = statement(facts)
+        record[key] = said
+        bound = _MAX_GRADE.search(note)
+        if key == "crs":
+            record["crs_max_grade"] = int(bound.group("g") or bound.group("top")) if bound else worst
+    return True
+
+
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     """A safety cell: the events its header names ("CRS", "Grade ≥3 ICANS"; both CRS and ICANS when it
     names neither), read with the grades the header gives ("Grade ≥3 CRS" over "6%") or the layout it
-    announces ("CRS any/≥G3" over "94%/38%")."""
+    announces ("CRS any/≥G3" over "94%/38%", "CRS, % (grade ≥3)" over "85 (9)", "CRS/ICANS/GVHD, n" over
+    "0/0/0"); figures of several columns of one event add up ("CRS, n (%)" and "Grade ≥3 CRS, n (%)")."""
+    if _read_figures(cell, column, record) or _read_listed(cell, column, record):
+        return
     role, header = column.field, column.name
     events = ("CRS", "ICANS") if role == "adverse_events" else ("ICANS",)
     named = [e for e in events if e.lower() in header.lower()] or list(events)
     graded = _GRADED_HEADER.match(header)
     for event in named:
         if graded:
-            said, _worst, _n = statement(read_event(graded.group(1) + " ", " in " + clean(cell)))
-            record[event.lower()] = _named_as_printed(said, header[graded.end() :], role, glossary)
+            value = clean(cell)
+            if _PERCENT_COLUMN.search(header) and NUMBER_CELL.fullmatch(value):
+                value += "%"  # "28" under "Grade ≥3 neurologic events, %" is a percentage, not patients
+            said, _worst, _n = statement(read_event(graded.group(1) + " ", " in " + value))
+            name = _PERCENT_COLUMN.sub("", header[graded.end():])
+            record[event.lower()] = _named_as_printed(said, name, role, glossary)
             continue
         found = event_any_and_graded(cell, header) or event_from_cell(cell, event)
         if found:
@@ -495,8 +660,12 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if f.none():
         return S.no_finding if value != "0" else S.zero_finding
-    if value.isdigit() and len(value) > 1:
-        return None  # a bare number is a count or an abstract, not a safety finding
+    numeric = f.numeric()
+    if numeric in (NUMBER_PAREN, NUMBER_SLASH, FRACTION):
+        return S.number_pair
+    if numeric == NUMBER:
+        # A bare number is a count or an abstract more likely than a safety finding ("%" in the header).
+        return S.bare_number_finding if float(value.rstrip(FOOTNOTE_MARK)) <= S.max_bare_percent else None
     shape = f.percent()
     if shape == PAIR:
         return S.adverse_pair + f.percent_evidence(ctx) + f.pair_order()

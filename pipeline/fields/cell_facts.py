@@ -28,6 +28,10 @@ from pipeline.knowledge.patterns import (
     COUNT_PERCENT_CELL,
     DECIMAL_NUMBER,
     FOREIGN_IN_CELL,
+    FRACTION_CELL,
+    NUMBER_CELL,
+    NUMBER_PAREN_CELL,
+    NUMBER_SLASH_CELL,
     PERCENT_CELL,
     PERCENT_NUMBER,
     PERCENT_PAIR_CELL,
@@ -55,6 +59,9 @@ _ANY_ID = Gate(CELL_ID, CELL_ID_NEEDLES)
 # The percent shapes of a value, the first that fits (a pair needs a "%", and so do the others).
 NO_PERCENT, PAIR, PERCENT, N_PERCENT = 0, 1, 2, 3
 _NUMBER = DECIMAL_NUMBER
+# The number shapes of a value without a "%" (the header says what the numbers are), the first that fits:
+# "27/30 (90)", "82 (54)", "93 / 13", "82".
+NO_NUMBER, FRACTION, NUMBER_PAREN, NUMBER_SLASH, NUMBER = 0, 1, 2, 3, 4
 _LIST_SEPARATOR = re.compile(r"[;,]")
 _NEGATION = re.compile(r"(?i)\b(?:no|none|not|without|nil)(?:\b|(?=[A-Z]))")
 
@@ -98,7 +105,7 @@ class CellFacts:
 
     __slots__ = ("value", "folded", "_has_id", "_foreign", "_product_names", "_glue", "_words", "_prose",
                  "_squashed", "_percent", "_evidence", "_order", "_unfinished", "_none", "_not_stated", "_category",
-                 "_text", "_text_generation", "_lexical", "_lexical_generation")
+                 "_text", "_text_generation", "_lexical", "_lexical_generation", "_numeric")
 
     def __init__(self, value: str) -> None:
         self.value = value
@@ -122,6 +129,7 @@ class CellFacts:
         self._text_generation = -1
         self._lexical: dict[str, tuple[int, int]] | None = None
         self._lexical_generation = -1
+        self._numeric: int | None = None
 
     def has_id(self) -> bool:
         """Whether the value holds a registry id (only a study cell may)."""
@@ -202,6 +210,23 @@ class CellFacts:
                     shape = N_PERCENT
             self._percent = shape
         return self._percent
+
+    def numeric(self) -> int:
+        """The value's number shape when it holds no "%": ``FRACTION`` ("27/30 (90)"), ``NUMBER_PAREN``
+        ("82 (54)"), ``NUMBER_SLASH`` ("93 / 13"), ``NUMBER`` ("82", "111*"), or ``NO_NUMBER``."""
+        if self._numeric is None:
+            value, shape = self.value, NO_NUMBER
+            if "%" not in value and (value[:1].isdigit() or value[:2] in ("NR", "NE", "NA")):
+                if " " not in value and NUMBER_CELL.fullmatch(value):
+                    shape = NUMBER
+                elif "(" in value and FRACTION_CELL.fullmatch(value) and "/" in value:
+                    shape = FRACTION
+                elif "(" in value and NUMBER_PAREN_CELL.fullmatch(value):
+                    shape = NUMBER_PAREN
+                elif "/" in value and NUMBER_SLASH_CELL.fullmatch(value):
+                    shape = NUMBER_SLASH
+            self._numeric = shape
+        return self._numeric
 
     def percent_evidence(self, ctx: DocContext) -> float:
         """``percent_cited`` for each percentage the prose gives too, at most ``percent_cited_max``."""

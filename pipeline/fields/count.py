@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from pipeline.fields.base import ColumnType, Field, Readings
-from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.cell_facts import FOOTNOTE_MARK, CellFacts
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.patterns import (
+    GARBLED_EQUALS,
     LEADING_COUNT,
     PATIENTS_SIZE,
     PATIENTS_SIZE_GROUPS,
@@ -27,7 +28,7 @@ FIELDS = (N_PATIENTS,)
 
 
 def count(text: str) -> int | None:
-    m = LEADING_COUNT.match(text)
+    m = LEADING_COUNT.match(GARBLED_EQUALS.sub(r"\1 = ", text))
     return int(m.group(1)) if m else None
 
 
@@ -84,7 +85,9 @@ _COUNT_EXTRA = re.compile(r"[1-9]\d{0,3}\s?\((?:[^()]{1,30})\)|[1-9]\d{0,3}\s?/\
 
 
 def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
-    value = f.value
+    value = f.value.rstrip(FOOTNOTE_MARK)  # "111*": the mark calls a note, the count is 111
+    if not value:
+        return None
     if _COUNT.fullmatch(value):
         if value == "0":
             return S.zero_count

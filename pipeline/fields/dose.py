@@ -19,7 +19,15 @@ from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.score_settings import S
-from pipeline.knowledge.patterns import DECIMAL, DRUG_DOSE, FOOTNOTE_MARK, FULL_DOSE, NUMBER, STEP_UP_DOSE
+from pipeline.knowledge.patterns import (
+    DECIMAL,
+    DRUG_DOSE,
+    FOOTNOTE_MARK,
+    FULL_DOSE,
+    GARBLED_TIMES,
+    NUMBER,
+    STEP_UP_DOSE,
+)
 from pipeline.models import Column
 
 _TIMES_SIGNS = "×xX*"  # signs of multiplication, written into every pattern below that reads one
@@ -239,7 +247,9 @@ DOSE_RANGE = "_dose_range"
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     """A dose cell: doses written out ("1 × 10^6 cells/kg"), or bare levels under a scaled header
-    ("0.5, 1, 2" under "Dose (×10^6 cells/kg)"); the header's unit wins over the cell's."""
+    ("0.5, 1, 2" under "Dose (×10^6 cells/kg)"); the header's unit wins over the cell's. A symbol font's
+    "2 3 106" is 2 × 10^6."""
+    cell = GARBLED_TIMES.sub(" × ", cell)
     written = parse_doses(cell)
     if written:
         record["doses_cells"] = ";".join(format_cells(v) for d in written for v in d.values)
@@ -328,6 +338,23 @@ _DOSE_SYMBOLS = set("×x*†‡,;/–-()≤≥<>~.^+=")
 _LEADING_ZERO = re.compile(r"0\d")
 
 
+_TWO_NUMBERS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s+(?=\d)")
+_TIMES_BEFORE = re.compile(rf"[{_TIMES_SIGNS}]\s*$")
+
+
+def _adjacent_numbers(value: str) -> bool:
+    """Whether two numbers stand side by side with nothing between them but a space, as no dose is
+    written: a lost superscript after a sign ("× 10 6") and the symbol font's "2 3 106" excepted."""
+    if not _TWO_NUMBERS.search(value):
+        return False
+    value = GARBLED_TIMES.sub(" × ", value)
+    for m in _TWO_NUMBERS.finditer(value):
+        if m.group(1) == "10" and _TIMES_BEFORE.search(value, 0, m.start()):
+            continue
+        return True
+    return False
+
+
 def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
@@ -349,6 +376,8 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
             unknown += 1
     if unknown:
         return None
+    if _adjacent_numbers(value):
+        return None  # "101 2 × 10^6": two cells' numbers, no dose is written so
     unit = bool(_DOSE_UNIT.search(value))
     bare = value.rstrip(FOOTNOTE_MARK_CHARS)
     squashed = f.squashed_in_prose(ctx) if bare == value else ctx.squashed_in_prose(bare)

@@ -20,6 +20,7 @@ class ScoreSettings:
     open_bracket: float = -3.0  # a whole cell that leaves a bracket open
     # Study
     registry_id: float = 6.0  # "NCT01234567": the strongest shape there is
+    name_with_id: float = -0.5  # "ZUMA-1 (NCT02348216)": an id with a name, a little less sure than an id alone
     id_in_prose: float = 0.5  # the prose cites the id too
     name_in_prose: float = 1.0  # the bracketed acronym after the id is a study the prose names
     name_not_in_prose: float = -0.5  # ... or one it never names (perhaps a neighbour's text)
@@ -71,6 +72,11 @@ class ScoreSettings:
     percent_cited: float = 0.4  # per percentage the prose gives too ...
     percent_cited_max: float = 0.8  # ... up to this
     smaller_first: float = -2.0  # a pair whose first number is smaller (the broader category comes first)
+    number_pair: float = 4.0  # "82 (54)", "93 / 13": two figures whose "%" the header carries
+    fraction: float = 4.0  # "27/30 (90)": patients with the outcome of those evaluated
+    bare_number_outcome: float = 2.0  # "82" under "ORR, %": plausible, never strong
+    bare_number_finding: float = 1.0  # "24" under "Severe CRS, %": a count's cell more likely
+    max_bare_percent: float = 100.0  # a bare number above this is no percentage
     not_reached: float = 2.0  # "NR", "Not reached"
     outcome_term: float = 3.0  # a lexicon outcome ("CR", "MRD-negative"), less poor text
     unfinished_list: float = -2.0  # "CRS 72%; ICANS": the last finding lost its value

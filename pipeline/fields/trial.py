@@ -10,7 +10,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean
 from pipeline.fields.score_settings import S
 from pipeline.knowledge import patterns
-from pipeline.knowledge.patterns import CELL_TRIAL_IDS, ID_PREFIX
+from pipeline.knowledge.patterns import CELL_NAMED_IDS, CELL_TRIAL_IDS, ID_PREFIX
 from pipeline.models import Column
 
 TRIAL_ID = Field("trial_id", ColumnType.TRIAL,
@@ -47,7 +47,8 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
 
 
-_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*(?:\s{_NAME_IN_BRACKETS})?")
+_TRIAL_NAME = re.compile(rf"[A-Z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*"
+                         rf"(?:\s[A-Z0-9][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*){{0,2}}(?:\s{_NAME_IN_BRACKETS})?")
 
 
 _ET_AL = re.compile(rf"[A-Z][A-Za-z'\-]+(?: and [A-Z][A-Za-z'\-]+)? et al\.?(?:,? \(?\d{{4}}\)?)?"
@@ -73,6 +74,9 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
         if named:
             evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
         return S.registry_id + evidence
+    if f.has_id() and CELL_NAMED_IDS.fullmatch(value):
+        # "ZUMA-1 (NCT02348216)", "NCT03132922 (phase 1)": a study's name and its ids, as journals print them.
+        return S.registry_id + S.name_with_id
     if ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):

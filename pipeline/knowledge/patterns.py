@@ -52,6 +52,10 @@ _CELL_ID = r"(?:NCT\d{8}|ChiCTR\d{10}|ChiCTR-[A-Z]{2,4}-\d{8}|EudraCT\s?\d{4}-\d
 CELL_TRIAL_IDS = re.compile(rf"{_CELL_ID}(?:\s*(?:[;,/&]|and)\s*{_CELL_ID})*(?:\s*{_NAME_IN_BRACKETS})?")
 # The name in brackets that closes a registry cell: "NCT02435849 (ELIANA)".
 NAME_AFTER_IDS = re.compile(rf"\((?P<name>{_NAME_IN_BRACKETS[2:-2]})\)\s*$")
+# A name (or a note) and the study's ids in brackets, or ids and a note: "TRANSCEND NHL 001 (NCT02631044)",
+# "MajesTEC-1 (NCT03145181/NCT04557098)", "NCT01343043 (pilot)"; at most eight words besides the ids.
+CELL_NAMED_IDS = re.compile(rf"(?:[^()\s][^()]{{0,60}}?\s?\(\s?{_CELL_ID}(?:\s?[/;,]\s?{_CELL_ID})*\s?\)"
+                            rf"|{_CELL_ID}(?:\s?[/;,]\s?{_CELL_ID})*\s?\([^()]{{1,30}}\))[*†‡§¶]*")
 # Any id inside a cell (a cell of another column holding one is a shifted cell).
 CELL_ID = re.compile(_CELL_ID)
 # The literals one of which every ``CELL_ID`` match holds (for a substring test before the scan; a bare
@@ -78,6 +82,9 @@ CAPTION = re.compile(_CAPTION)
 CAPTION_LINE = re.compile(rf"(?m)^[ \t]*{_CAPTION}")
 # The label and the punctuation after it, as removed from a caption's text ("Table 2. " -> "").
 CAPTION_LABEL = re.compile(rf"^{_CAPTION}\s*[.:|]?\s*")
+# What a caption says after its label when a table goes on from the page before: "Table 2. (continued)",
+# "Table 2 (cont'd)", "Table 2—continued".
+CONTINUED_CAPTION = re.compile(r"^[\s.:—–-]*\(?\s*(?:continued|cont(?:'d|’d|\.|d)?)\b\.?\s*\)?\.?\s*$", re.I)
 
 # --- Citations ---------------------------------------------------------------------------------------
 ABSTRACT_ID = re.compile(r"\b(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<number>\d{1,5})\b")
@@ -150,6 +157,24 @@ DRUG_DOSE = re.compile(
 # the sentence: "after step-up priming doses of 12 mg and 32 mg", "a 0.16 mg priming dose".
 STEP_UP_DOSE = re.compile(r"step[\s-]?up|priming|intermediate|ramp[\s-]?up|initial\s+dose", re.I)
 FULL_DOSE = re.compile(r"\b(?:full|target|maintenance)\b", re.I)
+# Journal tables print a column's "%" in its header, not in its cells ("ORR (CR), %" over "82 (54)"):
+# the number shapes of such cells, footnote marks allowed after a number.
+_MARKS = "[*†‡§¶]*"
+_NUM_OR_NR = rf"(?:{DECIMAL}|NR|NE|NA|N/A)"
+# "82", "31.4", "111*"
+NUMBER_CELL = re.compile(rf"{DECIMAL}{_MARKS}")
+# "82 (54)", "52 (40)†", "NR (70†)", "43 (18)*": a figure and a second one in brackets.
+NUMBER_PAREN_CELL = re.compile(rf"(?P<a>{_NUM_OR_NR}){_MARKS}\s?\(\s?(?P<b>{DECIMAL}){_MARKS}\s?%?\s?\){_MARKS}")
+# "93 / 13", "63.0 / 39.4", "0/0/0", "NR/0/0": figures split by slashes.
+NUMBER_SLASH_CELL = re.compile(rf"{_NUM_OR_NR}{_MARKS}(?:\s?/\s?{_NUM_OR_NR}{_MARKS}){{1,3}}")
+# "27/30 (90)", "39/55 (71%)", "7/12": patients with the outcome of those evaluated, and its percentage.
+FRACTION_CELL = re.compile(rf"(?P<num>\d+)\s?/\s?(?P<den>\d+)(?:\s?\(\s?(?P<pct>{DECIMAL})\s?%?\s?\))?{_MARKS}")
+# Symbols drawn from a font whose glyphs are not mapped to their Unicode values, as journal PDFs
+# print them: "×" as "3" ("2 3 106" is 2 × 10^6), "=" as "5" ("n 5 24"), "≥" as "$" ("$3"), "≤" as "#".
+GARBLED_TIMES = re.compile(r"(?<=\d)\s3\s(?=10\^?\d)")
+GARBLED_EQUALS = re.compile(r"\b([nN])\s5\s(?=\d)")
+GARBLED_AT_LEAST = re.compile(r"\$(?=\s?(?:G|grade\s?)?\d)")
+GARBLED_AT_MOST = re.compile(r"#(?=\s?\d)")
 
 # --- Patient counts -----------------------------------------------------------------------------------
 # A number of patients stated in prose: "n = 12", "12 patients", "12 evaluable subjects".

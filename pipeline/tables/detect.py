@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pipeline.abbreviations.api import abbreviations_in
 from pipeline.fields.evidence import build_context
-from pipeline.knowledge.patterns import CAPTION_LINE
+from pipeline.knowledge.patterns import CAPTION_LINE, CONTINUED_CAPTION
 from pipeline.models import Abbreviation, IngestedText, Table
-from pipeline.tables.build import build_table
+from pipeline.tables.build import TableParts, build_table
 from pipeline.tables.rotated import caption_before, parse_rotated
-from pipeline.tables.upright import parse_upright
+from pipeline.tables.upright import parse_upright, parse_upright_above
 
 
 def find_tables(doc: IngestedText, abbreviations: list[Abbreviation] | None = None) -> list[Table]:
@@ -39,10 +39,43 @@ def find_tables(doc: IngestedText, abbreviations: list[Abbreviation] | None = No
             continue
         limit = _region_end(doc, start, captions[index + 1].start() if index + 1 < len(captions) else len(doc.text))
         parts = parse_upright(doc, start, limit, ctx)
+        if parts is None:
+            # Nothing under the caption reads as a table: it may be printed below its table.
+            floor = max([b for a, b in claimed if b <= start] + [c.start() for c in captions[:index]] + [0])
+            parts = parse_upright_above(doc, start, floor, ctx)
         if parts is not None:
             tables.append(build_table(doc, parts, ctx.long_form))
+            claimed.append((min(parts.caption[0], _first_cell(parts)), parts.end))
     tables.sort(key=lambda table: table.start)
-    return tables
+    return _join_continued(tables)
+
+
+def _first_cell(parts: TableParts) -> int:
+    starts = [name.start for name in parts.header if name.start >= 0]
+    return min(starts, default=parts.caption[0])
+
+
+def _join_continued(tables: list[Table]) -> list[Table]:
+    """A table split across pages ("Table 2. (continued)" over the rest of its rows) is one table."""
+    joined: list[Table] = []
+    for table in tables:
+        previous = joined[-1] if joined else None
+        if (previous is not None and CONTINUED_CAPTION.match(table.caption) and table.number == previous.number
+                and len(table.header) == len(previous.header)):
+            offset = len(previous.rows)
+            joined[-1] = previous.model_copy(update={
+                "rows": previous.rows + table.rows,
+                "cell_spans": previous.cell_spans + table.cell_spans,
+                "continuation": previous.continuation + table.continuation,
+                "ambiguous": previous.ambiguous + [(row + offset, col) for row, col in table.ambiguous],
+                "footnotes": previous.footnotes + [n for n in table.footnotes if n not in previous.footnotes],
+                "warnings": previous.warnings + table.warnings,
+                "end": max(previous.end, table.end),
+                "study_view": None,
+            })
+            continue
+        joined.append(table)
+    return joined
 
 
 def _region_end(doc: IngestedText, start: int, limit: int) -> int:

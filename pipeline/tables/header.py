@@ -82,7 +82,16 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
     if not (value[0].isupper() or value[0] in "%#"):
         return None
     if value[-1] in ",/(-–&+:;" or (value.split()[-1].lower() in DANGLING and role_type(value) is None):
-        return None
+        if not allow_open or len(value) < 2:
+            return None
+        # The first line of a name that wraps ("Treated," / "n"): scored by the words it has.
+        value = value.rstrip(",/(-–&+:; ")
+        if not value or value.split()[-1].lower() in DANGLING:
+            value = " ".join(value.split()[:-1])
+        if not value or not (value[0].isupper() or value[0] in "%#"):
+            return None
+        if all(is_modifier(word) for word in header_words(value)) and role_type(value) is None:
+            return UNNAMED_SCORE, ColumnType.TEXT, False
     if value.endswith(".") and not ends_abbreviated(value):
         return None
     depth = bracket_depth(value)
@@ -109,6 +118,8 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
             kinds.append(kind)
     distinct = set(kinds)
     glued = glue_cost(outside)
+    if value[0] == "%" and len(words) > 1:
+        glued += LEADING_MODIFIER  # "% CRS": the "%" rather closes the name before ("ORR (CR), %")
     if len(words) > 1 and is_modifier(words[0]) and words[1].lower() != "of" and (
             words[0].isupper() or is_modifier(words[1])):
         glued += LEADING_MODIFIER
@@ -123,7 +134,7 @@ def score_header_cell(value: str, ctx: DocContext, allow_open: bool = False) -> 
         return (UNNAMED_SCORE, ColumnType.TEXT, False) if len(words) <= 4 else None
     if role is not None:
         return NAMED_SCORE - 1.0, role, True
-    if unknown == 0 or unknown > 3 or len(words) > 4:
+    if unknown == 0 or unknown > 3 or sum(any(c.isalnum() for c in w) for w in words) > 4:
         return None
     return UNNAMED_SCORE, ColumnType.TEXT, False
 
@@ -243,6 +254,42 @@ def find_header_chains(
             chains.append(chain)
     chains.sort(key=lambda c: (-c.score, -len(c.cells), c.end))
     return chains[:top]
+
+
+def line_chains(text: str, cuts: Sequence[int], ctx: DocContext, top: int = 4) -> list[HeaderChain]:
+    """The ``top`` best chains of column names that cover ``text[cuts[0]:cuts[-1]]`` entirely (a header
+    line of an upright table; a name may be the first line of a wrapped one, "Treated,"). Unlike
+    ``find_header_chains`` it keeps several chains per position, so that the rows can choose between
+    "Phase Treated," and "Phase" + "Treated,": the names alone cannot.
+    """
+    m = len(cuts)
+    best: list[list[tuple[float, int, int, HeaderCell]]] = [[] for _ in range(m)]
+    for b in range(1, m):
+        options: list[tuple[float, int, int, HeaderCell]] = []
+        for a in range(b - 1, -1, -1):
+            if cuts[b] - cuts[a] > MAX_HEADER_CHARS + 4:
+                break
+            if a > 0 and not best[a]:
+                continue
+            cell = _cell(text, cuts[a], cuts[b], ctx, True)
+            if cell is None:
+                continue
+            if a == 0:
+                options.append((cell.score, -1, 0, cell))
+            else:
+                options += [(entry[0] + cell.score, a, rank, cell) for rank, entry in enumerate(best[a])]
+        options.sort(key=lambda option: -option[0])
+        best[b] = options[:top]
+    chains: list[HeaderChain] = []
+    for entry in best[m - 1]:
+        cells: list[HeaderCell] = []
+        node: tuple[float, int, int, HeaderCell] | None = entry
+        while node is not None:
+            cells.append(node[3])
+            node = best[node[1]][node[2]] if node[1] >= 0 else None
+        cells.reverse()
+        chains.append(HeaderChain(cells, entry[0]))
+    return chains
 
 
 def _no_longer_name(text: str, start: int, end: int) -> bool:

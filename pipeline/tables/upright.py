@@ -15,8 +15,15 @@ from pipeline.tables import footnotes
 from pipeline.tables.build import TableParts
 from pipeline.tables.delimited import aligned, cell_per_line, pipe
 from pipeline.tables.flowing import flowing
-from pipeline.tables.layout import blocks_of, footnote_line, lines_of
+from pipeline.tables.layout import blocks_of, footnote_line, is_prose, lines_of
+from pipeline.tables.reader import read_region
+from pipeline.tables.rotated import notes_after
 from pipeline.tables.transposed import transposed
+
+# A caption wraps over this many lines at most.
+MAX_CAPTION_LINES = 3
+# A table printed above its caption is looked for this many lines up at most.
+MAX_ROWS_ABOVE = 60
 
 
 def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) -> TableParts | None:
@@ -25,8 +32,71 @@ def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) ->
     m = CAPTION.match(text, start)
     if not m:
         return None
-    caption_end = text.find("\n", start, limit)
-    caption_end = limit if caption_end < 0 else caption_end
+    caption_end = start
+    for _ in range(MAX_CAPTION_LINES):
+        # A caption that wraps: its next line is tried as the caption's until the table reads.
+        line_end = text.find("\n", caption_end + 1 if caption_end > start else start, limit)
+        caption_end = limit if line_end < 0 else line_end
+        parts = _parts(doc, start, caption_end, limit, ctx, int(m.group("number")))
+        if parts is not None or caption_end >= limit or not _caption_goes_on(text, caption_end):
+            return parts
+    return None
+
+
+def parse_upright_above(doc: IngestedText, start: int, floor: int, ctx: DocContext) -> TableParts | None:
+    """A table printed above its caption ("Table 2. ..." under the rows): the region is the text
+    between ``floor`` (the end of what came before: prose, another table) and the caption."""
+    text = doc.text
+    m = CAPTION.match(text, start)
+    if not m:
+        return None
+    lines = lines_of(text, floor, start)
+    # The lines between the caption and the prose (or blank line) above it; the table opens with the
+    # first of them that starts a header and reads with the rest as a table.
+    caption_end = _line_end(text, start)
+    for _ in range(MAX_CAPTION_LINES - 1):
+        # The caption's own wrapped lines, up to its footnotes.
+        following = text[caption_end + 1:_line_end(text, caption_end + 1)].strip()
+        if not following or not _caption_goes_on(text, caption_end) or footnotes.is_footnote(following):
+            break
+        caption_end = _line_end(text, caption_end + 1)
+    notes = notes_after(text, caption_end)
+    top = len(lines) - 1
+    while top > 0 and len(lines) - top < MAX_ROWS_ABOVE:
+        line = lines[top - 1].text(text).strip()
+        if not line or is_prose(line):
+            break
+        top -= 1
+    for first in range(top, len(lines) - 1):
+        line = lines[first].text(text).strip()
+        if not line[:1].isupper():
+            continue
+        blocks = blocks_of(lines[first:], text)
+        if len(blocks) != 1:
+            continue
+        body = read_region(text, blocks, [], ctx)
+        if body is None or not body.rows or len(body.header) < 2:
+            continue
+        return TableParts(number=int(m.group("number")), orientation="upright",
+                          caption=(start, _rstrip(text, start, caption_end)), header=body.header, rows=body.rows,
+                          footnotes=notes, end=body.end, warnings=body.warnings, kinds=body.kinds)
+    return None
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _caption_goes_on(text: str, end: int) -> bool:
+    """Whether a caption line may wrap onto the next: it does not end a sentence."""
+    line = text[text.rfind("\n", 0, end) + 1:end].rstrip()
+    return bool(line) and line[-1] not in ".:"
+
+
+def _parts(doc: IngestedText, start: int, caption_end: int, limit: int, ctx: DocContext,
+           number: int) -> TableParts | None:
+    text = doc.text
     blocks = blocks_of(lines_of(text, caption_end + 1, limit), text)
     lead: list[tuple[int, int]] = []
     while blocks and footnote_line(text, blocks[0], 0):
@@ -39,7 +109,7 @@ def parse_upright(doc: IngestedText, start: int, limit: int, ctx: DocContext) ->
     if body is None or not body.rows:
         return None
     return TableParts(
-        number=int(m.group("number")),
+        number=number,
         orientation="upright",
         caption=(start, _rstrip(text, start, caption_end)),
         header=body.header,
