@@ -17,16 +17,19 @@ on this thread while it waits for the workers.
 from __future__ import annotations
 
 import csv
+import ctypes
 import fcntl
 import gc
 import hashlib
 import multiprocessing
 import os
+import resource
 import signal
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -60,6 +63,11 @@ TASKS_PER_WORKER = 500
 # clock and estimate moving during a slow document.
 HEARTBEAT = 0.5
 STATE_DIR = ".confmine"
+# The folders a run writes inside its output folder; when that folder is also an input folder, what
+# is under these is output, not input (the input documents beside them still are).
+TABLES_DIR = "tables"
+TEXTS_DIR = "texts"
+OUTPUT_FOLDERS = (TABLES_DIR, TEXTS_DIR, STATE_DIR)
 
 
 @dataclass
@@ -78,12 +86,12 @@ def collect_inputs(inputs: Iterable[str | Path], out: Path | None = None) -> Col
     """Supported files named or found under the given folders, sorted, each once.
 
     Symlink loops, unreadable folders and files that are not regular files (a FIFO, a link to a device)
-    are reported instead of stopping the walk or hanging on a read; nothing under ``out`` (the run's own
-    outputs, when they are written inside an input folder) is an input.
+    are reported instead of stopping the walk or hanging on a read; nothing in the folders a run writes
+    under ``out`` (its texts, when the outputs are written inside an input folder) is an input.
     """
     collected = Collected()
     seen: set[Path] = set()
-    skip = out.resolve() if out is not None else None
+    skipped = [(out / name).resolve() for name in OUTPUT_FOLDERS] if out is not None else []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
@@ -109,7 +117,7 @@ def collect_inputs(inputs: Iterable[str | Path], out: Path | None = None) -> Col
             except (OSError, RuntimeError) as exc:
                 collected.problems.append(InputProblem(str(candidate), f"cannot resolve path (symlink loop?): {exc}"))
                 continue
-            if skip is not None and (key == skip or skip in key.parents) and candidate is not path:
+            if candidate is not path and any(skip in key.parents for skip in skipped):
                 continue
             if key in seen:
                 continue
@@ -290,14 +298,48 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER, initializer=_start_worker)
 
 
+# What one worker may take above what it holds when it starts (its share of the pipeline): a document
+# that needs more (a small PDF whose content inflates to hundreds of megabytes of operators) fails
+# alone with a MemoryError, or takes only its own worker down, instead of the machine's memory.
+WORKER_MEMORY = 1024 * 1024 * 1024
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
 def _start_worker() -> None:
     """Build (or, forked, inherit) the spaCy pipeline, then exempt everything alive from garbage
     collection: each full collection would otherwise walk the pipeline's vocabulary and lexicons,
     which live as long as the worker, and write to pages the worker shares with the parent (the
     parent's own collections still may). Only worker processes are frozen; a caller's own process
-    is left as it is."""
+    is left as it is. A worker dies with the run (``kill -9`` of the main process leaves none behind)
+    and may not grow without bound."""
+    _die_with_parent()
     _worker_nlp()
     gc.freeze()
+    _limit_memory(WORKER_MEMORY)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (no other system has the call)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at what it maps now plus ``extra`` bytes."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            mapped = int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + extra, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (OSError, ValueError):
+        return
 
 
 def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str,
@@ -319,23 +361,61 @@ def _run_local(paths: list[Path], workers: int, max_bytes: int, timeout: float, 
 
 def _run_pool(paths: list[Path], workers: int, max_bytes: int, timeout: float, store: str,
               on_wait: Callable[[], None] | None = None) -> Iterator[DocumentResult]:
-    """Documents on one pool, a few tasks queued per worker so results stream back as they finish."""
-    with _executor(workers) as pool:
-        pending: set[Future] = set()
-        queue = iter(paths)
-        for path in queue:
-            pending.add(pool.submit(process_path, str(path), max_bytes, timeout, store))
-            if len(pending) >= workers * 4:
-                break
-        while pending:
-            done, pending = wait(pending, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
-            if not done and on_wait:
-                on_wait()
-            for future in done:
-                yield DocumentResult.model_validate(future.result())
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(process_path, str(nxt), max_bytes, timeout, store))
+    """Documents on one pool, a few tasks queued per worker so results stream back as they finish.
+
+    A worker that dies (killed for its memory, a crash in a PDF library) breaks the pool: the
+    documents it held are each tried again alone, in a pool of their own, so the one that kills its
+    worker again fails alone, and the others go on in a new pool."""
+    queue = list(paths)
+    while queue:
+        in_flight: dict[Future, Path] = {}
+        broken = False
+        with _executor(workers) as pool:
+            at = 0
+            while at < len(queue) and len(in_flight) < workers * 4:
+                in_flight[pool.submit(process_path, str(queue[at]), max_bytes, timeout, store)] = queue[at]
+                at += 1
+            while in_flight and not broken:
+                done, _ = wait(in_flight, timeout=HEARTBEAT, return_when=FIRST_COMPLETED)
+                if not done and on_wait:
+                    on_wait()
+                for future in done:
+                    path = in_flight.pop(future)
+                    try:
+                        data = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        in_flight[future] = path
+                        break
+                    yield DocumentResult.model_validate(data)
+                    if at < len(queue):
+                        in_flight[pool.submit(process_path, str(queue[at]), max_bytes, timeout, store)] = queue[at]
+                        at += 1
+        if not broken:
+            return
+        for path in in_flight.values():
+            yield _alone(path, max_bytes, timeout, store)
+        queue = queue[at:]
+
+
+def _alone(path: Path, max_bytes: int, timeout: float, store: str) -> DocumentResult:
+    """A document run in a worker of its own, after a worker that held it died."""
+    with _executor(1) as pool:
+        try:
+            return DocumentResult.model_validate(pool.submit(process_path, str(path), max_bytes, timeout,
+                                                             store).result())
+        except BrokenProcessPool:
+            return _worker_died(path)
+
+
+def _worker_died(path: Path) -> DocumentResult:
+    message = ("the worker process reading this document died (more memory than a worker may take, "
+               "or a crash in a library)")
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256_of(path), kind=_kind_of(path),
+                        status="failed", error=f"worker: {message}")
+    error = ErrorRecord(doc_id=path.stem, source_path=str(path), stage="worker", error_type="WorkerDied",
+                        message=message)
+    return DocumentResult(info=info, errors=[error])
 
 
 def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout: float, store: str
@@ -391,7 +471,7 @@ def _run_batch(inputs: Iterable[str | Path], out: Path, max_bytes: int, workers:
                on_wait: Callable[[], None] | None) -> RunSummary:
     collected = collect_inputs(inputs, out)
     store = ResultStore(out)
-    for folder in (out, out / "tables", out / "texts", store.root):
+    for folder in (out, out / TABLES_DIR, out / TEXTS_DIR, store.root):
         remove_temporaries(folder)  # left by a run that was killed: this run rewrites every output
     summary = RunSummary(input_problems=len(collected.problems))
     ids = assign_doc_ids(collected.files)
@@ -588,7 +668,7 @@ def write_outputs(results: Iterable[DocumentResult], problems: list[InputProblem
 def _remove_stale(out: Path, written: set[Path]) -> None:
     """Delete the table grids and texts an earlier run wrote and this one did not: the folder then
     holds one run's outputs, which the report and the scorer count."""
-    for folder, pattern in ((out / "tables", "*.csv"), (out / "texts", "*.txt")):
+    for folder, pattern in ((out / TABLES_DIR, "*.csv"), (out / TEXTS_DIR, "*.txt")):
         if folder.is_dir():
             for path in folder.glob(pattern):
                 if path not in written:
@@ -616,15 +696,15 @@ def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem],
                 "n_cols": len(table.header), "orientation": table.orientation,
                 "footnotes": " | ".join(table.footnotes), "page": table.page,
             })
-            grid = _CsvSink(out / "tables" / f"{doc_id}__table{table.number}.csv", _unique(table.header),
+            grid = _CsvSink(out / TABLES_DIR / f"{doc_id}__table{table.number}.csv", _unique(table.header),
                             durable=False)
             written.add(grid.path)
             for row in table.rows:
                 grid.write(dict(zip(grid.header, row, strict=False)))
             grid.close()
         if result.text:
-            write_atomic(out / "texts" / f"{doc_id}.txt", result.text, durable=False)
-            written.add(out / "texts" / f"{doc_id}.txt")
+            write_atomic(out / TEXTS_DIR / f"{doc_id}.txt", result.text, durable=False)
+            written.add(out / TEXTS_DIR / f"{doc_id}.txt")
     for problem in problems:
         sinks["errors"].write({"doc_id": _safe_id(Path(problem.path).stem), "source_path": problem.path,
                                "stage": "input", "error_type": "InputError", "message": problem.message})

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 
+from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.offsets import Edit
 
 # Characters PDF extractors emit for spacing: NBSP, en/em/thin/hair/narrow spaces, ideographic space,
@@ -79,7 +80,8 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
     apart, and differs between its occurrences only in its numbers (a journal running head with the
     page number) counts too. The spacing keeps out lists whose lines share a shape, such as the
     "Blood. 2023;142(Suppl 1):3385." lines of a reference list; a row of aligned cells ("Patients, n
-    10") is never one, and when more than ``MAX_RUNNING_LINES`` shapes recur so, the text repeats
+    10") is never one, nor is a table caption ("Table 2 Outcomes of cohort 2" under tables of one
+    template), and when more than ``MAX_RUNNING_LINES`` shapes recur so, the text repeats
     itself and none is removed.
     """
     spans = [(m.start(), m.end()) for m in _PAGE_LINE.finditer(text)] if "Page" in text else []
@@ -92,7 +94,8 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
         span_end = end + 1 if end < len(text) else end
         if len(line) >= 20:  # the stripped line must be that long, so the raw one is too
             stripped = line.strip()
-            if 20 <= len(stripped) <= 160 and not stripped.startswith("|") and not _COLUMN_GAP.search(stripped):
+            if (20 <= len(stripped) <= 160 and not stripped.startswith("|")
+                    and not _COLUMN_GAP.search(stripped) and not CAPTION_LABEL.match(stripped)):
                 shape = _DIGITS.sub("#", stripped)
                 if shape != stripped:  # holds a digit
                     by_shape.setdefault(shape, []).append((start, span_end))
@@ -106,8 +109,8 @@ def page_header_lines(text: str, min_gap: int = 800) -> list[tuple[int, int]]:
             running.append(places)
     if len(running) <= MAX_RUNNING_LINES:
         for places in running:
-            spans.extend(p for p in places if p not in spans)
-    return sorted(spans)
+            spans.extend(places)
+    return sorted(set(spans))
 
 
 def remove_lines(spans: list[tuple[int, int]]) -> list[Edit]:

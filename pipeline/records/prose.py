@@ -118,7 +118,7 @@ def named_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
             later = [x.sentence[0] for x in mentions[i + 1 :] if x.name != m.name and x.sentence[0] > m.start]
             ids = [t.start() for t in TRIAL_ID.finditer(text, m.end, end)]
             for stop in later + ids:
-                end = min(end, max(text.rfind(". ", m.end, stop) + 1, m.end) if stop in ids else stop)
+                end = min(end, max(_last_stop(text, m.end, stop) + 1, m.end) if stop in ids else stop)
             out.append(Segment(m.sentence[0], end, name=m.name))
     return out
 
@@ -206,6 +206,12 @@ def _paragraph_around(text: str, start: int, end: int) -> tuple[int, int]:
     return (before + 2 if before >= 0 else 0), (after if after >= 0 else len(text))
 
 
+def _last_stop(text: str, lo: int, hi: int) -> int:
+    """Where the last sentence of ``text[lo:hi]`` that ends in a full stop ends (the stop), or -1. A sentence
+    may end a line ("... 40%.\n" in a PDF's text): a stop before a line break counts as one before a space."""
+    return max(text.rfind(". ", lo, hi), text.rfind(".\n", lo, hi))
+
+
 def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entities: list[Entity] = (),
                    glossary: Glossary | None = None) -> list[Segment]:
     """Segments for registry ids mentioned in prose without a citation: the sentence with the id and
@@ -229,11 +235,11 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
         text = doc.text[section.start : section.end]
         ids = [m for m in TRIAL_ID.finditer(text) if not any(a <= section.start + m.start() < b for a, b in exclude)]
         for i, m in enumerate(ids):
-            sentence_start = max(text.rfind(". ", 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
+            sentence_start = max(_last_stop(text, 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
             nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
             para_end = text.find("\n\n", m.end())
             end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
-            cut = text.rfind(". ", m.end(), nxt) if i + 1 < len(ids) else -1
+            cut = _last_stop(text, m.end(), nxt) if i + 1 < len(ids) else -1
             if cut >= 0:  # the next id is in this paragraph: this study's prose ends with the sentence before it
                 end = min(end, cut + 1)
             # The prose of another, named study ("The bb21217 levels in the CRB-402 study ...") is not this one's.
