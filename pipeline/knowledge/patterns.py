@@ -86,10 +86,14 @@ ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)
 # An abstract of an abstract-book page: its number opening a line, its title after it (on that line or the
 # next), and a structured abstract's first heading a few lines on ("3474 Anti-CLL-1 CAR-T Cells ...",
 # "S200" then the title, "7002" then a two-line title). A running header ("362      Oral Abstract
-# Session") has more than one space after its page number.
+# Session") has more than one space after its page number. A number opening a paragraph (after a blank
+# line, or the text's start) may have a long byline before the first heading: a three-line title, the
+# program, session and topic lines, the authors and their affiliations.
+_FIRST_HEADING = r"\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b"
 ABSTRACT_HEADING = re.compile(
-    r"(?m)^[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))(?P<title>[A-Z][^\n]{15,})"
-    r"(?=(?:\n[^\n]*){0,8}?\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b)"
+    r"(?m)(?:(?P<para>\A|(?<=\n\n))|^)[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))"
+    r"(?P<title>[A-Z][^\n]{15,})"
+    rf"(?(para)(?=(?:\n[^\n]*){{0,18}}?{_FIRST_HEADING})|(?=(?:\n[^\n]*){{0,8}}?{_FIRST_HEADING}))"
 )
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
 # A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
