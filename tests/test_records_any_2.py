@@ -47,3 +47,34 @@ def test_an_abstract_book_page_with_long_bylines_and_disclosures(tmp_path, nlp):
     first, second = _trials(tmp_path, nlp, text)
     assert (first.abstract_number, first.n_patients, first.orr_pct) == ("5101", 40, 80)
     assert (second.abstract_number, second.n_patients, second.cr_pct, second.product) == ("5102", 12, 75, "QX-202")
+
+
+# --- Reviews and meeting summaries: a paragraph per study ------------------------------------------------
+
+def test_a_review_with_a_paragraph_per_product_gives_each_its_record(tmp_path, nlp):
+    """No bracketed citation and no study names the context marks: each paragraph's product, its
+    superscript reference glued to a full stop or to a registry id, and its result make it a study."""
+    text = ("Bispecific antibodies in lymphoma\n\n"
+            "Three CD20×CD3 antibodies, epcoritamab, glofitamab and mosunetuzumab, are now in use.\n\n"
+            "Epcoritamab was given to 120 patients with large B-cell lymphoma in a phase 2 cohort. "
+            "The ORR was 58%.21 CRS occurred in 40% of patients.\n\n"
+            "Glofitamab was studied in a phase 2 expansion (NCT0987654322) of 140 patients with large "
+            "B-cell lymphoma. The complete response rate was 35%.\n\n"
+            "Mosunetuzumab was given to 80 patients with follicular lymphoma. The ORR was 77%.23\n")
+    arms = {a.product.lower(): a for a in _trials(tmp_path, nlp, text)}
+    assert set(arms) == {"epcoritamab", "glofitamab", "mosunetuzumab"}
+    epco, glofit, mosun = arms["epcoritamab"], arms["glofitamab"], arms["mosunetuzumab"]
+    assert (epco.reference, epco.orr_pct, epco.n_patients) == ("21", 58, 120)
+    assert (glofit.trial_id, glofit.reference, glofit.cr_pct) == ("NCT09876543", "22", 35)
+    assert (mosun.reference, mosun.orr_pct) == ("23", 77)
+
+
+def test_a_meeting_summary_with_abstract_codes_and_author_citations(tmp_path, nlp):
+    text = ("Highlights from the congress\n\n"
+            "A new option in CLL (S901). The NOVA-7 investigators treated 60 patients with chronic "
+            "lymphocytic leukemia with the CD19 CAR T product QX-303. The ORR was 52%.\n\n"
+            "Myeloma (#4321). Smith et al. (2023) gave the BCMA CAR T product QX-404 to 30 patients with "
+            "multiple myeloma; with QX-404 the ORR was 90%.\n")
+    first, second = _trials(tmp_path, nlp, text)
+    assert (first.abstract_number, first.study, first.n_patients, first.orr_pct) == ("S901", "NOVA-7", 60, 52)
+    assert (second.abstract_number, second.product, second.n_patients, second.orr_pct) == ("4321", "QX-404", 30, 90)

@@ -39,10 +39,11 @@ REGISTRY_PREFIXES: tuple[str, ...] = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACT
                                       "DRKS", "NTR", "NL", "IRCT", "CTR")
 _ANY_REGISTRY = "|".join(f"(?:{p})" for p in REGISTRIES.values())
 # One id anywhere in a text. A reference number glued to an id is not part of it ("NCT030756968,9" is
-# NCT03075696 cited with references 8 and 9): after its eight digits an NCT id may be followed by one or
-# two more digits only where a comma and another reference number come next.
+# NCT03075696 cited with references 8 and 9, "NCT0307569615" NCT03075696 with reference 15): an NCT id has
+# exactly eight digits, so one or two more digits after them (and any further reference numbers) are a
+# reference mark.
 TRIAL_ID = re.compile(
-    rf"(?<![A-Za-z0-9])(?:NCT\s?\d{{8}}(?=\d{{1,2}},\d)|(?:{_ANY_REGISTRY})(?!\d))"
+    rf"(?<![A-Za-z0-9])(?:NCT\s?\d{{8}}(?=\d{{1,2}}(?:\s*[,–-]\s*\d{{1,3}})*(?!\d))|(?:{_ANY_REGISTRY})(?!\d))"
 )
 # The same, for a table cell that holds nothing else: an id, ids joined, and an optional name in brackets.
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
@@ -96,6 +97,16 @@ ABSTRACT_HEADING = re.compile(
     rf"(?(para)(?=(?:\n[^\n]*){{0,18}}?{_FIRST_HEADING})|(?=(?:\n[^\n]*){{0,8}}?{_FIRST_HEADING}))"
 )
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+# Reference numbers a PDF glued as superscripts to the full stop that closes a sentence: "a complete
+# response.14 CRS occurred", "the CR rate 60%.16" (a decimal number has a digit before its point).
+SENTENCE_REFERENCE = re.compile(r"(?<=[a-z%)\]])\.(?P<number>\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)(?=\s|$)")
+# An abstract's number as a meeting summary cites it in parentheses: "(S219)", "(P1442)", "(#4370)",
+# "(Abstract 1234)", "(abstr. LBA7)" (EHA's S/P/PB, late-breaking LB/LBA codes; a bare number in
+# parentheses may be a year or a count, and "(CD19)" is a target).
+ABSTRACT_CODE = re.compile(
+    r"\(\s*(?:#\s*(?P<hash>\d{2,5})|(?P<code>(?:S|P|PB|PS|LB|LBA|OA)\d{2,5})"
+    r"|[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*(?P<abstract>[A-Z]{0,3}\d{1,5}[a-z]?))\s*\)"
+)
 # A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
 STUDY_CITATION = re.compile(
     r"\(\s*(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<abstract>\d{1,5})\s*\)"
@@ -175,9 +186,10 @@ _N = rf"(?:\d+|{COUNT_WORD})"
 _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavily\s+pretreated|additional)\s+)*"
         r"(?:patients|adults|children|participants|subjects)")
 # How many patients a study treated, as prose says it: "97 received tisa-cel", "Eighteen patients were treated",
-# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given at ... to 38
-# patients", "22 patients had been infused". A count of enrolled patients is not the treated one ("Ninety-eight
-# patients were enrolled and 97 received" is 97): the words between a count and its verb never say "enrolled".
+# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given (or gave)
+# ... to 38 patients", "22 patients had been infused". A count of enrolled patients is not the treated one
+# ("Ninety-eight patients were enrolled and 97 received" is 97): the words between a count and its verb never
+# say "enrolled".
 PATIENTS_TREATED = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
     r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
@@ -185,7 +197,7 @@ PATIENTS_TREATED = re.compile(
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
     rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
-    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
     rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b",
     re.I,
 )
@@ -216,8 +228,8 @@ SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:ou
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
 RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
 # Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
-# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4.
-GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})+)(?!\d)")
+# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4, "NCT0307569615" with 15.
+GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})*)(?!\d)")
 # Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
 # "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
 DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
@@ -244,19 +256,22 @@ STUDY_NAME = (r"(?:[A-Z][a-z]*[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]*)\d{0,5}(?:[-‑][A-
 _REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
 # The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
 # "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
-# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)".
+# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "The TRANSCEND CLL 004
+# investigators", "the phase 2 portion of ZUMA-1", "JULIET, the global phase 2 trial of ...".
 STUDY_NAMED = re.compile(
-    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials)\b)"
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials|investigators|group)\b)"
     rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
     rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
     rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
     rf"|\(\s*(?P<e>{_STUDY_NAME})\s*\)(?=\s*$|\s*\n)"
     rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
     rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
-    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*=",
+    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
+    rf"|\b(?:portion|part|phase\s+\d\s+cohort)\s+of\s+(?:the\s+)?(?P<i>{_STUDY_NAME})(?![\w‑-])"
+    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b",
     re.M,
 )
-STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
 ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")

@@ -229,6 +229,37 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
     clinical.append((p, []))
 
 
+def _paragraph_records(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
+                       table_arms: list[tuple[Partial, list[str]]],
+                       clinical: list[tuple[Partial, list[str]]]) -> list[tuple[int, int]]:
+    """A record for each paragraph of a unit about several studies that reports one study of its own
+    (a review's paragraph per product, a meeting summary's paragraph per abstract), keyed by every
+    identifier the paragraph gives; the spans it reads, which the sentence-level readers then skip. A
+    paragraph about a study a table row gives is left to them (they link prose to rows)."""
+    claimed = []
+    found = studies.paragraph_studies(doc, unit, result.entities, glossary)
+    if not studies.several_studies(found):
+        return []
+    for para in found:
+        seg = prose.Segment(para.start, para.end, abstract_number=para.abstract_number, reference=para.reference,
+                            trial_ids=list(para.trial_ids), name=para.name)
+        if any(_linked(p, seg) or (para.name and p.fields.get("study") == para.name) for p, _ in table_arms):
+            continue
+        facts = prose.facts(doc, seg, result.entities, glossary)
+        if not _has_results(facts):
+            continue
+        p = Partial(fields={"arm": "monotherapy", "abstract_number": para.abstract_number,
+                            "reference": para.reference, "study": para.name, "product": para.product,
+                            **prose.subject(doc, seg, result.entities, glossary)}, start=para.start)
+        _apply_prose([(p, [])], facts)
+        if not p.fields.get("product"):
+            p.fields["product"] = development_code(doc.text[para.start : para.end])
+        p.evidence.insert(0, doc.text[para.start : para.end])
+        clinical.append((p, []))
+        claimed.append((para.start, para.end))
+    return claimed
+
+
 def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[TrialArm], list[PreclinicalStudy]]:
     glossary = Glossary.from_abbreviations(result.abbreviations)
     clinical: list[tuple[Partial, list[str]]] = []
@@ -246,6 +277,9 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     table_arms = list(clinical)
     found = studies.units(doc, result.entities, glossary, result.tables)
     singles = [(u.start, u.end) for u in found if u.single]
+    for unit in found:
+        if not unit.single:
+            singles.extend(_paragraph_records(doc, result, unit, glossary, table_arms, clinical))
     cited = [seg for seg in prose.segments(doc) if not _inside(singles, seg.start)]
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
