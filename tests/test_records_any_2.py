@@ -78,3 +78,46 @@ def test_a_meeting_summary_with_abstract_codes_and_author_citations(tmp_path, nl
     first, second = _trials(tmp_path, nlp, text)
     assert (first.abstract_number, first.study, first.n_patients, first.orr_pct) == ("S901", "NOVA-7", 60, 52)
     assert (second.abstract_number, second.product, second.n_patients, second.orr_pct) == ("4321", "QX-404", 30, 90)
+
+
+# --- The arms of a prose-only study ----------------------------------------------------------------------
+
+def test_two_arms_told_apart_by_their_labels(tmp_path, nlp):
+    text = ("A Phase 1 Study of the CAR-NK Product QX-505 Alone or with Obinutuzumab in Lymphoma\n\n"
+            "Methods: After lymphodepletion with cyclophosphamide and fludarabine, patients received QX-505 "
+            "alone (Cohort A) or with obinutuzumab 1000 mg (Cohort B).\n"
+            "Results: Sixteen patients were treated, 6 in Cohort A and 10 in Cohort B. In Cohort A, 2 of 6 "
+            "responded (33%). In Cohort B, the ORR was 80% and the CR rate 60%. No ICANS was seen in either "
+            "cohort.\n")
+    arms = {a.arm: a for a in _trials(tmp_path, nlp, text)}
+    mono, combo = arms["monotherapy"], arms["combination"]
+    assert (mono.n_patients, mono.orr_pct, mono.combination) == (6, 33.3, "")
+    assert (combo.n_patients, combo.orr_pct, combo.cr_pct, combo.combination) == (10, 80, 60, "obinutuzumab")
+    assert mono.icans == combo.icans == "none"
+    assert mono.phase == combo.phase == "I"
+    assert mono.preconditioning == combo.preconditioning == "fludarabine and cyclophosphamide"
+    assert combo.doses_drug == ""  # the added antibody's dose is not the product's
+
+
+def test_a_separate_arm_and_a_single_arm_combination(tmp_path, nlp):
+    text = ("News from the meeting\n\n"
+            "The ORCA-3 investigators gave the CD19 CAR T product QX-606 to 50 patients with chronic "
+            "lymphocytic leukemia. The ORR was 44%. In a separate arm, 12 patients received QX-606 together "
+            "with ibrutinib: the ORR was 92%.\n")
+    arms = {a.arm: a for a in _trials(tmp_path, nlp, text)}
+    assert (arms["monotherapy"].n_patients, arms["monotherapy"].orr_pct) == (50, 44)
+    assert (arms["combination"].n_patients, arms["combination"].orr_pct, arms["combination"].combination) == \
+        (12, 92, "ibrutinib")
+    text = ("Phase 2 results of VELA-5\n\n"
+            "In VELA-5, 40 patients with large B-cell lymphoma received the CD20xCD3 antibody mosunetuzumab plus "
+            "polatuzumab vedotin. The ORR was 65%.\n")
+    (arm,) = _trials(tmp_path, nlp, text, "single")
+    assert (arm.arm, arm.combination, arm.orr_pct) == ("combination", "polatuzumab vedotin", 65)
+
+
+def test_an_agent_for_toxicity_or_a_prior_therapy_adds_no_arm(tmp_path, nlp):
+    text = ("A phase 1 study of CD7 CAR T cells\n\n"
+            "Ten patients with T-ALL, all previously treated with nelarabine, received CD7 CAR T cells. The CR "
+            "rate was 90%. CRS occurred in 8 patients and was controlled with tocilizumab and dexamethasone.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.arm, arm.combination, arm.cr_pct) == ("monotherapy", "", 90)

@@ -227,6 +227,37 @@ SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:ou
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
 RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
+# --- Arms of one study ---------------------------------------------------------------------------------
+# A label a study gives an arm: "Regimen A", "arm B", "Cohort 2", "Part 1".
+ARM_LABEL = re.compile(r"\b(?:[Rr]egimen|[Aa]rm|[Cc]ohort|[Gg]roup|[Pp]art)\s+(?P<label>[A-H]|\d{1,2})\b")
+# Words that say an arm gives the product alone.
+MONOTHERAPY = re.compile(r"\b(?:monotherapy|alone|on\s+its\s+own|as\s+a\s+single\s+agent|single[\s-]agent)\b",
+                         re.I)
+# Words that say the study has an arm besides the one being described: "In a separate arm, 19 patients
+# received liso-cel together with ibrutinib".
+OTHER_ARM = re.compile(r"\b(?:separate|another|second|other|additional)\s+(?:arm|cohort|group)\b", re.I)
+# Words that add an agent to the product: "with rituximab", "plus polatuzumab vedotin", "FT596 + rituximab";
+# ``strong`` where they say so of a study's only arm. Not where the agent treats a toxicity ("controlled with
+# tocilizumab"), was a prior therapy ("treated with ibrutinib") or is built into the cells ("armed with IL-15").
+WITH_AGENT = re.compile(r"(?:(?P<strong>\bplus|\+|\bcombined\s+with|\btogether\s+with|\bin\s+combination\s+with)|"
+                        r"(?<!\btreated\s)(?<!\bmanaged\s)(?<!\bcontrol\s)(?<!\bresolved\s)(?<!\barmed\s)"
+                        r"(?<!\bcontrolled\s)(?<!\bengineered\s)(?<!\bpretreated\s)(?<!\bexposed\s)\bwith)"
+                        r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+# An agent given before the product that is no arm of the study: "obinutuzumab pretreatment".
+PRETREATMENT = re.compile(r"\b(?:pre-?treatment|premedication|pre-?phase|debulking|bridging|prior|previous(?:ly)?|"
+                          r"refractory|exposed|relapsed)\b", re.I)
+# What is said of every arm: "in either regimen", "in each arm", "in both cohorts", "with or without rituximab".
+EVERY_ARM = re.compile(r"\b(?:either|each|both|neither|any)\s+(?:regimen|arm|cohort|group|part)s?\b|"
+                       r"\bwith\s+or\s+without\b|\bin\s+any\s+patient\b", re.I)
+# A count of patients given to one arm: "8 in Regimen A", "12 on regimen B", "12 pts treated".
+ARM_COUNT = re.compile(rf"^\W*(?:and\s+)?(?P<n>{_N})\s+(?:(?:patients|pts)\s+)?"
+                       r"(?:(?:were\s+)?(?:treated|infused|dosed)\b)?"
+                       r"(?:\s*(?:in|on|to|into)\s+(?:the\s+)?(?:[Rr]egimen|[Aa]rm|[Cc]ohort|[Gg]roup|[Pp]art)\s+\w+)?\W*$",
+                       re.I)
+# Where a sentence about two arms parts into clauses, coarsest first.
+ARM_CLAUSE_BREAKS = (re.compile(r"\s*;\s*"), re.compile(r",\s+(?:and|while|whereas|but)\s+|:\s+"),
+                     re.compile(r",\s+"), re.compile(r"\s+(?:and|or|versus|vs\.?)\s+"))
+
 # Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
 # with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4, "NCT0307569615" with 15.
 GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})*)(?!\d)")

@@ -17,10 +17,11 @@ from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.product import cited_products, development_code
+from pipeline.fields.regimen import regimen_without
 from pipeline.fields.target import document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
-from pipeline.records import prose, studies
+from pipeline.records import arms, prose, studies
 from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
 
 R = TypeVar("R", bound=BaseModel)
@@ -201,6 +202,41 @@ def _has_results(facts: prose.ProseFacts) -> bool:
     return bool(stated & {k for k, v in facts.fields.items() if v not in (None, "")} or facts.doses)
 
 
+def _facts_of(doc: IngestedText, seg: prose.Segment, spans: list[tuple[int, int]], result: DocumentResult,
+              glossary: Glossary) -> prose.ProseFacts:
+    """The facts of ``seg`` read from ``spans`` only (the rest of the text blanked, offsets kept)."""
+    view = doc.model_copy(update={"text": arms.masked(doc.text, spans)})
+    inside = [e for e in result.entities if any(a <= e.start and e.end <= b for a, b in spans)]
+    return prose.facts(view, seg, inside, glossary)
+
+
+def _arm_records(doc: IngestedText, result: DocumentResult, seg: prose.Segment, glossary: Glossary,
+                 fields: dict[str, object], facts: prose.ProseFacts) -> list[Partial]:
+    """A record per arm where the prose of one study reports the product alone and with an added agent (or
+    only with it); [] for a study of the product alone. Each arm is read from its own clauses and from
+    what is said of every arm; a combination arm takes only the design of what is said of the study as a
+    whole (its results are always said of it)."""
+    product = str(fields.get("product") or facts.fields.get("product") or "")
+    found = arms.split(doc.text, seg.start, seg.end, result.entities, product, glossary)
+    out = []
+    for arm in found:
+        read = _facts_of(doc, seg, arm.spans(with_neutral=arm.reads_neutral_results), result, glossary)
+        for key in arms.DESIGN:  # the study's design is every arm's, wherever the text says it
+            if facts.fields.get(key) not in (None, "") and read.fields.get(key) in (None, ""):
+                read.fields[key] = facts.fields[key]
+        read.doses = read.doses or facts.doses
+        regimen = str(read.fields.get("preconditioning", ""))
+        if arm.combination and arm.combination in regimen:  # the added agent is no lymphodepleting drug
+            read.fields["preconditioning"] = regimen_without(regimen, arm.combination)
+        if arm.n_patients:
+            read.fields["n_patients_prose"] = arm.n_patients
+            read.evidence.append(arm.count_quote)
+        p = Partial(fields={**fields, "arm": arm.arm, "combination": arm.combination}, start=seg.start)
+        _apply_prose([(p, [])], read)
+        out.append(p)
+    return out
+
+
 def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
                   table_arms: list[tuple[Partial, list[str]]], clinical: list[tuple[Partial, list[str]]]) -> None:
     """A unit about one study (an abstract, a news item, a press release, a letter): its prose from title to
@@ -221,12 +257,15 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
         return  # no study reported: a design, a background, a commentary
     fields = {"arm": "monotherapy", "abstract_number": unit.abstract_number, "study": unit.name,
               **prose.subject(doc, seg, result.entities, glossary)}
-    p = Partial(fields=fields, start=unit.start)
-    _apply_prose([(p, [])], facts)
-    if not p.fields.get("product"):
-        p.fields["product"] = development_code(doc.text[unit.start : unit.end])
-    p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
-    clinical.append((p, []))
+    code = "" if facts.fields.get("product") else development_code(doc.text[unit.start : unit.end])
+    if code:
+        fields["product"] = code
+    for p in _arm_records(doc, result, seg, glossary, fields, facts) or [Partial(fields=fields, start=unit.start)]:
+        if p.fields.get("arm") == "monotherapy" and not p.fields.get("combination") and not p.evidence:
+            _apply_prose([(p, [])], facts)
+        p.start = unit.start
+        p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
+        clinical.append((p, []))
 
 
 def _paragraph_records(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
@@ -248,14 +287,14 @@ def _paragraph_records(doc: IngestedText, result: DocumentResult, unit: studies.
         facts = prose.facts(doc, seg, result.entities, glossary)
         if not _has_results(facts):
             continue
-        p = Partial(fields={"arm": "monotherapy", "abstract_number": para.abstract_number,
-                            "reference": para.reference, "study": para.name, "product": para.product,
-                            **prose.subject(doc, seg, result.entities, glossary)}, start=para.start)
-        _apply_prose([(p, [])], facts)
-        if not p.fields.get("product"):
-            p.fields["product"] = development_code(doc.text[para.start : para.end])
-        p.evidence.insert(0, doc.text[para.start : para.end])
-        clinical.append((p, []))
+        fields = {"arm": "monotherapy", "abstract_number": para.abstract_number, "reference": para.reference,
+                  "study": para.name, "product": para.product or development_code(doc.text[para.start : para.end]),
+                  **prose.subject(doc, seg, result.entities, glossary)}
+        for p in _arm_records(doc, result, seg, glossary, fields, facts) or [Partial(fields=fields, start=para.start)]:
+            if not p.evidence:
+                _apply_prose([(p, [])], facts)
+            p.evidence.insert(0, doc.text[para.start : para.end])
+            clinical.append((p, []))
         claimed.append((para.start, para.end))
     return claimed
 
