@@ -121,3 +121,25 @@ def test_an_agent_for_toxicity_or_a_prior_therapy_adds_no_arm(tmp_path, nlp):
             "rate was 90%. CRS occurred in 8 patients and was controlled with tocilizumab and dexamethasone.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert (arm.arm, arm.combination, arm.cr_pct) == ("monotherapy", "", 90)
+
+
+# --- Event statements ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "crs", "crs_max", "icans"), [
+    ("CRS occurred in 80% (grade ≥3, 10%); neurological events in 40% (grade ≥3, 12%).",
+     "any grade 80%; grade >=3 10%", None, "any grade 40%; grade >=3 12%"),
+    ("Most patients had some CRS (88%); neurotoxicity in 22% (grade ≥3 in 4%).",
+     "any grade 88%", None, "any grade 22%; grade >=3 4%"),
+    ("All 30 had CRS, which was grade 1–2 in 29 patients and grade 3 in one; ICANS in 5 (grade ≥3 in 1).",
+     "any grade in 30 patients; grade 1-2 in 29 patients; grade 3 in 1 patient", 3,
+     "any grade in 5 patients; grade >=3 in 1 patient"),
+    ("All 12 pts developed CRS: grade 1–2 in 10 and grade 3–4 in 2.",
+     "any grade in 12 patients; grade 1-2 in 10 patients; grade 3-4 in 2 patients", None, ""),
+    ("Three patients in cohort B had grade 1 CRS and one cohort A patient had grade 2 CRS.",
+     "grade 1 in 3 patients; grade 2 in 1 patient", None, ""),
+    ("CRS occurred in 70% (grade 3 in 5%, nothing higher).", "any grade 70%; grade 3 5%", 3, ""),
+])
+def test_event_statements_without_a_verb_and_counted_bands(tmp_path, nlp, sentence, crs, crs_max, icans):
+    text = "A phase 2 study of the CD19 CAR T product QX-707\n\nTwenty-five patients were treated. " + sentence + "\n"
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.crs, arm.crs_max_grade, arm.icans) == (crs, crs_max, icans)

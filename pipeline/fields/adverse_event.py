@@ -78,8 +78,15 @@ _ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?
 
 _ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
 
+# The share right after the event's name, no verb between: "neurological events in 63% (grade ≥3, 31%)",
+# "neurotoxicity in 18%", "ICANS in 7 (grade ≥3 in 1)", "some CRS (93%)".
+_DIRECT = re.compile(rf"^\s*(?:\(\s*(?P<alone>\d+(?:\.\d+)?)\s*%\s*\)|(?:\([A-Za-z-]+\)\s*)?(?:in|:)\s+(?:only\s+)?"
+                     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients?|pts))?))",
+                     re.I)
+
 _WHO = re.compile(
-    rf"\b(?:only\s+)?{_COUNT}\s+patients?[\s,]+(?:\w+\s+){{0,2}}(?:developed|had|experienced)\s*$", re.I
+    rf"\b(?:only\s+)?{_COUNT}\s+(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+(?:[\w-]+\s+){{0,3}}"
+    r"(?:developed|had|experienced)\s*$", re.I
 )
 
 # "48.2% of patients had grade 1 or 2 CRS": the share of patients with the graded event, before it.
@@ -87,7 +94,9 @@ _PCT_WHO = re.compile(rf"{_PCT}\s+of\s+(?:the\s+|all\s+)?patients\s+(?:had|devel
 
 _NO_HIGHER = re.compile(
     r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
-    r"(?:\s*(?:or|and|–|-)\s*[3-5])?))",
+    r"(?:\s*(?:or|and|–|-)\s*[3-5])?))"
+    r"|\b(?:nothing|none|no\s+events?)\s+(?:higher|worse|above)\b|\bno\s+[\w-]+\s+of\s+higher\s+grade\b"
+    r"|\bnone\s+had\s+(?:[\w-]+\s+){0,2}(?:of\s+)?grade\s*(?P<up>[2-5])\s+or\s+(?:higher|above|worse)\b",
     re.I,
 )
 
@@ -131,7 +140,8 @@ _FATAL = re.compile(rf"\b{_COUNT}\s+(?:was\s+)?fatal(?:\s+(?:events?|cases?))?",
 # "All 20 patients developed", "Eight patients developed", "all five developed": every patient counted had the event
 # ("All 20 patients had CRS, of grade 1–2 in 18 ..." is read by its grades, the gold's convention for "had").
 _COUNT_BEFORE = re.compile(
-    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|adults|of\s+them)\s+)?(?:developed|experienced)\s*$", re.I)
+    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|pts|adults|of\s+them)\s+)?"
+    r"(?:developed|experienced|(?<=\ball\s\d\s)had|(?<=\ball\s\d\d\s)had|(?<=\ball\s\d\d\d\s)had)\s*$", re.I)
 
 def read_event(before: str, after: str) -> EventFacts:
     """Facts about one event from the words right before its mention and the clause after it."""
@@ -162,8 +172,13 @@ def read_event(before: str, after: str) -> EventFacts:
         facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
         pct = _ANY_PCT.search(after[:40])
+        direct = None if pre else _DIRECT.match(after)
         if pct:
             facts.any_pct = float(pct.group("pct"))
+        elif direct:
+            facts.any_n = _count(direct.group("n"))
+            rate = direct.group("pct") or direct.group("alone")
+            facts.any_pct = float(rate) if rate else None
     for m in _GRADED.finditer(after):
         if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
             continue
@@ -190,12 +205,14 @@ def _read_bound(facts: EventFacts, before: str, after: str) -> None:
     top = _NOT_EXCEEDING.search(after)
     if top:
         facts.no_higher_than = int(top.group("top"))
-    bound = _NO_HIGHER.search(after) or _NO_HIGHER.search(before)
+    # "none had CRS of grade 2 or higher": the bound may run across the event's name.
+    bound = _NO_HIGHER.search(after) or _NO_HIGHER.search(before) or \
+        _NO_HIGHER.search(before[-40:] + " event " + after[:60])
     if bound:
         if bound.group("ge"):
             facts.no_higher_than = int(bound.group("ge")) - 1
-        elif bound.group("lo"):
-            facts.no_higher_than = int(bound.group("lo")) - 1
+        elif bound.group("lo") or bound.group("up"):
+            facts.no_higher_than = int(bound.group("lo") or bound.group("up")) - 1
         elif facts.graded:
             facts.no_higher_than = max(int(re.sub(r"\D", "", g[0][-1])) for g in facts.graded)
 
@@ -243,6 +260,11 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
     worst = max(grades, default=None)
     named_five = any(label == "5" for label, _n, _p in facts.graded)
     max_grade = 5 if named_five else worst if worst is not None and facts.no_higher_than == worst else None
+    counts = [c for _l, c, _p in facts.graded]
+    top = max(facts.graded, key=lambda g: _upper(g[0]))[0] if facts.graded else ""
+    if max_grade is None and worst is not None and facts.any_n and None not in counts and top.isdigit() and \
+            sum(counts) == facts.any_n and any(label.startswith("1") for label, _c, _p in facts.graded):
+        max_grade = worst  # every patient with the event is in a band: "All 38 had CRS, grade 1–2 in 37 and 3 in one"
     n = facts.any_n
     # Counts per grade add up to the patients with the event only when no all-grade percentage shows
     # they are a subset ("any grade 67%; grade 5 in 1 patient" says nothing of how many had CRS).
