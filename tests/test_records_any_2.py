@@ -91,7 +91,7 @@ def test_two_arms_told_apart_by_their_labels(tmp_path, nlp):
             "cohort.\n")
     arms = {a.arm: a for a in _trials(tmp_path, nlp, text)}
     mono, combo = arms["monotherapy"], arms["combination"]
-    assert (mono.n_patients, mono.orr_pct, mono.combination) == (6, 33.3, "")
+    assert (mono.n_patients, mono.orr_pct, mono.combination) == (6, 33, "")  # the printed rate
     assert (combo.n_patients, combo.orr_pct, combo.cr_pct, combo.combination) == (10, 80, 60, "obinutuzumab")
     assert mono.icans == combo.icans == "none"
     assert mono.phase == combo.phase == "I"
@@ -143,3 +143,21 @@ def test_event_statements_without_a_verb_and_counted_bands(tmp_path, nlp, senten
     text = "A phase 2 study of the CD19 CAR T product QX-707\n\nTwenty-five patients were treated. " + sentence + "\n"
     (arm,) = _trials(tmp_path, nlp, text)
     assert (arm.crs, arm.crs_max_grade, arm.icans) == (crs, crs_max, icans)
+
+
+# --- Counts and response rates ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "n", "orr", "cr"), [
+    ("Results: 14 pts treated; ORR 7/14, CR 5/14.", 14, 50, 35.7),
+    ("Cohort B included 90 pts. ORR was 70.0%, and 40.0% of pts achieved ≥CR.", 90, 70, 40),
+    ("A total of 64 pts received the cells. The rate of CR or CRi within two months was 78%.", 64, None, 78),
+    ("Of 16 patients, 14 were in MRD-negative CR at day 28.", 16, None, 87.5),
+    ("Of the 21 adults treated, 20 were evaluable. All 20 responded.", 21, 100, None),
+    ("Nine of the 13 patients treated responded (69%).", 13, 69, None),
+    ("As of the cutoff, n 5 44 pts had received the cells; the ORR was 8 of 11 (73%) in the first cohort.",
+     44, 73, None),
+])
+def test_counts_and_response_rates_as_abstracts_write_them(tmp_path, nlp, sentence, n, orr, cr):
+    text = "A phase 1 study of the CD19 CAR T product QX-808\n\n" + sentence + "\n"
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.n_patients, arm.orr_pct, arm.cr_pct) == (n, orr, cr)

@@ -184,7 +184,7 @@ COUNT_WORD = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:
               r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+single)")
 _N = rf"(?:\d+|{COUNT_WORD})"
 _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavily\s+pretreated|additional)\s+)*"
-        r"(?:patients|adults|children|participants|subjects)")
+        r"(?:patients|adults|children|participants|subjects|pts)")
 # How many patients a study treated, as prose says it: "97 received tisa-cel", "Eighteen patients were treated",
 # "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given (or gave)
 # ... to 38 patients", "22 patients had been infused". A count of enrolled patients is not the treated one
@@ -196,22 +196,25 @@ PATIENTS_TREATED = re.compile(
     rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
-    rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
+    rf"|\bof\s+(?:the\s+|all\s+)?(?P<e>{_N})\s+{_WHO}\s+(?:treated|infused|dosed)"
     rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
-    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b",
+    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b"
+    rf"|\b(?P<h>\d+)\s+(?:patients|pts)\s+(?:treated|infused|dosed)\b(?!\s+with\b)",
     re.I,
 )
-PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
-# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)" (a symbol font's "="
-# read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
+PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)", "n 5 59 pts" (a symbol
+# font's "=" read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
 PATIENTS_SIZE = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b[^.;]{{0,80}}?\s+were\s+(?:enrolled|included|evaluated)\b"
     rf"|\b(?:enrolled|included|covered|recruited)\s+(?P<b>{_N})\s+{_WHO}"
     r"|\(\s*[nN]\s*[=5]\s*(?P<c>\d+)\s*\)|\b[nN]\s*=\s*(?P<d>\d+)\b"
-    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}",
+    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}"
+    rf"|\b[nN]\s+5\s+(?P<f>\d+)\s+(?:patients|pts)\b"
+    rf"|\b[Oo]f\s+(?:the\s+)?(?P<g>{_N})\s+{_WHO}\s*,",
     re.I,
 )
-PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
+PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
 # achieved", "All six achieved", "seven of them".
@@ -225,8 +228,19 @@ SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", r
 SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
 SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
+# A share written as a fraction right after the outcome: "ORR 4/8", "the ORR was 8 of 12 (67%)" (the printed
+# percentage, where there is one, is the value).
+SHARE_FRACTION = re.compile(rf"^\s*(?:was\s+|of\s+|[:=]\s*)?(?P<x>\d+)\s*(?:/|\s(?:out\s+)?of\s)\s*(?P<y>\d+)(?![\d/])"
+                            rf"(?:\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))?")
+# A printed percentage in parentheses right after the outcome or its verb: "responded (71%)".
+PERCENT_IN_PARENTHESES = re.compile(rf"\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)")
+# The whole group before its count: "Of 12 patients, 11 were in MRD-negative CR".
+SHARE_OF_GROUP = re.compile(rf"\bof\s+(?:the\s+)?(?P<y>{_N})\s+(?:[\w-]+\s+)?{_WHO}\s*,\s+(?P<x>{_N})\s+"
+                            r"(?:were|had|achieved|reached|attained)\b", re.I)
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
 RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
+# A complete response or better: "35.0% of pts achieved ≥CR", "CR or better".
+CR_OR_BETTER = re.compile(r"≥\s?CR\b|\bCR\s+or\s+better\b")
 # --- Arms of one study ---------------------------------------------------------------------------------
 # A label a study gives an arm: "Regimen A", "arm B", "Cohort 2", "Part 1".
 ARM_LABEL = re.compile(r"\b(?:[Rr]egimen|[Aa]rm|[Cc]ohort|[Gg]roup|[Pp]art)\s+(?P<label>[A-H]|\d{1,2})\b")
