@@ -161,3 +161,39 @@ def test_counts_and_response_rates_as_abstracts_write_them(tmp_path, nlp, senten
     text = "A phase 1 study of the CD19 CAR T product QX-808\n\n" + sentence + "\n"
     (arm,) = _trials(tmp_path, nlp, text)
     assert (arm.n_patients, arm.orr_pct, arm.cr_pct) == (n, orr, cr)
+
+
+# --- Letters, case reports and review paragraphs ---------------------------------------------------------
+
+def test_a_letter_counts_its_series_and_who_had_the_event(tmp_path, nlp):
+    text = ("To the Editor:\n\nWe reviewed every adult with CNS lymphoma given CD19 CAR T cells at our centre. "
+            "There were nine such patients. Three of the nine patients developed grade 1 CRS, and none had a "
+            "higher grade. Six of the nine patients responded (67%).\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.n_patients, arm.crs, arm.crs_max_grade, arm.orr_pct) == (9, "grade 1 in 3 patients", 1, 67)
+
+
+def test_a_case_report_is_one_patient(tmp_path, nlp):
+    text = ("A 52-year-old man with refractory myeloma received the BCMA CAR T product QX-909 at 0.75 × 10^6 "
+            "CAR T cells/kg. He developed grade 2 CRS and grade 1 ICANS, and reached a complete response.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.n_patients, arm.crs, arm.crs_max_grade, arm.crs_n) == (1, "grade 2 in 1 patient", 2, 1)
+    assert (arm.icans, arm.icans_n) == ("grade 1 in 1 patient", 1)
+
+
+@pytest.mark.parametrize(("sentence", "field", "value"), [
+    ("Forty patients received the cells after three daily doses of cyclophosphamide 500 mg/m2 and fludarabine "
+     "30 mg/m2. The ORR was 70%.", "preconditioning", "fludarabine and cyclophosphamide"),
+    ("Thirty patients were treated. Nearly all had some CRS (90%), and 12% had grade 3 or higher.",
+     "crs", "any grade 90%; grade >=3 12%"),
+    ("Thirty patients were treated. Neurologic events were recorded in 40%, reaching grade 3 or higher in 10%.",
+     "icans", "any grade 40%; grade >=3 10%"),
+    ("Thirty patients were treated. CRS was mild — grade 1 in 19 and grade 2 in 1 — and no ICANS was observed.",
+     "icans", "none"),
+    ("Thirty patients were treated. CRS occurred in 40% — grade 3 in one, with no grade 5 events — and ICANS "
+     "in 5%.", "icans", "any grade 5%"),
+])
+def test_review_paragraph_statements(tmp_path, nlp, sentence, field, value):
+    text = "A phase 2 study of the CD19 CAR T product QX-010\n\n" + sentence + "\n"
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert getattr(arm, field) == value

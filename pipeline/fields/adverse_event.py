@@ -56,7 +56,7 @@ _IN = (
 _GRADED = re.compile(_GRADE + _IN, re.I)
 
 _ANY = re.compile(
-    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|was\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|(?:was|were)\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
     r"(?:all\s+)?"
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
     re.I,
@@ -68,6 +68,10 @@ _TAIL = re.compile(
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+patients?)?)",
     re.I,
 )
+
+# "13% had grade 3 or higher": a share of patients before the grade, after the event's name.
+_PCT_HAD = re.compile(rf"(?<![\d.(]){_PCT}\s+(?:of\s+(?:the\s+)?patients\s+)?(?:had|developed|experienced)\s+{_GRADE}",
+                      re.I)
 
 # "including one grade 5 event": a count written before the grade.
 _COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
@@ -85,7 +89,7 @@ _DIRECT = re.compile(rf"^\s*(?:\(\s*(?P<alone>\d+(?:\.\d+)?)\s*%\s*\)|(?:\([A-Za
                      re.I)
 
 _WHO = re.compile(
-    rf"\b(?:only\s+)?{_COUNT}\s+(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+(?:[\w-]+\s+){{0,3}}"
+    rf"\b(?:only\s+)?{_COUNT}\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+(?:[\w-]+\s+){{0,3}}"
     r"(?:developed|had|experienced)\s*$", re.I
 )
 
@@ -96,6 +100,7 @@ _NO_HIGHER = re.compile(
     r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
     r"(?:\s*(?:or|and|–|-)\s*[3-5])?))"
     r"|\b(?:nothing|none|no\s+events?)\s+(?:higher|worse|above)\b|\bno\s+[\w-]+\s+of\s+higher\s+grade\b"
+    r"|\bnone\s+(?:had|reached)\s+(?:a\s+)?higher\s+grade\b"
     r"|\bnone\s+had\s+(?:[\w-]+\s+){0,2}(?:of\s+)?grade\s*(?P<up>[2-5])\s+or\s+(?:higher|above|worse)\b",
     re.I,
 )
@@ -185,6 +190,9 @@ def read_event(before: str, after: str) -> EventFacts:
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
     for m in _COUNTED.finditer(after):
         _add_grade(facts, _grade_label(m), _count(m.group("n")))
+    for m in _PCT_HAD.finditer(after):  # "(93%), and 13% had grade 3 or higher"
+        if all(known != _grade_label(m) for known, _n, _p in facts.graded):
+            facts.graded.append((_grade_label(m), None, float(m.group("pct"))))
     for m in _FATAL.finditer(after):
         _add_grade(facts, "5", _count(m.group("n")))
     _read_bound(facts, before, after)
@@ -273,6 +281,12 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
         if bins_from_one or max_grade is not None:
             n = sum(c for _l, c, _p in facts.graded)  # type: ignore[misc]
     return "; ".join(parts), max_grade, n
+
+def one_grade(said: str) -> int | None:
+    """The grade of a statement that names one grade and nothing else ("grade 3"), else None."""
+    m = re.fullmatch(r"grade ([1-5])", said.strip())
+    return int(m.group(1)) if m else None
+
 
 @dataclass
 class EventStatement:
@@ -445,7 +459,13 @@ def _merged(text: str, start: int, end: int, events: list[Entity], names: set[st
             before = text[previous_end : mention.start]
             if _NOT_ABSENCE.search(text[s:e]):
                 continue
-            if _absent(text, s, mention, previous) and not re.search(r"\d", before):
+            # After another event's statement the negation must be in this event's own clause ("... grade 2
+            # in 1 — and no ICANS was observed", not "... with no grade 5 events — and ICANS in 4%"); in a
+            # list of events ("no CRS, ICANS or GVHD") it is the list's.
+            clause = re.split(r"[;,—–]|\band\b|\bbut\b|\bwith\b", before)[-1]
+            listed = not previous or _LIST_BETWEEN.fullmatch(before)
+            if _absent(text, s, mention, previous) and not re.search(r"\d", before if listed else clause) and \
+                    (listed or _NEGATION.search(clause)):
                 facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
             else:
                 _combine(facts, read_event(before, text[mention.end : clause_end]))

@@ -18,6 +18,7 @@ from pipeline.knowledge.patterns import (
     PERCENT_IN_PARENTHESES,
     PERCENT_OPTIONAL_SIGN,
     RATE_AFTER_NAME,
+    RATE_OF_PREVIOUS,
     RESPONDED,
     SHARE_AFTER,
     SHARE_ALL,
@@ -104,10 +105,14 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         previous = s
         for at, stop, name, value in marks:
             if value is None:
-                value = _share(text[previous:at], text[s:at]) if previous < at else None
+                clause = text[previous:at]
+                if previous > s:  # the rate right after the previous outcome is that outcome's
+                    taken = RATE_OF_PREVIOUS.match(clause)
+                    clause = clause[taken.end() :] if taken else clause
+                value = _share(clause, text[s:at]) if clause.strip() else None
                 printed = PERCENT_IN_PARENTHESES.match(text, stop, e)
-                if value is not None and printed:
-                    value = float(printed.group("p"))  # "Twelve of the 17 patients responded (71%)"
+                if printed:  # "Twelve of the 17 patients responded (71%)", "12 achieved CR/CRi (63%)"
+                    value = float(printed.group("p"))
                 if value is None:
                     value = _share_after(text[stop:e])
                 if value is None and name not in counts:

@@ -88,10 +88,12 @@ def _known_order(names: list[str]) -> str:
     return join_names(names)
 
 
-_AFTER = re.compile(r"\bafter\s+$", re.I)
+# "after fludarabine ...", "after three daily doses of cyclophosphamide ..."
+_AFTER = re.compile(r"\bafter\s+(?:(?:a|one|two|three|four|five|daily|single|doses?|of|courses?|cycles?)\s+){0,4}$",
+                    re.I)
 
 
-_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered)\b", re.I)
+_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered|dose|doses|cells/kg|cells)\b", re.I)
 
 
 _AGENT_JOIN = re.compile(r"\s*(?:and|plus|/|,)\s*", re.I)
@@ -115,13 +117,8 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
     for i, first in enumerate(agents):
         if not _AFTER.search(text, s, first.start):
             continue
-        names, end = [first.normalized.lower()], first.end
-        for nxt in agents[i + 1 :]:
-            if not _AGENT_JOIN.fullmatch(text[end : nxt.start]):
-                break
-            names.append(nxt.normalized.lower())
-            end = nxt.end
-        regimen = _known_order(names)
+        names = _run(agents[i:], text)  # "fludarabine 25 mg/m2 on days −4 to −2 and cyclophosphamide 900 mg/m2"
+        regimen = _known_order(list(dict.fromkeys(names)))
         if regimen in _lymphodepleting():
             return regimen
     return ""

@@ -211,10 +211,13 @@ PATIENTS_SIZE = re.compile(
     r"|\(\s*[nN]\s*[=5]\s*(?P<c>\d+)\s*\)|\b[nN]\s*=\s*(?P<d>\d+)\b"
     rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}"
     rf"|\b[nN]\s+5\s+(?P<f>\d+)\s+(?:patients|pts)\b"
-    rf"|\b[Oo]f\s+(?:the\s+)?(?P<g>{_N})\s+{_WHO}\s*,",
+    rf"|\b[Oo]f\s+(?:the\s+)?(?P<g>{_N})\s+{_WHO}\s*,"
+    rf"|\b[Tt]here\s+were\s+(?P<h>{_N})\s+(?:such\s+)?{_WHO}",
     re.I,
 )
-PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
+PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# The one patient of a case report: "A 45-year-old man", "a 7-year-old girl with ...".
+ONE_PATIENT = re.compile(r"\b[Aa]n?\s+\d{1,2}-year-old\s+(?:man|woman|male|female|boy|girl|patient|child)\b")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
 # achieved", "All six achieved", "seven of them".
@@ -232,6 +235,9 @@ SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:ou
 # percentage, where there is one, is the value).
 SHARE_FRACTION = re.compile(rf"^\s*(?:was\s+|of\s+|[:=]\s*)?(?P<x>\d+)\s*(?:/|\s(?:out\s+)?of\s)\s*(?P<y>\d+)(?![\d/])"
                             rf"(?:\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))?")
+# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%"): the next outcome's share is not it
+# ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
+RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%")
 # A printed percentage in parentheses right after the outcome or its verb: "responded (71%)".
 PERCENT_IN_PARENTHESES = re.compile(rf"\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)")
 # The whole group before its count: "Of 12 patients, 11 were in MRD-negative CR".

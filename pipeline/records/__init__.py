@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.fields.adverse_event import one_grade
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
@@ -164,6 +165,18 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
         return ""
     top = max(set(names), key=names.count)
     return top if names.count(top) >= share * len(names) else ""
+
+
+def _of_one_patient(p: Partial) -> None:
+    """A study of one patient (a case report): an event of one grade happened to that patient ("grade 3 CRS"
+    is grade 3 in 1 patient, the worst grade 3)."""
+    for key in ("crs", "icans"):
+        grade = one_grade(str(p.fields.get(key) or ""))
+        if grade is not None:
+            p.fields[key] = f"grade {grade} in 1 patient"
+            p.fields[f"{key}_n"] = 1
+            if key == "crs":
+                p.fields["crs_max_grade"] = grade
 
 
 def _validated(model: type[R], doc_id: str, p: Partial, conflicts: list[str]) -> R:
@@ -404,6 +417,8 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
+        if p.fields.get("n_patients") == 1:
+            _of_one_patient(p)
         trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))
     studies_ = [_validated(PreclinicalStudy, doc.doc_id, p, []) for p in preclinical]
     return sorted(trials, key=lambda t: t.start), sorted(studies_, key=lambda s: s.start)
