@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 
 import spacy
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from spacy.util import compile_infix_regex
 
@@ -57,6 +58,9 @@ _PIECES = st.sampled_from([
 @given(st.lists(_PIECES, min_size=0, max_size=40))
 def test_same_tokens_as_spacy_on_generated_text(pieces):
     text = "".join(pieces)
+    # The documented difference (pipeline/ner/tokenizer.py): spaCy's special-case matcher may take an
+    # emoticon look-alike across pieces ("( :)e.g.", "ORR:( (e.g."); confmine reads no emoticon.
+    assume(not re.search(r":[()]|<3", text))
     assert _tokens(CACHED(text)) == _tokens(PLAIN.tokenizer(text))
 
 

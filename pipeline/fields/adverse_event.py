@@ -67,7 +67,7 @@ _IN = (
 _GRADED = re.compile(_GRADE + _IN, re.I)
 
 _ANY = re.compile(
-    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|was\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|(?:was|were)\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
     r"(?:all\s+)?"
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
     re.I,
@@ -80,6 +80,10 @@ _TAIL = re.compile(
     re.I,
 )
 
+# "13% had grade 3 or higher": a share of patients before the grade, after the event's name.
+_PCT_HAD = re.compile(rf"(?<![\d.(]){_PCT}\s+(?:of\s+(?:the\s+)?patients\s+)?(?:had|developed|experienced)\s+{_GRADE}",
+                      re.I)
+
 # "including one grade 5 event": a count written before the grade.
 _COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
 
@@ -89,8 +93,15 @@ _ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?
 
 _ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
 
+# The share right after the event's name, no verb between: "neurological events in 63% (grade ≥3, 31%)",
+# "neurotoxicity in 18%", "ICANS in 7 (grade ≥3 in 1)", "some CRS (93%)".
+_DIRECT = re.compile(rf"^\s*(?:\(\s*(?P<alone>\d+(?:\.\d+)?)\s*%\s*\)|(?:\([A-Za-z-]+\)\s*)?(?:in|:)\s+(?:only\s+)?"
+                     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients?|pts))?))",
+                     re.I)
+
 _WHO = re.compile(
-    rf"\b(?:only\s+)?{_COUNT}\s+patients?[\s,]+(?:\w+\s+){{0,2}}(?:developed|had|experienced)\s*$", re.I
+    rf"\b(?:only\s+)?{_COUNT}\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+(?:[\w-]+\s+){{0,3}}"
+    r"(?:developed|had|experienced)\s*$", re.I
 )
 
 # "48.2% of patients had grade 1 or 2 CRS": the share of patients with the graded event, before it.
@@ -98,7 +109,10 @@ _PCT_WHO = re.compile(rf"{_PCT}\s+of\s+(?:the\s+|all\s+)?patients\s+(?:had|devel
 
 _NO_HIGHER = re.compile(
     r"\b(?:no|none\s+of)\s+(?:higher[\s-]*grade|grade\s*(?:(?:≥|>=|>)\s*(?P<ge>[2-5])|(?P<lo>[2-5])"
-    r"(?:\s*(?:or|and|–|-)\s*[3-5])?))",
+    r"(?:\s*(?:or|and|–|-)\s*[3-5])?))"
+    r"|\b(?:nothing|none|no\s+events?)\s+(?:higher|worse|above)\b|\bno\s+[\w-]+\s+of\s+higher\s+grade\b"
+    r"|\bnone\s+(?:had|reached)\s+(?:a\s+)?higher\s+grade\b"
+    r"|\bnone\s+had\s+(?:[\w-]+\s+){0,2}(?:of\s+)?grade\s*(?P<up>[2-5])\s+or\s+(?:higher|above|worse)\b",
     re.I,
 )
 
@@ -142,7 +156,8 @@ _FATAL = re.compile(rf"\b{_COUNT}\s+(?:was\s+)?fatal(?:\s+(?:events?|cases?))?",
 # "All 20 patients developed", "Eight patients developed", "all five developed": every patient counted had the event
 # ("All 20 patients had CRS, of grade 1–2 in 18 ..." is read by its grades, the gold's convention for "had").
 _COUNT_BEFORE = re.compile(
-    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|adults|of\s+them)\s+)?(?:developed|experienced)\s*$", re.I)
+    rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|pts|adults|of\s+them)\s+)?"
+    r"(?:developed|experienced|(?<=\ball\s\d\s)had|(?<=\ball\s\d\d\s)had|(?<=\ball\s\d\d\d\s)had)\s*$", re.I)
 
 def read_event(before: str, after: str) -> EventFacts:
     """Facts about one event from the words right before its mention and the clause after it."""
@@ -173,14 +188,22 @@ def read_event(before: str, after: str) -> EventFacts:
         facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
         pct = _ANY_PCT.search(after[:40])
+        direct = None if pre else _DIRECT.match(after)
         if pct:
             facts.any_pct = float(pct.group("pct"))
+        elif direct:
+            facts.any_n = _count(direct.group("n"))
+            rate = direct.group("pct") or direct.group("alone")
+            facts.any_pct = float(rate) if rate else None
     for m in _GRADED.finditer(after):
         if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
             continue
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
     for m in _COUNTED.finditer(after):
         _add_grade(facts, _grade_label(m), _count(m.group("n")))
+    for m in _PCT_HAD.finditer(after):  # "(93%), and 13% had grade 3 or higher"
+        if all(known != _grade_label(m) for known, _n, _p in facts.graded):
+            facts.graded.append((_grade_label(m), None, float(m.group("pct"))))
     for m in _FATAL.finditer(after):
         _add_grade(facts, "5", _count(m.group("n")))
     _read_bound(facts, before, after)
@@ -201,12 +224,14 @@ def _read_bound(facts: EventFacts, before: str, after: str) -> None:
     top = _NOT_EXCEEDING.search(after)
     if top:
         facts.no_higher_than = int(top.group("top"))
-    bound = _NO_HIGHER.search(after) or _NO_HIGHER.search(before)
+    # "none had CRS of grade 2 or higher": the bound may run across the event's name.
+    bound = _NO_HIGHER.search(after) or _NO_HIGHER.search(before) or \
+        _NO_HIGHER.search(before[-40:] + " event " + after[:60])
     if bound:
         if bound.group("ge"):
             facts.no_higher_than = int(bound.group("ge")) - 1
-        elif bound.group("lo"):
-            facts.no_higher_than = int(bound.group("lo")) - 1
+        elif bound.group("lo") or bound.group("up"):
+            facts.no_higher_than = int(bound.group("lo") or bound.group("up")) - 1
         elif facts.graded:
             facts.no_higher_than = max(int(re.sub(r"\D", "", g[0][-1])) for g in facts.graded)
 
@@ -254,6 +279,11 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
     worst = max(grades, default=None)
     named_five = any(label == "5" for label, _n, _p in facts.graded)
     max_grade = 5 if named_five else worst if worst is not None and facts.no_higher_than == worst else None
+    counts = [c for _l, c, _p in facts.graded]
+    top = max(facts.graded, key=lambda g: _upper(g[0]))[0] if facts.graded else ""
+    if max_grade is None and worst is not None and facts.any_n and None not in counts and top.isdigit() and \
+            sum(counts) == facts.any_n and any(label.startswith("1") for label, _c, _p in facts.graded):
+        max_grade = worst  # every patient with the event is in a band: "All 38 had CRS, grade 1–2 in 37 and 3 in one"
     n = facts.any_n
     # Counts per grade add up to the patients with the event only when no all-grade percentage shows
     # they are a subset ("any grade 67%; grade 5 in 1 patient" says nothing of how many had CRS).
@@ -262,6 +292,12 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
         if bins_from_one or max_grade is not None:
             n = sum(c for _l, c, _p in facts.graded)  # type: ignore[misc]
     return "; ".join(parts), max_grade, n
+
+def one_grade(said: str) -> int | None:
+    """The grade of a statement that names one grade and nothing else ("grade 3"), else None."""
+    m = re.fullmatch(r"grade ([1-5])", said.strip())
+    return int(m.group(1)) if m else None
+
 
 @dataclass
 class EventStatement:
@@ -434,7 +470,13 @@ def _merged(text: str, start: int, end: int, events: list[Entity], names: set[st
             before = text[previous_end : mention.start]
             if _NOT_ABSENCE.search(text[s:e]):
                 continue
-            if _absent(text, s, mention, previous) and not re.search(r"\d", before):
+            # After another event's statement the negation must be in this event's own clause ("... grade 2
+            # in 1 — and no ICANS was observed", not "... with no grade 5 events — and ICANS in 4%"); in a
+            # list of events ("no CRS, ICANS or GVHD") it is the list's.
+            clause = re.split(r"[;,—–]|\band\b|\bbut\b|\bwith\b", before)[-1]
+            listed = not previous or _LIST_BETWEEN.fullmatch(before)
+            if _absent(text, s, mention, previous) and not re.search(r"\d", before if listed else clause) and \
+                    (listed or _NEGATION.search(clause)):
                 facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
             else:
                 _combine(facts, read_event(before, text[mention.end : clause_end]))

@@ -12,6 +12,7 @@ from pipeline.fields.score_settings import S
 from pipeline.knowledge.patterns import (
     GARBLED_EQUALS,
     LEADING_COUNT,
+    ONE_PATIENT,
     PATIENTS_SIZE,
     PATIENTS_SIZE_GROUPS,
     PATIENTS_STATED,
@@ -69,6 +70,11 @@ def read_prose(text: str, start: int, end: int, out: Readings) -> None:
     m = PATIENTS_STATED.search(text, start, end)
     if m:
         out.fields["n_patients_prose"] = int(next(g for g in m.group("n", "n2", "n3", "n4", "n5", "n6") if g))
+        return
+    cases = ONE_PATIENT.findall(text, start, end)
+    if len(cases) == 1:  # a case report: one patient described
+        out.fields["n_patients_prose"] = 1
+        out.evidence.append(_sentence(text, start, end, ONE_PATIENT.search(text, start, end).start()))
 
 
 def _sentence(text: str, start: int, end: int, at: int) -> str:

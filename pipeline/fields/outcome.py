@@ -23,13 +23,18 @@ from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import lookup
 from pipeline.knowledge.patterns import (
     COUNT_THEN_PERCENT,
+    CR_OR_BETTER,
     DECIMAL,
+    PERCENT_IN_PARENTHESES,
     RATE_AFTER_NAME,
+    RATE_OF_PREVIOUS,
     RESPONDED,
     SHARE_AFTER,
     SHARE_ALL,
     SHARE_COUNT,
+    SHARE_FRACTION,
     SHARE_OF,
+    SHARE_OF_GROUP,
     SHARE_PERCENT,
 )
 from pipeline.knowledge.patterns import FOOTNOTE_MARK as FOOTNOTE_MARK_RE
@@ -149,13 +154,30 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
     spans = sentences(text, start, end)
     outcomes = [x for x in inside if x.label == "OUTCOME"]
     for (s, e), here in zip(spans, by_sentence(spans, outcomes), strict=True):
-        marks = sorted([(x.start, x.end, _response(x), x.value) for x in here if _response(x)]
+        marks = sorted([(x.start, x.end, _response(x, text), x.value) for x in here if _response(x, text)]
                        + [(m.start(), m.end(), "ORR", None) for m in RESPONDED.finditer(text, s, e)
+                          if not any(x.start <= m.start() < x.end for x in here)]
+                       + [(m.start(), m.end(), "CR", None) for m in CR_OR_BETTER.finditer(text, s, e)
                           if not any(x.start <= m.start() < x.end for x in here)])
+        joined = []
+        for mark in marks:  # "CR or CRi": one outcome, read once
+            if joined and mark[2] == "CR/CRi" and joined[-1][2] in ("CR", "CR/CRi") and \
+                    _CR_BEFORE.search(text[joined[-1][0] : mark[0]]):
+                first = joined.pop()
+                mark = (first[0], mark[1], "CR/CRi", mark[3] if mark[3] is not None else first[3])
+            joined.append(mark)
+        marks = joined
         previous = s
         for at, stop, name, value in marks:
             if value is None:
-                value = _share(text[previous:at], text[s:at]) if previous < at else None
+                clause = text[previous:at]
+                if previous > s:  # the rate right after the previous outcome is that outcome's
+                    taken = RATE_OF_PREVIOUS.match(clause)
+                    clause = clause[taken.end() :] if taken else clause
+                value = _share(clause, text[s:at]) if clause.strip() else None
+                printed = PERCENT_IN_PARENTHESES.match(text, stop, e)
+                if printed:  # "Twelve of the 17 patients responded (71%)", "12 achieved CR/CRi (63%)"
+                    value = float(printed.group("p"))
                 if value is None:
                     value = _share_after(text[stop:e])
                 if value is None and name not in counts:
@@ -184,8 +206,15 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
     out.evidence.extend(dict.fromkeys(quotes))
 
 
-def _response(entity: Entity) -> str:
-    """The response an outcome mention reports ("MRD-negative CR" is a CR), or ""."""
+# "CR or CRi", "CR/CRi" written out: the complete-remission rate with incomplete recovery.
+_CR_BEFORE = re.compile(r"\bCR\s*(?:/|or|and)\s*$")
+
+
+def _response(entity: Entity, text: str = "") -> str:
+    """The response an outcome mention reports ("MRD-negative CR" is a CR, "CRi" after "CR or" is CR/CRi),
+    or ""."""
+    if entity.normalized == "CRi" and _CR_BEFORE.search(text[max(0, entity.start - 8) : entity.start]):
+        return "CR/CRi"
     if entity.normalized in _RESPONSES:
         return _RESPONSES[entity.normalized]
     named_cr = re.search(r"\b(?:CR|complete\s+(?:remission|response))\b", entity.text)
@@ -207,6 +236,11 @@ def shares_of(fields: dict[str, object]) -> None:
 def _share(clause: str, sentence: str) -> float | None:
     """The percentage of patients ``clause`` (the words before an outcome) counts: its last "x of y", its
     percentage, or "all"."""
+    group = list(SHARE_OF_GROUP.finditer(clause))
+    if group:
+        x, y = number(group[-1].group("x")), number(group[-1].group("y"))
+        if x is not None and y and x <= y:
+            return round(100 * x / y, 1)
     percent = list(SHARE_PERCENT.finditer(clause))
     shares = list(SHARE_OF.finditer(clause))
     if percent and (not shares or percent[-1].start() > shares[-1].start()):
@@ -219,8 +253,10 @@ def _share(clause: str, sentence: str) -> float | None:
             return round(100 * x / y, 1) if y else None
         x, y = number(m.group("x")), number(m.group("y")) if m.group("y").lower() != "them" else _them(sentence)
         return round(100 * x / y, 1) if x is not None and y else None
-    if SHARE_ALL.search(clause) and not re.search(r"\d", clause):
-        return 100.0
+    every = SHARE_ALL.search(clause)
+    after = re.sub(r"^\d+\s*", "", clause[every.end() :]) if every else ""
+    if every and not re.search(r"\d", clause[: every.start()] + after):
+        return 100.0  # "All six achieved", "All 38 responded"
     return None
 
 
@@ -231,6 +267,12 @@ def _them(sentence: str) -> int | None:
 
 
 def _share_after(tail: str) -> float | None:
+    fraction = SHARE_FRACTION.match(tail)
+    if fraction:
+        if fraction.group("p"):
+            return float(fraction.group("p"))
+        x, y = int(fraction.group("x")), int(fraction.group("y"))
+        return round(100 * x / y, 1) if y and x <= y else None
     m = SHARE_AFTER.match(tail)
     if not m:
         return None

@@ -39,10 +39,10 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         cue = _LYMPHODEPLETION.search(text, s, e)
         if not cue:
             continue
-        agents = [x.normalized.lower() for x in inside
-                  if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized]
+        agents = _run([x for x in inside if x.label == "AGENT" and cue.start() <= x.start < e and x.normalized],
+                      text)
         if agents:
-            out.fields.setdefault("preconditioning", join_names(agents))
+            out.fields.setdefault("preconditioning", _known_order(list(dict.fromkeys(agents))))
             out.evidence.append(" ".join(text[s:e].split()))
             return
     for s, e in spans:
@@ -53,10 +53,47 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
             return
 
 
-_AFTER = re.compile(r"\bafter\s+$", re.I)
+# What ends the list of a regimen's agents: the cells or another agent given after it.
+_RUN_BREAK = re.compile(r"\b(?:received|receive|infused|infusion|given|then|followed|before|after|patients|alone)\b",
+                        re.I)
 
 
-_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered)\b", re.I)
+def _run(agents: list[Entity], text: str) -> list[str]:
+    """The agents of one list, from the first: "fludarabine 30 mg/m2 and cyclophosphamide 300 mg/m2"; an
+    agent after the cells are given ("..., then QX-1 alone or with rituximab") is not the regimen's."""
+    agents = sorted(agents, key=lambda x: x.start)
+    run = agents[:1]
+    for nxt in agents[1:]:
+        gap = text[run[-1].end : nxt.start]
+        if len(gap) > 80 or _RUN_BREAK.search(gap):
+            break
+        run.append(nxt)
+    return [x.normalized.lower() for x in run]
+
+
+def regimen_without(regimen: str, agent: str) -> str:
+    """A regimen as written (``join_names``) without one of its agents (an agent an arm adds)."""
+    names = [n.strip() for n in re.split(r",\s*|\s+and\s+", regimen) if n.strip() and n.strip() != agent]
+    return _known_order(names)
+
+
+def _known_order(names: list[str]) -> str:
+    """Agents joined as ``lymphodepletion.tsv`` writes the regimen they make ("cyclophosphamide and
+    fludarabine" is fludarabine and cyclophosphamide), else in the order given."""
+    wanted = set(names)
+    for row in load_rows("lymphodepletion"):
+        known = row["agent"].lower()
+        if {n.strip() for n in re.split(r",\s*|\s+and\s+", known)} == wanted:
+            return known
+    return join_names(names)
+
+
+# "after fludarabine ...", "after three daily doses of cyclophosphamide ..."
+_AFTER = re.compile(r"\bafter\s+(?:(?:a|one|two|three|four|five|daily|single|doses?|of|courses?|cycles?)\s+){0,4}$",
+                    re.I)
+
+
+_GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered|dose|doses|cells/kg|cells)\b", re.I)
 
 
 _AGENT_JOIN = re.compile(r"\s*(?:and|plus|/|,)\s*", re.I)
@@ -80,13 +117,8 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
     for i, first in enumerate(agents):
         if not _AFTER.search(text, s, first.start):
             continue
-        names, end = [first.normalized.lower()], first.end
-        for nxt in agents[i + 1 :]:
-            if not _AGENT_JOIN.fullmatch(text[end : nxt.start]):
-                break
-            names.append(nxt.normalized.lower())
-            end = nxt.end
-        regimen = join_names(names)
+        names = _run(agents[i:], text)  # "fludarabine 25 mg/m2 on days −4 to −2 and cyclophosphamide 900 mg/m2"
+        regimen = _known_order(list(dict.fromkeys(names)))
         if regimen in _lymphodepleting():
             return regimen
     return ""

@@ -6,7 +6,7 @@ import re
 from functools import cache
 
 from pipeline.knowledge.lexicon import load_rows
-from pipeline.knowledge.patterns import CAPTION
+from pipeline.knowledge.patterns import ABSTRACT_HEADING, CAPTION
 from pipeline.models import Section
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s+(?=[A-Z])")
@@ -66,13 +66,19 @@ def find_sections(text: str) -> list[Section]:
     in_boilerplate = False
     offset = 0
     lines = text.split("\n")
+    # Each abstract of an abstract-book page starts afresh: the previous abstract's disclosures or
+    # references end there, and its Background, Methods and Results are the new abstract's own.
+    abstracts = {text.rfind("\n", 0, m.start("number")) + 1 for m in ABSTRACT_HEADING.finditer(text)}
     for i, raw_line in enumerate(lines):
         line = raw_line.strip()
         bare = _NUMBERED.sub("", line).rstrip(":").strip()
         key = bare.lower()
         inline = _INLINE.match(line)
         kind: str | None = None
-        if boilerplate is not None and boilerplate.search(line.lower()):
+        if offset in abstracts and line:
+            kind, in_back, in_boilerplate = "body", False, False
+            seen.clear()
+        elif boilerplate is not None and boilerplate.search(line.lower()):
             if not in_boilerplate:
                 kind = "boilerplate"
             in_boilerplate = True

@@ -39,10 +39,11 @@ REGISTRY_PREFIXES: tuple[str, ...] = ("NCT", "ChiCTR", "ISRCTN", "EudraCT", "ACT
                                       "DRKS", "NTR", "NL", "IRCT", "CTR")
 _ANY_REGISTRY = "|".join(f"(?:{p})" for p in REGISTRIES.values())
 # One id anywhere in a text. A reference number glued to an id is not part of it ("NCT030756968,9" is
-# NCT03075696 cited with references 8 and 9): after its eight digits an NCT id may be followed by one or
-# two more digits only where a comma and another reference number come next.
+# NCT03075696 cited with references 8 and 9, "NCT0307569615" NCT03075696 with reference 15): an NCT id has
+# exactly eight digits, so one or two more digits after them (and any further reference numbers) are a
+# reference mark.
 TRIAL_ID = re.compile(
-    rf"(?<![A-Za-z0-9])(?:NCT\s?\d{{8}}(?=\d{{1,2}},\d)|(?:{_ANY_REGISTRY})(?!\d))"
+    rf"(?<![A-Za-z0-9])(?:NCT\s?\d{{8}}(?=\d{{1,2}}(?:\s*[,–-]\s*\d{{1,3}})*(?!\d))|(?:{_ANY_REGISTRY})(?!\d))"
 )
 # The same, for a table cell that holds nothing else: an id, ids joined, and an optional name in brackets.
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"
@@ -93,12 +94,26 @@ ABSTRACT_CITED = re.compile(r"\b[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)
 # An abstract of an abstract-book page: its number opening a line, its title after it (on that line or the
 # next), and a structured abstract's first heading a few lines on ("3474 Anti-CLL-1 CAR-T Cells ...",
 # "S200" then the title, "7002" then a two-line title). A running header ("362      Oral Abstract
-# Session") has more than one space after its page number.
+# Session") has more than one space after its page number. A number opening a paragraph (after a blank
+# line, or the text's start) may have a long byline before the first heading: a three-line title, the
+# program, session and topic lines, the authors and their affiliations.
+_FIRST_HEADING = r"\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b"
 ABSTRACT_HEADING = re.compile(
-    r"(?m)^[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))(?P<title>[A-Z][^\n]{15,})"
-    r"(?=(?:\n[^\n]*){0,8}?\n[ \t]*(?:Background|Introduction|Aims?|Objectives?|Purpose|Methods|Context)\b)"
+    r"(?m)(?:(?P<para>\A|(?<=\n\n))|^)[ \t]*(?P<number>[A-Z]{0,2}\d{2,5})(?:[ \t]?\n[ \t]*|[ \t](?=[A-Z]))"
+    r"(?P<title>[A-Z][^\n]{15,})"
+    rf"(?(para)(?=(?:\n[^\n]*){{0,18}}?{_FIRST_HEADING})|(?=(?:\n[^\n]*){{0,8}}?{_FIRST_HEADING}))"
 )
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+# Reference numbers a PDF glued as superscripts to the full stop that closes a sentence: "a complete
+# response.14 CRS occurred", "the CR rate 60%.16" (a decimal number has a digit before its point).
+SENTENCE_REFERENCE = re.compile(r"(?<=[a-z%)\]])\.(?P<number>\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)(?=\s|$)")
+# An abstract's number as a meeting summary cites it in parentheses: "(S219)", "(P1442)", "(#4370)",
+# "(Abstract 1234)", "(abstr. LBA7)" (EHA's S/P/PB, late-breaking LB/LBA codes; a bare number in
+# parentheses may be a year or a count, and "(CD19)" is a target).
+ABSTRACT_CODE = re.compile(
+    r"\(\s*(?:#\s*(?P<hash>\d{2,5})|(?P<code>(?:S|P|PB|PS|LB|LBA|OA)\d{2,5})"
+    r"|[Aa]bstr(?:act)?s?\.?\s*(?:[Nn]o\.?|[Nn]umber|#)?\s*(?P<abstract>[A-Z]{0,3}\d{1,5}[a-z]?))\s*\)"
+)
 # A study's citation that closes its paragraph in a review: "(Abstract 1234) [7]" or "[7]".
 STUDY_CITATION = re.compile(
     r"\(\s*(?:[Aa]bstracts?|[Aa]bs\.)\s*(?:#|no\.?|number)?\s*(?P<abstract>\d{1,5})\s*\)"
@@ -196,33 +211,40 @@ COUNT_WORD = (rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:
               r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a\s+single)")
 _N = rf"(?:\d+|{COUNT_WORD})"
 _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavily\s+pretreated|additional)\s+)*"
-        r"(?:patients|adults|children|participants|subjects)")
+        r"(?:patients|adults|children|participants|subjects|pts)")
 # How many patients a study treated, as prose says it: "97 received tisa-cel", "Eighteen patients were treated",
-# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given at ... to 38
-# patients", "22 patients had been infused". A count of enrolled patients is not the treated one ("Ninety-eight
-# patients were enrolled and 97 received" is 97): the words between a count and its verb never say "enrolled".
+# "54 patients (61% female; ...) were infused", "Of 15 patients treated", "treated six adults", "given (or gave)
+# ... to 38 patients", "22 patients had been infused". A count of enrolled patients is not the treated one
+# ("Ninety-eight patients were enrolled and 97 received" is 97): the words between a count and its verb never
+# say "enrolled".
 PATIENTS_TREATED = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
     r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
     rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
-    rf"|\bof\s+(?P<e>{_N})\s+patients\s+(?:treated|infused)"
-    rf"|\b(?:given|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
-    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b",
+    rf"|\bof\s+(?:the\s+|all\s+)?(?P<e>{_N})\s+{_WHO}\s+(?:treated|infused|dosed)"
+    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b"
+    rf"|\b(?P<h>\d+)\s+(?:patients|pts)\s+(?:treated|infused|dosed)\b(?!\s+with\b)",
     re.I,
 )
-PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g")
-# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)" (a symbol font's "="
-# read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
+PATIENTS_TREATED_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# The size of a study otherwise: "The cohort included 157 patients", "(n = 12)", "(n 5 57)", "n 5 59 pts" (a symbol
+# font's "=" read as "5"), "study ... of 20 patients", "Ten patients aged 18 to 65 years ... were enrolled".
 PATIENTS_SIZE = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b[^.;]{{0,80}}?\s+were\s+(?:enrolled|included|evaluated)\b"
     rf"|\b(?:enrolled|included|covered|recruited)\s+(?P<b>{_N})\s+{_WHO}"
     r"|\(\s*[nN]\s*[=5]\s*(?P<c>\d+)\s*\)|\b[nN]\s*=\s*(?P<d>\d+)\b"
-    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}",
+    rf"|\b(?:study|trial|cohort)\b[^.;]{{0,40}}?\bof\s+(?P<e>{_N})\s+{_WHO}"
+    rf"|\b[nN]\s+5\s+(?P<f>\d+)\s+(?:patients|pts)\b"
+    rf"|\b[Oo]f\s+(?:the\s+)?(?P<g>{_N})\s+{_WHO}\s*,"
+    rf"|\b[Tt]here\s+were\s+(?P<h>{_N})\s+(?:such\s+)?{_WHO}",
     re.I,
 )
-PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e")
+PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+# The one patient of a case report: "A 45-year-old man", "a 7-year-old girl with ...".
+ONE_PATIENT = re.compile(r"\b[Aa]n?\s+\d{1,2}-year-old\s+(?:man|woman|male|female|boy|girl|patient|child)\b")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
 # achieved", "All six achieved", "seven of them".
@@ -236,11 +258,56 @@ SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", r
 SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
 SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
+# A share written as a fraction right after the outcome: "ORR 4/8", "the ORR was 8 of 12 (67%)" (the printed
+# percentage, where there is one, is the value).
+SHARE_FRACTION = re.compile(rf"^\s*(?:was\s+|of\s+|[:=]\s*)?(?P<x>\d+)\s*(?:/|\s(?:out\s+)?of\s)\s*(?P<y>\d+)(?![\d/])"
+                            rf"(?:\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))?")
+# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%"): the next outcome's share is not it
+# ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
+RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%")
+# A printed percentage in parentheses right after the outcome or its verb: "responded (71%)".
+PERCENT_IN_PARENTHESES = re.compile(rf"\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)")
+# The whole group before its count: "Of 12 patients, 11 were in MRD-negative CR".
+SHARE_OF_GROUP = re.compile(rf"\bof\s+(?:the\s+)?(?P<y>{_N})\s+(?:[\w-]+\s+)?{_WHO}\s*,\s+(?P<x>{_N})\s+"
+                            r"(?:were|had|achieved|reached|attained)\b", re.I)
 # A response told by its verb: "patients responded", "objective responses in 14 of 16".
 RESPONDED = re.compile(r"\b(?:responded|(?:objective\s+|overall\s+)?responses)\b", re.I)
+# A complete response or better: "35.0% of pts achieved ≥CR", "CR or better".
+CR_OR_BETTER = re.compile(r"≥\s?CR\b|\bCR\s+or\s+better\b")
+# --- Arms of one study ---------------------------------------------------------------------------------
+# A label a study gives an arm: "Regimen A", "arm B", "Cohort 2", "Part 1".
+ARM_LABEL = re.compile(r"\b(?:[Rr]egimen|[Aa]rm|[Cc]ohort|[Gg]roup|[Pp]art)\s+(?P<label>[A-H]|\d{1,2})\b")
+# Words that say an arm gives the product alone.
+MONOTHERAPY = re.compile(r"\b(?:monotherapy|alone|on\s+its\s+own|as\s+a\s+single\s+agent|single[\s-]agent)\b",
+                         re.I)
+# Words that say the study has an arm besides the one being described: "In a separate arm, 19 patients
+# received liso-cel together with ibrutinib".
+OTHER_ARM = re.compile(r"\b(?:separate|another|second|other|additional)\s+(?:arm|cohort|group)\b", re.I)
+# Words that add an agent to the product: "with rituximab", "plus polatuzumab vedotin", "FT596 + rituximab";
+# ``strong`` where they say so of a study's only arm. Not where the agent treats a toxicity ("controlled with
+# tocilizumab"), was a prior therapy ("treated with ibrutinib") or is built into the cells ("armed with IL-15").
+WITH_AGENT = re.compile(r"(?:(?P<strong>\bplus|\+|\bcombined\s+with|\btogether\s+with|\bin\s+combination\s+with)|"
+                        r"(?<!\btreated\s)(?<!\bmanaged\s)(?<!\bcontrol\s)(?<!\bresolved\s)(?<!\barmed\s)"
+                        r"(?<!\bcontrolled\s)(?<!\bengineered\s)(?<!\bpretreated\s)(?<!\bexposed\s)\bwith)"
+                        r"\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+# An agent given before the product that is no arm of the study: "obinutuzumab pretreatment".
+PRETREATMENT = re.compile(r"\b(?:pre-?treatment|premedication|pre-?phase|debulking|bridging|prior|previous(?:ly)?|"
+                          r"refractory|exposed|relapsed)\b", re.I)
+# What is said of every arm: "in either regimen", "in each arm", "in both cohorts", "with or without rituximab".
+EVERY_ARM = re.compile(r"\b(?:either|each|both|neither|any)\s+(?:regimen|arm|cohort|group|part)s?\b|"
+                       r"\bwith\s+or\s+without\b|\bin\s+any\s+patient\b", re.I)
+# A count of patients given to one arm: "8 in Regimen A", "12 on regimen B", "12 pts treated".
+ARM_COUNT = re.compile(rf"^\W*(?:and\s+)?(?P<n>{_N})\s+(?:(?:patients|pts)\s+)?"
+                       r"(?:(?:were\s+)?(?:treated|infused|dosed)\b)?"
+                       r"(?:\s*(?:in|on|to|into)\s+(?:the\s+)?(?:[Rr]egimen|[Aa]rm|[Cc]ohort|[Gg]roup|[Pp]art)\s+\w+)?\W*$",
+                       re.I)
+# Where a sentence about two arms parts into clauses, coarsest first.
+ARM_CLAUSE_BREAKS = (re.compile(r"\s*;\s*"), re.compile(r",\s+(?:and|while|whereas|but)\s+|:\s+"),
+                     re.compile(r",\s+"), re.compile(r"\s+(?:and|or|versus|vs\.?)\s+"))
+
 # Reference numbers a PDF glued to a registry id as superscripts: "NCT0309065912,13" is NCT03090659 cited
-# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4.
-GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})+)(?!\d)")
+# with references 12 and 13, "NCT026140663,4" is NCT02614066 with 3 and 4, "NCT0307569615" with 15.
+GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})*)(?!\d)")
 # Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
 # "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
 DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
@@ -267,19 +334,22 @@ STUDY_NAME = (r"(?:[A-Z][a-z]*[A-Z][A-Za-z]*|[A-Z]{2,}[a-z]*)\d{0,5}(?:[-‑][A-
 _REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
 # The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
 # "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
-# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)".
+# "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "The TRANSCEND CLL 004
+# investigators", "the phase 2 portion of ZUMA-1", "JULIET, the global phase 2 trial of ...".
 STUDY_NAMED = re.compile(
-    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials)\b)"
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials|investigators|group)\b)"
     rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
     rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
     rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
     rf"|\(\s*(?P<e>{_STUDY_NAME})\s*\)(?=\s*$|\s*\n)"
     rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
     rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
-    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*=",
+    rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
+    rf"|\b(?:portion|part|phase\s+\d\s+cohort)\s+of\s+(?:the\s+)?(?P<i>{_STUDY_NAME})(?![\w‑-])"
+    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b",
     re.M,
 )
-STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
 ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")

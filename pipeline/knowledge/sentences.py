@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
@@ -42,3 +42,12 @@ def by_sentence(spans: Sequence[tuple[int, int]], items: Sequence[P]) -> list[li
         if k >= 0 and item.start < spans[k][1]:
             filed[k].append(item)
     return filed
+
+
+def within(items: Sequence[P], start: int, end: int) -> list[P]:
+    """The items of ``items``, sorted by start (as ``find_entities`` returns entities), that start in
+    ``[start, end)``, found by bisection: a long text has thousands of segments, and filtering every
+    entity for each of them made its records quadratic."""
+    lo = bisect_left(items, start, key=lambda item: item.start)
+    hi = bisect_left(items, end, lo=lo, key=lambda item: item.start)
+    return list(items[lo:hi])

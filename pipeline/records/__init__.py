@@ -13,14 +13,16 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.fields.adverse_event import one_grade
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
 from pipeline.fields.product import cited_products, development_code
+from pipeline.fields.regimen import regimen_without
 from pipeline.fields.target import document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
-from pipeline.records import prose, studies
+from pipeline.records import arms, prose, studies
 from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
 
 R = TypeVar("R", bound=BaseModel)
@@ -165,6 +167,18 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     return top if names.count(top) >= share * len(names) else ""
 
 
+def _of_one_patient(p: Partial) -> None:
+    """A study of one patient (a case report): an event of one grade happened to that patient ("grade 3 CRS"
+    is grade 3 in 1 patient, the worst grade 3)."""
+    for key in ("crs", "icans"):
+        grade = one_grade(str(p.fields.get(key) or ""))
+        if grade is not None:
+            p.fields[key] = f"grade {grade} in 1 patient"
+            p.fields[f"{key}_n"] = 1
+            if key == "crs":
+                p.fields["crs_max_grade"] = grade
+
+
 def _validated(model: type[R], doc_id: str, p: Partial, conflicts: list[str]) -> R:
     """The record with every value that passes validation; a value that does not (a percentage over
     100, a negative count) is dropped and named in ``conflicts``, so the record is kept, marked
@@ -201,6 +215,41 @@ def _has_results(facts: prose.ProseFacts) -> bool:
     return bool(stated & {k for k, v in facts.fields.items() if v not in (None, "")} or facts.doses)
 
 
+def _facts_of(doc: IngestedText, seg: prose.Segment, spans: list[tuple[int, int]], result: DocumentResult,
+              glossary: Glossary) -> prose.ProseFacts:
+    """The facts of ``seg`` read from ``spans`` only (the rest of the text blanked, offsets kept)."""
+    view = doc.model_copy(update={"text": arms.masked(doc.text, spans)})
+    inside = [e for e in result.entities if any(a <= e.start and e.end <= b for a, b in spans)]
+    return prose.facts(view, seg, inside, glossary)
+
+
+def _arm_records(doc: IngestedText, result: DocumentResult, seg: prose.Segment, glossary: Glossary,
+                 fields: dict[str, object], facts: prose.ProseFacts) -> list[Partial]:
+    """A record per arm where the prose of one study reports the product alone and with an added agent (or
+    only with it); [] for a study of the product alone. Each arm is read from its own clauses and from
+    what is said of every arm; a combination arm takes only the design of what is said of the study as a
+    whole (its results are always said of it)."""
+    product = str(fields.get("product") or facts.fields.get("product") or "")
+    found = arms.split(doc.text, seg.start, seg.end, result.entities, product, glossary)
+    out = []
+    for arm in found:
+        read = _facts_of(doc, seg, arm.spans(with_neutral=arm.reads_neutral_results), result, glossary)
+        for key in arms.DESIGN:  # the study's design is every arm's, wherever the text says it
+            if facts.fields.get(key) not in (None, "") and read.fields.get(key) in (None, ""):
+                read.fields[key] = facts.fields[key]
+        read.doses = read.doses or facts.doses
+        regimen = str(read.fields.get("preconditioning", ""))
+        if arm.combination and arm.combination in regimen:  # the added agent is no lymphodepleting drug
+            read.fields["preconditioning"] = regimen_without(regimen, arm.combination)
+        if arm.n_patients:
+            read.fields["n_patients_prose"] = arm.n_patients
+            read.evidence.append(arm.count_quote)
+        p = Partial(fields={**fields, "arm": arm.arm, "combination": arm.combination}, start=seg.start)
+        _apply_prose([(p, [])], read)
+        out.append(p)
+    return out
+
+
 def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
                   table_arms: list[tuple[Partial, list[str]]], clinical: list[tuple[Partial, list[str]]]) -> None:
     """A unit about one study (an abstract, a news item, a press release, a letter): its prose from title to
@@ -221,12 +270,46 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
         return  # no study reported: a design, a background, a commentary
     fields = {"arm": "monotherapy", "abstract_number": unit.abstract_number, "study": unit.name,
               **prose.subject(doc, seg, result.entities, glossary)}
-    p = Partial(fields=fields, start=unit.start)
-    _apply_prose([(p, [])], facts)
-    if not p.fields.get("product"):
-        p.fields["product"] = development_code(doc.text[unit.start : unit.end])
-    p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
-    clinical.append((p, []))
+    code = "" if facts.fields.get("product") else development_code(doc.text[unit.start : unit.end])
+    if code:
+        fields["product"] = code
+    for p in _arm_records(doc, result, seg, glossary, fields, facts) or [Partial(fields=fields, start=unit.start)]:
+        if p.fields.get("arm") == "monotherapy" and not p.fields.get("combination") and not p.evidence:
+            _apply_prose([(p, [])], facts)
+        p.start = unit.start
+        p.evidence.insert(0, doc.text[unit.start : unit.title_end] if unit.title_end else "")
+        clinical.append((p, []))
+
+
+def _paragraph_records(doc: IngestedText, result: DocumentResult, unit: studies.Unit, glossary: Glossary,
+                       table_arms: list[tuple[Partial, list[str]]],
+                       clinical: list[tuple[Partial, list[str]]]) -> list[tuple[int, int]]:
+    """A record for each paragraph of a unit about several studies that reports one study of its own
+    (a review's paragraph per product, a meeting summary's paragraph per abstract), keyed by every
+    identifier the paragraph gives; the spans it reads, which the sentence-level readers then skip. A
+    paragraph about a study a table row gives is left to them (they link prose to rows)."""
+    claimed = []
+    found = studies.paragraph_studies(doc, unit, result.entities, glossary)
+    if not studies.several_studies(found):
+        return []
+    for para in found:
+        seg = prose.Segment(para.start, para.end, abstract_number=para.abstract_number, reference=para.reference,
+                            trial_ids=list(para.trial_ids), name=para.name)
+        if any(_linked(p, seg) or (para.name and p.fields.get("study") == para.name) for p, _ in table_arms):
+            continue
+        facts = prose.facts(doc, seg, result.entities, glossary)
+        if not _has_results(facts):
+            continue
+        fields = {"arm": "monotherapy", "abstract_number": para.abstract_number, "reference": para.reference,
+                  "study": para.name, "product": para.product or development_code(doc.text[para.start : para.end]),
+                  **prose.subject(doc, seg, result.entities, glossary)}
+        for p in _arm_records(doc, result, seg, glossary, fields, facts) or [Partial(fields=fields, start=para.start)]:
+            if not p.evidence:
+                _apply_prose([(p, [])], facts)
+            p.evidence.insert(0, doc.text[para.start : para.end])
+            clinical.append((p, []))
+        claimed.append((para.start, para.end))
+    return claimed
 
 
 def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[TrialArm], list[PreclinicalStudy]]:
@@ -246,6 +329,9 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     table_arms = list(clinical)
     found = studies.units(doc, result.entities, glossary, result.tables)
     singles = [(u.start, u.end) for u in found if u.single]
+    for unit in found:
+        if not unit.single:
+            singles.extend(_paragraph_records(doc, result, unit, glossary, table_arms, clinical))
     cited = [seg for seg in prose.segments(doc) if not _inside(singles, seg.start)]
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
@@ -331,6 +417,8 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:
             p.fields["product"] = products[str(p.fields["reference"])]
+        if p.fields.get("n_patients") == 1:
+            _of_one_patient(p)
         trials.append(_validated(TrialArm, doc.doc_id, p, conflicts))
     studies_ = [_validated(PreclinicalStudy, doc.doc_id, p, []) for p in preclinical]
     return sorted(trials, key=lambda t: t.start), sorted(studies_, key=lambda s: s.start)

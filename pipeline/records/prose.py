@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from re import Match
 
@@ -27,7 +28,7 @@ from pipeline.knowledge.patterns import (
     TRIAL_ID,
     normalize_trial_id,
 )
-from pipeline.knowledge.sentences import sentences
+from pipeline.knowledge.sentences import sentences, within
 from pipeline.models import Entity, IngestedText
 from pipeline.records import studies
 
@@ -220,9 +221,10 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
     out: list[Segment] = []
     body = [s for s in doc.sections if s.kind in PROSE_SECTIONS
             and not any(a <= s.start and s.end <= b for a, b in exclude)]
+    excluded = _covered_by(exclude)
     every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)
-                if not any(a <= m.start() < b for a, b in exclude)}
-    named = study_name_starts(doc, entities, glossary)
+                if not excluded(m.start())}
+    named = sorted(study_name_starts(doc, entities, glossary))
     if not every_id:
         return out
     if len(every_id) == 1 and not exclude:
@@ -233,24 +235,47 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
         return [Segment(body[0].start, end, trial_ids=sorted(every_id))]
     for section in body:
         text = doc.text[section.start : section.end]
-        ids = [m for m in TRIAL_ID.finditer(text) if not any(a <= section.start + m.start() < b for a, b in exclude)]
+        ids = [m for m in TRIAL_ID.finditer(text) if not excluded(section.start + m.start())]
+        sentence_start, searched = 0, 0
         for i, m in enumerate(ids):
-            sentence_start = max(_last_stop(text, 0, m.start()) + 2, text.rfind("\n\n", 0, m.start()) + 2, 0)
+            # Each search runs back only to where the previous id's search began (a match may straddle it):
+            # the sentence start only moves forward, and a text of ids without a stop stays linear.
+            for mark in (_last_stop(text, max(searched - 1, 0), m.start()),
+                         text.rfind("\n\n", max(searched - 1, 0), m.start())):
+                if mark >= 0:  # past ". " or the blank line; none found: the section's start
+                    sentence_start = max(sentence_start, mark + 2)
+            searched = m.start()
             nxt = ids[i + 1].start() if i + 1 < len(ids) else len(text)
-            para_end = text.find("\n\n", m.end())
-            end = min(nxt if i + 1 < len(ids) else len(text), para_end if para_end >= 0 else len(text))
+            para_end = text.find("\n\n", m.end(), nxt + 1)
+            end = para_end if 0 <= para_end < nxt else nxt
             cut = _last_stop(text, m.end(), nxt) if i + 1 < len(ids) else -1
             if cut >= 0:  # the next id is in this paragraph: this study's prose ends with the sentence before it
                 end = min(end, cut + 1)
             # The prose of another, named study ("The bb21217 levels in the CRB-402 study ...") is not this one's.
-            end = min([end, *(n - section.start for n in named if section.start + m.end() < n)])
+            later = bisect_right(named, section.start + m.end())
+            if later < len(named):
+                end = min(end, named[later] - section.start)
             out.append(Segment(section.start + sentence_start, section.start + end,
                                trial_ids=[normalize_trial_id(m.group())]))
     return out
 
 
+def _covered_by(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
+    """Whether an offset lies in one of ``spans``, by bisection over the spans merged (a document of
+    thousands of abstracts has thousands of them, tested for each of its ids)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
 
+    def covered(at: int) -> bool:
+        k = bisect_right(starts, at) - 1
+        return k >= 0 and at < merged[k][1]
 
+    return covered
 
 
 @dataclass
@@ -266,7 +291,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     text = doc.text
     out = ProseFacts()
     f = out.fields
-    inside = [e for e in entities if seg.start <= e.start < seg.end]
+    inside = within(entities, seg.start, seg.end)
     m = PHASE.search(text, seg.start, seg.end)
     if m:
         f["phase"] = phase(m.group("phase"))
@@ -320,7 +345,7 @@ def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossar
 
 def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glossary) -> dict[str, object]:
     """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
-    inside = [e for e in entities if seg.start <= e.start < seg.end]
+    inside = within(entities, seg.start, seg.end)
     fields: dict[str, object] = {}
     diseases = named_together(doc.text, [e for e in inside if e.label == "DISEASE"])
     if diseases:

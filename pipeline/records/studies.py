@@ -19,18 +19,22 @@ from pipeline.fields.phrases import Glossary
 from pipeline.knowledge.lexicon import abbreviation_long_forms, lookup
 from pipeline.knowledge.patterns import (
     ABSTRACT_CITED,
+    ABSTRACT_CODE,
     ABSTRACT_HEADING,
+    AUTHOR_CITATION,
+    GLUED_REFERENCES,
     ID_AFTER_NAME,
     ID_PREFIX,
     PATIENTS_ANY,
     PERCENT,
     REFERENCE,
+    SENTENCE_REFERENCE,
     STUDY_NAME_GROUPS,
     STUDY_NAMED,
     TRIAL_ID,
     normalize_trial_id,
 )
-from pipeline.knowledge.sentences import sentences
+from pipeline.knowledge.sentences import sentences, within
 from pipeline.models import Entity, IngestedText, Table
 
 PROSE_SECTIONS = {"front", "body"}
@@ -120,14 +124,21 @@ def reports_results(text: str) -> bool:
 def _id_groups(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     """The registry ids of the prose, those written in one sentence kept together (one study's ids)."""
     groups: list[list[str]] = []
+    first_group: dict[str, int] = {}  # the first group holding each id, so ids are not compared pairwise
     for start, end in spans:
         for s, e in sentences(text, start, end):
             ids = list(dict.fromkeys(normalize_trial_id(m.group()) for m in TRIAL_ID.finditer(text, s, e)))
-            if ids and not any(set(ids) & set(g) for g in groups):
-                groups.append(ids)
-            elif ids:
-                group = next(g for g in groups if set(ids) & set(g))
-                group.extend(i for i in ids if i not in group)
+            if not ids:
+                continue
+            known = [first_group[i] for i in ids if i in first_group]
+            if not known:
+                groups.append([])
+            k = min(known) if known else len(groups) - 1
+            group = groups[k]
+            for i in ids:
+                if i not in group:
+                    group.append(i)
+                    first_group.setdefault(i, k)
     return groups
 
 
@@ -153,6 +164,127 @@ def units(doc: IngestedText, entities: list[Entity], glossary: Glossary, tables:
     return out
 
 
+@dataclass
+class ParagraphStudy:
+    """A paragraph that reports one study, with every identifier it gives that study."""
+
+    start: int
+    end: int
+    trial_ids: list[str] = field(default_factory=list)
+    name: str = ""
+    abstract_number: str = ""
+    reference: str = ""
+    product: str = ""
+    author: str = ""
+
+    def keys(self) -> set[tuple[str, str]]:
+        found = {("id", i) for i in self.trial_ids}
+        for kind in ("name", "abstract_number", "product", "author"):
+            if getattr(self, kind):
+                found.add((kind, str(getattr(self, kind)).lower()))
+        return found
+
+    @property
+    def cited(self) -> bool:
+        """Whether it names its study by more than a product (an id, a name, an abstract, a citation)."""
+        return bool(self.trial_ids or self.name or self.abstract_number or self.reference or self.author)
+
+
+def paragraphs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The paragraphs (between blank lines) of the prose spans, a heading line kept with its text."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        at = start
+        while at < end:
+            gap = text.find("\n\n", at, end)
+            stop = gap if gap >= 0 else end
+            if text[at:stop].strip():
+                lead = len(text[at:stop]) - len(text[at:stop].lstrip())
+                out.append((at + lead, stop))
+            at = stop + 2 if gap >= 0 else end
+    merged: list[tuple[int, int]] = []
+    for start, end in out:  # prose sections cut at a heading line: the heading belongs to its paragraph
+        if merged and "\n\n" not in text[merged[-1][1]:start]:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _citations(text: str, start: int, end: int) -> list[str]:
+    """Reference numbers cited in ``text[start:end]``: in brackets, glued to a sentence's full stop or to a
+    registry id; a range or list kept as one citation."""
+    found = [(m.start(), m.group("number")) for m in REFERENCE.finditer(text, start, end)]
+    found += [(m.start(), m.group("number")) for m in SENTENCE_REFERENCE.finditer(text, start, end)]
+    found += [(m.start(), m.group("refs")) for m in GLUED_REFERENCES.finditer(text, start, end)]
+    return list(dict.fromkeys(";".join(n for n in _numbers(ref)) for _, ref in sorted(found)))
+
+
+def _numbers(ref: str) -> list[str]:
+    return [n.strip() for n in ref.replace("–", ",").replace("-", ",").split(",") if n.strip()]
+
+
+def paragraph_study(doc: IngestedText, start: int, end: int, entities: list[Entity],
+                    glossary: Glossary) -> ParagraphStudy | None:
+    """The one study a paragraph reports, or None: a paragraph that states no result, names several
+    studies (registry ids of different sentences, names with results of their own, several abstracts or
+    citations) or names none (no id, name, abstract, citation or product) is left to the sentence-level
+    readers."""
+    text = doc.text
+    if not reports_results(text[start:end]):
+        return None
+    inside = within(entities, start, end)
+    mentions = name_mentions(text, start, end, inside, glossary)
+    groups = _id_groups(text, [(start, end)])
+    by_id = names_by_id(text, mentions)
+    attached = {by_id[i] for g in groups for i in g if i in by_id}
+    spans = sentences(text, start, end)
+    others = [n for n in dict.fromkeys(m.name for m in mentions if m.name not in attached)
+              if any(n in text[a:b] and reports_results(text[a:b]) for a, b in spans)]
+    if len(groups) + len(others) > 1:
+        return None
+    codes = list(dict.fromkeys(m.group("hash") or m.group("code") or m.group("abstract")
+                               for m in ABSTRACT_CODE.finditer(text, start, end)))
+    refs = _citations(text, start, end)
+    authors = list(dict.fromkeys(m.group().split()[0] for m in AUTHOR_CITATION.finditer(text, start, end)))
+    if len(codes) > 1 or len(authors) > 1:
+        return None
+    products = [glossary.expand(e.text) for e in inside if e.label == "PRODUCT"]
+    study = ParagraphStudy(start, end, trial_ids=groups[0] if groups else [],
+                           name=next((by_id[i] for i in (groups[0] if groups else []) if i in by_id), "")
+                           or (others[0] if others else (mentions[0].name if mentions else "")),
+                           abstract_number=codes[0] if codes else "", reference=";".join(refs),
+                           product=products[0] if products else "", author=authors[0] if authors else "")
+    return study if study.keys() else None
+
+
+def paragraph_studies(doc: IngestedText, unit: Unit, entities: list[Entity],
+                      glossary: Glossary) -> list[ParagraphStudy]:
+    """The paragraphs of a unit that each report one study, consecutive paragraphs about the same study
+    joined."""
+    out: list[ParagraphStudy] = []
+    for start, end in paragraphs(doc.text, unit.prose):
+        study = paragraph_study(doc, start, end, entities, glossary)
+        if study is None:
+            continue
+        if out and out[-1].keys() & study.keys():
+            last = out[-1]
+            last.end = study.end
+            last.trial_ids = list(dict.fromkeys(last.trial_ids + study.trial_ids))
+            for kind in ("name", "abstract_number", "reference", "product", "author"):
+                if not getattr(last, kind):
+                    setattr(last, kind, getattr(study, kind))
+            continue
+        out.append(study)
+    return out
+
+
+def several_studies(found: list[ParagraphStudy]) -> bool:
+    """Whether paragraphs report different studies: two naming their study by more than a product, or
+    three about different products."""
+    return sum(1 for p in found if p.cited) >= 2 or len(found) >= 3
+
+
 def _classify(doc: IngestedText, unit: Unit, entities: list[Entity], glossary: Glossary,
               tables: list[Table]) -> None:
     """Single-study when the unit's prose names at most one study with results (ids written together are
@@ -160,7 +292,7 @@ def _classify(doc: IngestedText, unit: Unit, entities: list[Entity], glossary: G
     text = doc.text
     if not unit.prose:
         return
-    inside = [e for e in entities if unit.start <= e.start < unit.end]
+    inside = within(entities, unit.start, unit.end)
     mentions = [m for s, e in unit.prose for m in name_mentions(text, s, e, inside, glossary)]
     groups = _id_groups(text, unit.prose)
     by_id = names_by_id(text, mentions)
@@ -173,6 +305,8 @@ def _classify(doc: IngestedText, unit: Unit, entities: list[Entity], glossary: G
             others.append(name)
     studies = len(groups) + len(others)
     if studies > 1 or len(refs) > 1 or table_rows > 1:
+        return
+    if not table_rows and several_studies(paragraph_studies(doc, unit, entities, glossary)):
         return
     unit.single = True
     unit.trial_ids = groups[0] if groups else []
