@@ -50,7 +50,8 @@ Item = Line | TableGrid | Break
 
 @dataclass
 class PageLayout:
-    """A page read: its items in reading order, the tables among them, and what the reading met."""
+    """A page read: its items in reading order, the tables among them, and how many words outside
+    ruled tables have a raised superscript (a caret printed as a character does not count)."""
 
     items: list[Item] = field(default_factory=list)
     tables: list[TableGrid] = field(default_factory=list)
@@ -70,13 +71,12 @@ def layout_page(glyphs: Sequence[Glyph], ruled: Sequence[TableGrid], settings: P
     for orient in order:
         grids = [g for g in ruled if g.orient == orient]
         lines = build_lines(to_frame(by_orient[orient], orient), settings)
+        page.superscripts += sum(line.superscripts for line in lines)
         items = arrange(lines, grids, orient, settings)
         if page.items and items:
             page.items.append(Break())
         page.items.extend(items)
     page.tables = [item for item in page.items if isinstance(item, TableGrid)]
-    page.superscripts = sum(item.superscripts for item in page.items if isinstance(item, Line)) + sum(
-        cell.count("^") for t in page.tables for row in t.rows for cell in row)
     return page
 
 
