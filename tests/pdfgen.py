@@ -207,13 +207,13 @@ def table_size() -> tuple[float, float]:
     return sum(COLUMN_WIDTHS), 9 + 1.2 * TABLE_SIZE * LEADING + sum(_row_heights()) + 12
 
 
-def draw_table(canvas: Canvas, ruled: bool) -> None:
+def draw_table(canvas: Canvas, ruled: bool, caption: str = CAPTION) -> None:
     """The clinical table with its top-left corner at the local origin (y up), caption above."""
     pitch = TABLE_SIZE * LEADING
     width = sum(COLUMN_WIDTHS)
     xs = [sum(COLUMN_WIDTHS[:k]) for k in range(len(COLUMN_WIDTHS) + 1)]
     canvas.setFont(BOLD, 9)
-    canvas.drawString(0, -9, CAPTION)
+    canvas.drawString(0, -9, caption)
     y = -9 - 1.2 * pitch
     row_tops = [y]
     for r, (row, height) in enumerate(zip([HEADER, *ROWS], _row_heights(), strict=True)):
@@ -236,7 +236,7 @@ def draw_table(canvas: Canvas, ruled: bool) -> None:
     canvas.drawString(0, y - 10, FOOTNOTE)
 
 
-def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool) -> None:
+def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool, caption: str = CAPTION) -> None:
     """The table turned by ``angle`` (90: reads bottom to top; 270: top to bottom), centred."""
     page_width, page_height = A4
     width, height = table_size()
@@ -247,7 +247,7 @@ def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool) -> None:
     else:
         canvas.translate((page_width + height) / 2, (page_height + width) / 2)
         canvas.rotate(-90)
-    draw_table(canvas, ruled)
+    draw_table(canvas, ruled, caption)
     canvas.restoreState()
 
 
@@ -317,6 +317,14 @@ TARGETS = ("CD19", "BCMA", "GPRC5D", "CD22", "CD33", "CD7", "CD123", "CD70")
 PRODUCTS = ("cord blood derived CAR-NK cells", "autologous CAR-T cells", "allogeneic CAR-T cells",
             "a bispecific T-cell engager", "iPSC-derived NK cells", "dual-targeting CAR-T cells")
 PROSE_PITCH = BODY_SIZE * LEADING
+MEETINGS = ("ASH", "EHA", "ASCO", "EBMT", "TCT", "ICML", "IMS", "SOHO")
+
+
+def _caption(rng: random.Random, number: int) -> str:
+    """A caption of its own for each table: a caption line recurring page after page with only its
+    number changed is what a running head looks like, and the text path removes those."""
+    return (f"Table {number} {rng.choice(PRODUCTS).capitalize()} against {rng.choice(TARGETS)} in "
+            f"{rng.choice(DISEASES)} ({rng.choice(MEETINGS)})")
 
 
 def _dose(rng: random.Random, raised: bool) -> str:
@@ -421,7 +429,7 @@ def _bench_table(rng: random.Random, number: int) -> TableSpec:
         rows.append([f"NCT0{rng.randrange(1000000, 5999999)}", rng.choice(("CAR-NK", "CAR-T", "BiTE", "TIL")),
                      rng.choice(TARGETS), str(n), f"{rng.choice(('1', '2', '5'))} x 10{LITERAL_CARET}"
                      f"{rng.choice('678')}", f"{orr}%", f"{rng.randrange(10, orr)}%", str(rng.randrange(0, 4))])
-    return TableSpec(f"Table {number} Trials presented in session {number}", header, rows,
+    return TableSpec(_caption(rng, number), header, rows,
                      ["ORR overall response rate, CR complete remission, CRS cytokine release syndrome"],
                      rules="none")
 
@@ -455,7 +463,8 @@ def rotated_table_document(path: Path, pages: int = 120, seed: int = 0, table_ev
     for page in range(1, pages + 1):
         if page % table_every == 0:
             _running_head(canvas, page, pages)
-            _draw_rotated_table(canvas, 90 if page % (2 * table_every) else 270, ruled=page % (2 * table_every) == 0)
+            _draw_rotated_table(canvas, 90 if page % (2 * table_every) else 270, ruled=page % (2 * table_every) == 0,
+                                caption=_caption(random.Random(seed * 100003 + page), page // table_every))
         else:
             rng = random.Random(seed * 100003 + page)
             top = _bench_head(canvas, page, pages, f"Session {page}: cellular therapies in haematological cancers")

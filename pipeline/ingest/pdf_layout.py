@@ -218,13 +218,16 @@ def render(items: Sequence[Item], settings: PdfSettings) -> str:
     """Items as text: a line per line, blank lines between paragraphs and around tables.
 
     A table cell's line-end hyphens are decided on the words of the whole page (``cell_text``), as
-    the text path decides those of the page's prose on the words of the whole document.
+    the text path decides those of the page's prose on the words of the whole document; a page
+    without a table needs no such vocabulary.
     """
     out: list[str] = []
     flow: list[Line] = []
-    vocabulary = document_vocabulary("\n".join(
-        item.text if isinstance(item, Line) else "\n".join(cell for row in item.rows for cell in row)
-        for item in items if not isinstance(item, Break)))
+    vocabulary = None
+    if any(isinstance(item, TableGrid) for item in items):
+        vocabulary = document_vocabulary("\n".join(
+            item.text if isinstance(item, Line) else "\n".join(cell for row in item.rows for cell in row)
+            for item in items if not isinstance(item, Break)))
 
     def flush() -> None:
         out.extend(_flow_text(flow, settings))

@@ -11,6 +11,8 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 from pipeline.ingest.pdf_glyphs import Glyph
 from pipeline.ingest.pdf_settings import PdfSettings
@@ -22,10 +24,14 @@ _DUPLICATE_EM = 0.15
 _CARET_CHARS = frozenset("0123456789-\u2212")
 """Superscript runs made only of these get a caret: "10" + raised "8" -> "10^8", like ``normalize``."""
 _LEADER_CHARS = frozenset(".\u00b7\u2026_")
-@dataclass(slots=True)
-class Word:
+_TOP_LEFT = itemgetter(2, 1)
+"""A glyph's (top, x0), the order lines are grown in."""
+_LEFT = itemgetter(1)
+"""A glyph's x0."""
+class Word(NamedTuple):
     """A run of glyphs without a space between them; ``text`` carries ``^`` before superscript digits,
-    and ``raised`` says it got one (a caret the PDF printed as a character is no superscript)."""
+    and ``raised`` says it got one (a caret the PDF printed as a character is no superscript). A
+    named tuple, as glyphs are: a page makes a thousand of them."""
 
     text: str
     x0: float
@@ -114,19 +120,20 @@ def build_lines(glyphs: Iterable[Glyph], settings: PdfSettings) -> list[Line]:
     accs: list[_Acc] = []
     open_accs: list[_Acc] = []
     tie = settings.line_tie
-    last: Glyph | None = None
     last_acc: _Acc | None = None
-    for g in sorted((g for g in glyphs if g.bottom > g.top), key=lambda g: (g.top, g.x0)):
-        if last_acc is not None and last is not None and g.top == last.top and g.bottom == last.bottom \
-                and g.size == last.size:
+    last_top = last_bottom = last_size = -1.0
+    for g in sorted([g for g in glyphs if g.bottom > g.top], key=_TOP_LEFT):
+        top, bottom, size = g.top, g.bottom, g.size
+        if top == last_top and bottom == last_bottom and size == last_size and last_acc is not None:
             last_acc.glyphs.append(g)  # same box height as the glyph before: same line, no search
-            last_acc.x1 = max(last_acc.x1, g.x1)
+            if g.x1 > last_acc.x1:
+                last_acc.x1 = g.x1
             continue
         best: _Acc | None = None
         best_ratio = 0.0
         still_open = []
         for acc in open_accs:
-            if acc.bottom < g.top:
+            if acc.bottom < top:
                 continue
             still_open.append(acc)
             ratio = acc.accepts(g, settings)
@@ -135,12 +142,12 @@ def build_lines(glyphs: Iterable[Glyph], settings: PdfSettings) -> list[Line]:
                 best, best_ratio = acc, max(ratio, best_ratio)
         open_accs = still_open
         if best is None:
-            best = _Acc([g], g.top, g.bottom, g.size, g.x0, g.x1)
+            best = _Acc([g], top, bottom, size, g.x0, g.x1)
             accs.append(best)
             open_accs.append(best)
         else:
             best.add(g)
-        last, last_acc = g, best
+        last_acc, last_top, last_bottom, last_size = best, top, bottom, size
     lines = [_finish(acc, settings) for acc in accs]
     lines = [line for line in lines if line.words]
     lines.sort(key=lambda line: (line.top, line.x0))
@@ -148,19 +155,20 @@ def build_lines(glyphs: Iterable[Glyph], settings: PdfSettings) -> list[Line]:
 
 
 def _finish(acc: _Acc, settings: PdfSettings) -> Line:
-    glyphs = _dedupe(sorted(acc.glyphs, key=lambda g: g.x0))
+    glyphs = _dedupe(sorted(acc.glyphs, key=_LEFT))
     return make_line(glyphs, acc.top, acc.bottom, acc.size, line_words(glyphs, settings))
 
 
 def _dedupe(glyphs: list[Glyph]) -> list[Glyph]:
     out: list[Glyph] = []
+    prev: Glyph | None = None
     for g in glyphs:
-        if out:
-            prev = out[-1]
+        if prev is not None and prev.text == g.text:
             near = _DUPLICATE_EM * g.size
-            if prev.text == g.text and abs(prev.x0 - g.x0) < near and abs(prev.top - g.top) < near:
+            if abs(prev.x0 - g.x0) < near and abs(prev.top - g.top) < near:
                 continue
         out.append(g)
+        prev = g
     return out
 
 
@@ -206,6 +214,15 @@ def line_words(glyphs: Sequence[Glyph], settings: PdfSettings) -> list[Word]:
     """
     if not glyphs:
         return []
+    if _whole_words(glyphs, settings):
+        words: list[Word] = []
+        new = tuple.__new__
+        for g in glyphs:  # words of the text layer, one style, a space before each: nothing to decide
+            if g.text[-1] in _LEADER_CHARS:
+                _close_word([g], [False], words)
+            else:
+                words.append(new(Word, (g.text, g.x0, g.x1, g.top, g.bottom, g.size, False)))
+        return words
     body, body_bottom = body_metrics(glyphs)
     sup_size = settings.superscript_size_ratio * body
     sup_bottom = body_bottom - settings.superscript_rise_em * body
@@ -236,6 +253,23 @@ def line_words(glyphs: Sequence[Glyph], settings: PdfSettings) -> list[Word]:
         raised.append(g.size <= sup_size and g.bottom <= sup_bottom)
     _close_word(current, raised, words)
     return words
+
+
+def _whole_words(glyphs: Sequence[Glyph], settings: PdfSettings) -> bool:
+    """Whether a line is words of the text layer (``pdf_words``) all of one size on one baseline, each
+    after a space the PDF drew or a gap wider than a space (the other column's line): then each glyph
+    is a word and none is raised."""
+    first = glyphs[0]
+    size, bottom = first.size, first.bottom
+    if first.text.isspace():
+        return False
+    gap = settings.word_gap_em * size
+    prev = first
+    for g in glyphs[1:]:
+        if g.size != size or g.bottom != bottom or not (g.starts or g.x0 - prev.x1 > gap):
+            return False
+        prev = g
+    return True
 
 
 def _close_word(glyphs: list[Glyph], raised: list[bool], words: list[Word]) -> None:
@@ -287,11 +321,15 @@ def line_segments(line: Line, gap_em: float) -> list[list[Word]]:
 def segments(words: Sequence[Word], gap_em: float) -> list[list[Word]]:
     """Runs of words separated by less than ``gap_em`` (of the larger font size) of white space."""
     groups: list[list[Word]] = []
+    current: list[Word] = []
+    prev: Word | None = None
     for w in words:
-        if groups and w.x0 - groups[-1][-1].x1 <= gap_em * max(w.size, groups[-1][-1].size):
-            groups[-1].append(w)
+        if prev is not None and w.x0 - prev.x1 <= gap_em * (w.size if w.size > prev.size else prev.size):
+            current.append(w)
         else:
-            groups.append([w])
+            current = [w]
+            groups.append(current)
+        prev = w
     return groups
 
 
