@@ -1,8 +1,10 @@
 """Glyphs from either PDF engine, and the frames in which rotated text reads upright.
 
-Both readers (pypdfium2 for the fast pass, pdfplumber where glyph geometry and ruling lines matter)
-are turned into the same ``Glyph`` so that one layout routine serves both, and a page reads the same
-whichever engine read it.
+A ``Glyph`` is what the layout reads: most are whole words of pypdfium2's text layer
+(``pdf_words``); characters read one by one come from pypdfium2 too (a word that mixes text objects,
+in ``pdf_words``; a whole page whose text the layer cannot cut by position, ``pdfium_glyphs``) or, to
+compare the engines in the tests, from pdfplumber (``glyphs_from_plumber``). One layout routine
+serves them all, and a page reads the same whichever way it was read.
 
 Coordinates are *display* coordinates: the page as a viewer shows it after its /Rotate, x to the right,
 y downwards, in points. A glyph also carries its ``orient``: the directions, on the display, of its
