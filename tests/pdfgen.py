@@ -17,6 +17,7 @@ line, hyphen and cell ends up.
 from __future__ import annotations
 
 import io
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -92,16 +93,21 @@ def _width(text: str, size: float, font: str = FONT) -> float:
     return sum(_run_width(run, sup, size, font) for run, sup in _runs(text))
 
 
+LITERAL_CARET = "^^"
+"""Written in a text to draw, a caret printed as it is ("5 x 10^^6" prints "5 x 10^6", nothing raised):
+the lookalike of a superscript that plain-text doses in abstracts are full of."""
+
+
 def _runs(text: str) -> list[tuple[str, bool]]:
-    """Split "10^8 cells" into ("10", False), ("8", True), (" cells", False)."""
+    """Split "10^8 cells" into ("10", False), ("8", True), (" cells", False); "^^" is a caret as printed."""
     out: list[tuple[str, bool]] = []
-    parts = text.split("^")
+    parts = text.replace(LITERAL_CARET, "\x00").split("^")
     out.append((parts[0], False))
     for part in parts[1:]:
         digits = len(part) - len(part.lstrip("0123456789-"))
         out.append((part[:digits], True))
         out.append((part[digits:], False))
-    return [(run, sup) for run, sup in out if run]
+    return [(run.replace("\x00", "^"), sup) for run, sup in out if run]
 
 
 def _run_width(run: str, sup: bool, size: float, font: str) -> float:
@@ -201,13 +207,13 @@ def table_size() -> tuple[float, float]:
     return sum(COLUMN_WIDTHS), 9 + 1.2 * TABLE_SIZE * LEADING + sum(_row_heights()) + 12
 
 
-def draw_table(canvas: Canvas, ruled: bool) -> None:
+def draw_table(canvas: Canvas, ruled: bool, caption: str = CAPTION) -> None:
     """The clinical table with its top-left corner at the local origin (y up), caption above."""
     pitch = TABLE_SIZE * LEADING
     width = sum(COLUMN_WIDTHS)
     xs = [sum(COLUMN_WIDTHS[:k]) for k in range(len(COLUMN_WIDTHS) + 1)]
     canvas.setFont(BOLD, 9)
-    canvas.drawString(0, -9, CAPTION)
+    canvas.drawString(0, -9, caption)
     y = -9 - 1.2 * pitch
     row_tops = [y]
     for r, (row, height) in enumerate(zip([HEADER, *ROWS], _row_heights(), strict=True)):
@@ -230,7 +236,7 @@ def draw_table(canvas: Canvas, ruled: bool) -> None:
     canvas.drawString(0, y - 10, FOOTNOTE)
 
 
-def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool) -> None:
+def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool, caption: str = CAPTION) -> None:
     """The table turned by ``angle`` (90: reads bottom to top; 270: top to bottom), centred."""
     page_width, page_height = A4
     width, height = table_size()
@@ -241,7 +247,7 @@ def _draw_rotated_table(canvas: Canvas, angle: int, ruled: bool) -> None:
     else:
         canvas.translate((page_width + height) / 2, (page_height + width) / 2)
         canvas.rotate(-90)
-    draw_table(canvas, ruled)
+    draw_table(canvas, ruled, caption)
     canvas.restoreState()
 
 
@@ -301,6 +307,175 @@ def _plain_body(canvas: Canvas, top: float) -> None:
                 draw_text(canvas, x, y, line, BODY_SIZE)
                 y -= BODY_SIZE * LEADING
             y -= BODY_SIZE
+
+
+# --- the benchmark's long documents ------------------------------------------------------------------
+
+DISEASES = ("relapsed or refractory multiple myeloma", "relapsed B-cell acute lymphoblastic leukemia",
+            "large B-cell lymphoma", "acute myeloid leukemia", "mantle cell lymphoma", "T-cell lymphoma")
+TARGETS = ("CD19", "BCMA", "GPRC5D", "CD22", "CD33", "CD7", "CD123", "CD70")
+PRODUCTS = ("cord blood derived CAR-NK cells", "autologous CAR-T cells", "allogeneic CAR-T cells",
+            "a bispecific T-cell engager", "iPSC-derived NK cells", "dual-targeting CAR-T cells")
+PROSE_PITCH = BODY_SIZE * LEADING
+MEETINGS = ("ASH", "EHA", "ASCO", "EBMT", "TCT", "ICML", "IMS", "SOHO")
+
+
+def _caption(rng: random.Random, number: int) -> str:
+    """A caption of its own for each table: a caption line recurring page after page with only its
+    number changed is what a running head looks like, and the text path removes those."""
+    return (f"Table {number} {rng.choice(PRODUCTS).capitalize()} against {rng.choice(TARGETS)} in "
+            f"{rng.choice(DISEASES)} ({rng.choice(MEETINGS)})")
+
+
+def _dose(rng: random.Random, raised: bool) -> str:
+    """A dose in one of the notations abstracts use; ``raised`` draws the power of ten as a real
+    superscript, otherwise it is written flat with a caret ("5 x 10^6"), a lookalike."""
+    mantissa = rng.choice(("1", "2", "3", "5", "6", "1.5", "2.5"))
+    power = rng.choice(("6", "7", "8"))
+    if raised:
+        return f"{mantissa} × 10^{power} cells per infusion"
+    return f"{mantissa} x 10{LITERAL_CARET}{power} {rng.choice(('cells/kg', 'CAR+ cells/kg', 'cells'))}"
+
+
+def _sentence(rng: random.Random, raised: bool) -> str:
+    """One sentence of a meeting summary, with trial facts for the text stages to find."""
+    nct = f"NCT0{rng.randrange(1000000, 5999999)}"
+    n, orr = rng.randrange(6, 80), rng.randrange(30, 96)
+    kind = rng.randrange(7)
+    if kind == 0:
+        return (f"In the phase {rng.choice(('1', '2', '1/2'))} study {nct}, {n} patients with "
+                f"{rng.choice(DISEASES)} received {rng.choice(PRODUCTS)} against {rng.choice(TARGETS)} "
+                f"at {_dose(rng, raised)}.")
+    if kind == 1:
+        return (f"The overall response rate was {orr}% and {rng.randrange(10, orr)}% of patients reached "
+                f"complete remission after a median follow-up of {rng.randrange(3, 30)} months.")
+    if kind == 2:
+        return (f"Cytokine release syndrome of grade {LITERAL_CARET}{rng.randrange(2, 4)} (written as such in "
+                f"the slides) occurred in {rng.randrange(0, 9)} patients, and ICANS in {rng.randrange(0, 5)}.")
+    if kind == 3:
+        return (f"Expansion peaked at day {rng.randrange(7, 21)} with CD3{LITERAL_CARET}+ counts of "
+                f"{rng.randrange(2, 9)} x 10{LITERAL_CARET}3 per microlitre, and persistence was measured "
+                "by flow cytometry and digital droplet PCR.")
+    if kind == 4:
+        return (f"Lymphodepletion used fludarabine {rng.choice(('25', '30'))} mg/m2 and cyclophosphamide "
+                f"{rng.choice(('250', '300', '500'))} mg/m2 for three days before the infusion.")
+    if kind == 5:
+        return (f"Investigators of {nct} escalated from {_dose(rng, False)} to {_dose(rng, raised)} "
+                "without dose limiting toxicities.")
+    return ("Persistence remains the central limitation, and several groups are combining cytokine "
+            "armoring with repeated dosing schedules to extend exposure and deepen responses.")
+
+
+def _paragraphs(rng: random.Random, count: int, raised: int) -> list[str]:
+    """``count`` paragraphs of three to six sentences; the first ``raised`` doses get a real superscript."""
+    out = []
+    for _ in range(count):
+        sentences = []
+        for _ in range(rng.randrange(3, 7)):
+            sentences.append(_sentence(rng, raised > 0))
+            raised -= "×" in sentences[-1]
+        out.append(" ".join(sentences))
+    return out
+
+
+def _prose_columns(canvas: Canvas, top: float, bottom: float, paragraphs: Sequence[str]) -> None:
+    """Two columns of hyphenated prose between baselines ``top`` and ``bottom``, a blank em between
+    paragraphs; what does not fit is left out."""
+    page_width, _ = A4
+    column = (page_width - 2 * MARGIN - GUTTER) / 2
+    lines: list[str | None] = []
+    for paragraph in paragraphs:
+        lines.extend(wrap(paragraph, column, BODY_SIZE, hyphenate=True)[0])
+        lines.append(None)
+    for x in (MARGIN, MARGIN + column + GUTTER):
+        y = top
+        while lines and y > bottom:
+            line = lines.pop(0)
+            if line is None:
+                y -= BODY_SIZE
+                continue
+            draw_text(canvas, x, y, line, BODY_SIZE)
+            y -= PROSE_PITCH
+
+
+def _bench_head(canvas: Canvas, page: int, pages: int, heading: str) -> float:
+    """Running head and a bold heading; returns the baseline where the body starts."""
+    _running_head(canvas, page, pages)
+    y = A4[1] - MARGIN - 6
+    canvas.setFont(BOLD, 11)
+    canvas.drawString(MARGIN, y, heading)
+    return y - 20
+
+
+def prose_document(path: Path, pages: int = 120, seed: int = 0, raised_every: int = 5) -> None:
+    """Dense prose pages (two columns, about 5,600 characters each) full of superscript lookalikes:
+    doses written flat with a caret ("5 x 10^6 cells/kg"), "grade ^3", "CD3^+". Every
+    ``raised_every``-th page also prints real doses with a raised power of ten ("6 × 10⁸")."""
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in range(1, pages + 1):
+        rng = random.Random(seed * 100003 + page)
+        top = _bench_head(canvas, page, pages, f"Session {page}: cellular therapies in haematological cancers")
+        raised = 3 if page % raised_every == 0 else 0
+        _prose_columns(canvas, top, MARGIN, _paragraphs(rng, 14, raised))
+        canvas.showPage()
+    canvas.save()
+
+
+def _bench_table(rng: random.Random, number: int) -> TableSpec:
+    header = ["Study", "Product", "Target", "Patients", "Dose", "ORR", "CR", "CRS >=3"]
+    rows = []
+    for _ in range(8):
+        n, orr = rng.randrange(6, 80), rng.randrange(30, 96)
+        rows.append([f"NCT0{rng.randrange(1000000, 5999999)}", rng.choice(("CAR-NK", "CAR-T", "BiTE", "TIL")),
+                     rng.choice(TARGETS), str(n), f"{rng.choice(('1', '2', '5'))} x 10{LITERAL_CARET}"
+                     f"{rng.choice('678')}", f"{orr}%", f"{rng.randrange(10, orr)}%", str(rng.randrange(0, 4))])
+    return TableSpec(_caption(rng, number), header, rows,
+                     ["ORR overall response rate, CR complete remission, CRS cytokine release syndrome"],
+                     rules="none")
+
+
+def upright_table_document(path: Path, pages: int = 120, seed: int = 0) -> None:
+    """Every page: prose in two columns above an upright table printed without any rule (columns by
+    white space alone), with its caption and footnote, and prose again below it."""
+    canvas = Canvas(str(path), pagesize=A4)
+    face = Typeface()
+    for page in range(1, pages + 1):
+        rng = random.Random(seed * 100003 + page)
+        top = _bench_head(canvas, page, pages, f"Session {page}: trials in this session")
+        _prose_columns(canvas, top, top - 22 * PROSE_PITCH, _paragraphs(rng, 4, 0))
+        table, widths = fitted(_bench_table(rng, page), A4[0] - 2 * MARGIN, face)
+        table_top = top - 24 * PROSE_PITCH
+        canvas.saveState()
+        canvas.translate(MARGIN, table_top)
+        draw_grid(canvas, table, widths, face)
+        canvas.restoreState()
+        below = table_top - grid_height(table, widths, face) - 2 * PROSE_PITCH
+        _prose_columns(canvas, below, MARGIN, _paragraphs(rng, 4, 0))
+        canvas.showPage()
+    canvas.save()
+
+
+def rotated_table_document(path: Path, pages: int = 120, seed: int = 0, table_every: int = 10) -> None:
+    """Dense prose pages (``prose_document``'s, a real raised dose every fifth page), and every
+    ``table_every``-th page the summary's clinical table turned 90° (booktabs) or 270° (a full grid),
+    alone on its page."""
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in range(1, pages + 1):
+        if page % table_every == 0:
+            _running_head(canvas, page, pages)
+            _draw_rotated_table(canvas, 90 if page % (2 * table_every) else 270, ruled=page % (2 * table_every) == 0,
+                                caption=_caption(random.Random(seed * 100003 + page), page // table_every))
+        else:
+            rng = random.Random(seed * 100003 + page)
+            top = _bench_head(canvas, page, pages, f"Session {page}: cellular therapies in haematological cancers")
+            _prose_columns(canvas, top, MARGIN, _paragraphs(rng, 14, 3 if page % 5 == 0 else 0))
+        canvas.showPage()
+    canvas.save()
+
+
+BENCH_DOCUMENTS = {"prose": prose_document, "upright_tables": upright_table_document,
+                   "rotated_tables": rotated_table_document}
+"""The benchmark's three kinds of long document (``bench/pdf_speed.py``), by name."""
 
 
 # --- an article drawn from a document's own text and tables -------------------------------------------
@@ -363,7 +538,8 @@ class TableSpec:
     is the font size of the cells, made smaller when the table cannot fit otherwise; ``row_space`` is
     the white added to each row's height (half above, half below its lines; 0 sets rows at the
     leading, like the lines of a wrapped cell); with ``hyphenate``, long lowercase words of body cells
-    are split at a line end with a hyphen (``wrap``)."""
+    are split at a line end with a hyphen (``wrap``); ``rules="none"`` draws no rule at all (columns
+    told apart by white space alone)."""
 
     caption: str
     header: list[str]
@@ -375,6 +551,7 @@ class TableSpec:
     size: float = TABLE_SIZE
     row_space: float = 6.0
     hyphenate: bool = False
+    rules: Literal["auto", "none"] = "auto"
 
 
 @dataclass
@@ -520,9 +697,9 @@ def draw_grid(canvas: Canvas, table: TableSpec, widths: Sequence[float], face: T
     if not table.ruled:
         rules.append(y)
     canvas.setLineWidth(0.5)
-    for rule in rules:
+    for rule in rules if table.rules == "auto" else []:
         canvas.line(0, rule, sum(widths), rule)
-    if table.ruled:
+    if table.ruled and table.rules == "auto":
         for x in [*xs, sum(widths)]:
             canvas.line(x, rules[0], x, rules[-1])
     y -= 4

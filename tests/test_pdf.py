@@ -32,8 +32,10 @@ from pipeline.ingest.pdf import (
 )
 from pipeline.ingest.pdf_glyphs import glyphs_from_plumber, pdfium_glyphs
 from pipeline.ingest.pdf_layout import layout_page, page_text
+from pipeline.ingest.pdf_rules import read_rules, ruled_cells
 from pipeline.ingest.pdf_settings import PdfSettings
 from pipeline.ingest.pdf_tables import cell_text
+from pipeline.ingest.pdf_words import read_words
 
 SHARED_PDFS = Path(__file__).resolve().parents[1].parent / "shared" / "pdfs"
 GROUND_TRUTHS = sorted(SHARED_PDFS.glob("*.groundtruth*.csv")) if SHARED_PDFS.is_dir() else []
@@ -209,7 +211,7 @@ def test_summary_superscript_dose(summary: pdfgen.Summary, summary_pages: list[P
 def test_summary_rotated_table(page: int, source: str, summary: pdfgen.Summary,
                                summary_pages: list[PdfPage]) -> None:
     read = summary_pages[page - 1]
-    assert read.engine == "pdfplumber" and "rotated" in read.reasons
+    assert read.engine == "words" and "rotated" in read.reasons
     [table] = read.tables
     assert (table.orientation, table.source) == ("rotated", source)
     assert table.caption == summary.caption
@@ -238,8 +240,9 @@ def test_summary_pdf_gives_trial_records(summary: pdfgen.Summary) -> None:
     assert trials["NCT05008536"].doses_cells == "1e+08;2e+08;3e+08"  # "Dose (10^8 cells)" scales the cells
 
 
-def test_both_engines_lay_a_page_out_alike(summary: pdfgen.Summary) -> None:
-    """The fast pass (pypdfium2 glyphs) and pdfplumber's glyphs give the same page text."""
+def test_words_glyphs_and_pdfplumber_lay_a_page_out_alike(summary: pdfgen.Summary) -> None:
+    """The text layer read word by word (``pdf_words``), pypdfium2's glyphs one by one and
+    pdfplumber's glyphs give the same page text."""
     settings = PdfSettings()
     paths = [(summary.path, 0), (summary.path, 1)]
     if SHARED_PDFS.is_dir():
@@ -247,17 +250,47 @@ def test_both_engines_lay_a_page_out_alike(summary: pdfgen.Summary) -> None:
     for path, index in paths:
         with pdfium.PdfDocument(path) as document, pdfplumber.open(path) as plumber:
             page = document[index]
-            fast = layout_page(pdfium_glyphs(page, page.get_textpage()), [], settings)
+            words = layout_page(read_words(page, page.get_textpage()) or [], [], settings)
+            glyphs = layout_page(pdfium_glyphs(page, page.get_textpage()), [], settings)
             slow = layout_page(glyphs_from_plumber(plumber.pages[index].chars), [], settings)
-        assert page_text(fast, settings) == page_text(slow, settings), f"{path.name} page {index + 1}"
+        assert page_text(words, settings) == page_text(glyphs, settings), f"{path.name} page {index + 1}"
+        assert page_text(glyphs, settings) == page_text(slow, settings), f"{path.name} page {index + 1}"
 
 
-def test_prose_pages_stay_on_the_fast_engine(tmp_path: Path) -> None:
+def test_page_reasons(tmp_path: Path) -> None:
+    """Prose pages need nothing beyond the words of the text layer; a rotated table page says so."""
     path = tmp_path / "long.pdf"
     pdfgen.long_document(path, pages=4, table_every=4)
     pages = read_pdf_pages(path)
-    assert [(p.engine, p.reasons) for p in pages[1:3]] == [("pdfium", []), ("pdfium", [])]
-    assert pages[3].engine == "pdfplumber" and "rotated" in pages[3].reasons
+    assert [(p.engine, p.reasons) for p in pages[1:3]] == [("words", []), ("words", [])]
+    assert pages[3].engine == "words" and "rotated" in pages[3].reasons
+
+
+def test_cells_pdfium_rules_give_are_pdfplumbers(summary: pdfgen.Summary) -> None:
+    """The cells of ruled tables closed from pdfium's path objects (``pdf_rules``) are those
+    pdfplumber's ``find_tables()`` gives after parsing the whole page (within rounding; both put at
+    the page's top left corner, which pdfplumber does not put at 0, 0 when the media box does not
+    start there)."""
+    paths = [summary.path]
+    if SHARED_PDFS.is_dir():
+        paths += sorted(SHARED_PDFS.glob("*.pdf"))
+    compared = 0
+    for path in paths:
+        with pdfium.PdfDocument(path) as document, pdfplumber.open(path) as plumber:
+            for index, theirs in enumerate(plumber.pages):
+                page = document[index]
+                dx, dy = theirs.bbox[:2]
+                ours = [sorted(tuple(round(v) for v in cell) for cell in cells)
+                        for cells in ruled_cells(read_rules(page))]
+                expected = [sorted((round(x0 - dx), round(t - dy), round(x1 - dx), round(b - dy))
+                                   for x0, t, x1, b in table.cells) for table in theirs.find_tables()]
+                assert len(ours) == len(expected), f"{path.name} page {index + 1}"
+                for mine, their in zip(ours, expected, strict=True):
+                    assert len(mine) == len(their)
+                    assert all(max(abs(u - v) for u, v in zip(a, b, strict=True)) <= 1
+                               for a, b in zip(mine, their, strict=True))
+                compared += len(expected)
+    assert compared >= 2
 
 
 # --- files to refuse -------------------------------------------------------------------------------

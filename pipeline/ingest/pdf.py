@@ -5,13 +5,14 @@ tables as pipe tables after their caption, superscript exponents as ``^``); page
 form feeds and handed to ``ingest_text``, so normalisation, offsets, pages and sections are those of
 the text path and every later stage is shared.
 
-Two engines, for speed: pypdfium2 reads every page's glyphs (several times faster than pdfminer,
-which pdfplumber runs on) and the page is laid out from them unless it needs more. A page goes to
-pdfplumber when it has rotated glyphs, ruling lines (its table finder needs them), superscripts or
-aligned table rows (``PdfSettings`` can keep the last two on the fast engine): there its glyph boxes
-and edges are used. Pages are closed as soon as they are read, so memory stays flat on long
-documents. A page that fails is kept empty with a warning; only a document nothing can be read
-from raises.
+Everything comes from pdfium (pypdfium2), in a few calls per word rather than per glyph: the text
+layer cut into words with a box, size and direction each (``pdf_words``; a word that mixes text
+objects, such as "10" with a raised "8", is read glyph by glyph so its superscript is seen), and the
+page's path objects as edges (``pdf_rules``), from which pdfplumber's table finder closes the cells
+of ruled tables without pdfplumber ever parsing the page. One layout routine (``pdf_layout``) reads
+every page, prose, tables and rotated frames alike. Pages are closed as soon as they are read, so
+memory stays flat on long documents. A page that fails is kept empty with a warning; only a document
+nothing can be read from raises.
 """
 
 from __future__ import annotations
@@ -26,17 +27,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.ingest.errors import IngestError
-from pipeline.ingest.pdf_glyphs import (
-    UPRIGHT,
-    Glyph,
-    PageObjects,
-    glyphs_from_plumber,
-    pdfium_glyphs,
-    pdfium_objects,
-)
+from pipeline.ingest.pdf_glyphs import UPRIGHT, Glyph, pdfium_glyphs
 from pipeline.ingest.pdf_layout import PageLayout, layout_page, page_text
+from pipeline.ingest.pdf_rules import read_rules, ruled_cells
 from pipeline.ingest.pdf_settings import PdfSettings
 from pipeline.ingest.pdf_tables import TableGrid, ruled_tables
+from pipeline.ingest.pdf_words import read_words
 from pipeline.ingest.text import ingest_text
 from pipeline.models import IngestedText
 
@@ -81,12 +77,17 @@ Reason = Literal["rotated", "ruled", "superscript", "table"]
 
 @dataclass
 class PdfPage:
-    """One page as read: its text, its tables, which engine read it and why."""
+    """One page as read: its text, its tables, how it was read and what geometry it needed.
+
+    ``engine`` is "words" when the text layer was read word by word (``pdf_words``) and "glyphs" when
+    the page had to be read glyph by glyph (characters outside the BMP); ``reasons`` are what the
+    layout met beyond plain text: rotated text, ruling lines, raised superscripts, aligned tables.
+    """
 
     number: int
     text: str
     tables: list[TableGrid] = field(default_factory=list)
-    engine: Literal["pdfium", "pdfplumber"] = "pdfium"
+    engine: Literal["words", "glyphs"] = "words"
     reasons: list[Reason] = field(default_factory=list)
     glyphs: int = 0
     images: int = 0
@@ -111,28 +112,16 @@ def read_pdf_file(path: Path, settings: PdfSettings | None = None) -> IngestedTe
 
 
 def read_pdf_pages(path: Path, settings: PdfSettings | None = None) -> list[PdfPage]:
-    """Every page read, in order: pypdfium2 first, pdfplumber again for the pages that need it.
-
-    Both documents stay open side by side and each page is closed once read, so nothing of a page
-    outlives it.
-    """
+    """Every page read, in order, each closed once read, so nothing of a page outlives it."""
     settings = settings or PdfSettings()
     pages: list[PdfPage] = []
-    with _open_pdfium(path) as document, _LazyPlumber(path) as plumber:
+    with _open_pdfium(path) as document:
         for index in range(len(document)):
             page = PdfPage(index + 1, "")
             try:
-                glyphs, objects = _read_pdfium_page(document, index, settings)
+                _read_page(document, index, page, settings)
             except pdfium.PdfiumError as error:
                 page.warnings.append(f"page {page.number}: unreadable ({error})")
-                pages.append(page)
-                continue
-            page.glyphs, page.images = len(glyphs), objects.images
-            if glyphs:
-                _read_page(page, glyphs, objects, plumber, settings)
-            else:
-                image_only = " (image only)" if objects.images else ""
-                page.warnings.append(f"page {page.number}: no text layer{image_only}")
             pages.append(page)
     if not any(page.glyphs for page in pages):
         if all("unreadable" in " ".join(page.warnings) for page in pages):
@@ -175,93 +164,41 @@ def _open_error(path: Path, code: int | None) -> IngestError:
     return CorruptPdfError(_PDFIUM_REASONS.get(code or -1, "unreadable document structure"))
 
 
-def _read_pdfium_page(document: pdfium.PdfDocument, index: int, settings: PdfSettings
-                      ) -> tuple[list[Glyph], PageObjects]:
-    page = document[index]
+def _read_page(document: pdfium.PdfDocument, index: int, page: PdfPage, settings: PdfSettings) -> None:
+    """Read page ``index`` into ``page``: its words and rules from pdfium, then the layout."""
+    pdfium_page = document[index]
     try:
-        textpage = page.get_textpage()
+        textpage = pdfium_page.get_textpage()
         try:
-            glyphs = pdfium_glyphs(page, textpage)
+            units = read_words(pdfium_page, textpage, settings)
+            if units is None:
+                units, page.engine = pdfium_glyphs(pdfium_page, textpage), "glyphs"
         finally:
             textpage.close()
-        objects = pdfium_objects(page, settings.rule_max_thickness, settings.rule_min_length)
+        rules = read_rules(pdfium_page)
     finally:
-        page.close()
-    return glyphs, objects
-
-
-def _read_page(page: PdfPage, glyphs: list[Glyph], objects: PageObjects, plumber: _LazyPlumber,
-               settings: PdfSettings) -> None:
-    """Lay the page out from the fast glyphs, or from pdfplumber's when the page needs its geometry."""
-    page.reasons = _geometry_reasons(glyphs, objects, settings)
-    layout = None
-    if not page.reasons:
-        layout = layout_page(glyphs, [], settings)
-        page.reasons = _layout_reasons(layout, settings)
-    if page.reasons:
-        plumbed = plumber.layout(page.number, "ruled" in page.reasons, settings)
-        if isinstance(plumbed, PageLayout):
-            layout, page.engine = plumbed, "pdfplumber"
-        else:
-            page.warnings.append(f"page {page.number}: {plumbed}; read with pypdfium2 only")
-    if layout is None:
-        layout = layout_page(glyphs, [], settings)
+        pdfium_page.close()
+    page.glyphs, page.images = sum(len(unit.text) for unit in units), rules.images
+    if not units:
+        image_only = " (image only)" if rules.images else ""
+        page.warnings.append(f"page {page.number}: no text layer{image_only}")
+        return
+    ruled = rules.ruling_lines(settings) >= settings.min_ruling_lines
+    grids = ruled_tables(ruled_cells(rules), units, settings) if ruled else []
+    layout = layout_page(units, grids, settings)
     page.text, page.tables = page_text(layout, settings), layout.tables
+    page.reasons = _reasons(units, ruled, layout)
 
 
-def _geometry_reasons(glyphs: list[Glyph], objects: PageObjects, settings: PdfSettings) -> list[Reason]:
-    """Rotated glyphs and ruling lines: known before any layout work."""
+def _reasons(units: list[Glyph], ruled: bool, layout: PageLayout) -> list[Reason]:
+    """What the page held beyond lines of upright text, for the benchmark and the tests."""
     reasons: list[Reason] = []
-    if any(g.orient != UPRIGHT for g in glyphs):
+    if any(unit.orient != UPRIGHT for unit in units):
         reasons.append("rotated")
-    if objects.ruling_lines >= settings.min_ruling_lines:
+    if ruled:
         reasons.append("ruled")
-    return reasons
-
-
-def _layout_reasons(layout: PageLayout, settings: PdfSettings) -> list[Reason]:
-    """Superscripts and aligned tables: found by laying the fast glyphs out."""
-    reasons: list[Reason] = []
-    if settings.pdfplumber_for_superscripts and layout.superscripts:
+    if layout.superscripts:
         reasons.append("superscript")
-    if settings.pdfplumber_for_tables and layout.tables:
+    if any(table.source == "aligned" for table in layout.tables):
         reasons.append("table")
     return reasons
-
-
-class _LazyPlumber:
-    """pdfplumber, opened at the first page that needs it; pages closed (caches flushed) after use."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.pdf: pdfplumber.PDF | None = None
-        self.failed = False
-
-    def __enter__(self) -> _LazyPlumber:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if self.pdf is not None:
-            self.pdf.close()
-
-    def layout(self, number: int, ruled: bool, settings: PdfSettings) -> PageLayout | str:
-        """Page ``number`` laid out from pdfplumber's glyphs (and ruled tables), or why it could not be."""
-        if self.failed:
-            return "pdfplumber cannot read this file"
-        try:
-            if self.pdf is None:
-                self.pdf = pdfplumber.open(self.path)
-            page = self.pdf.pages[number - 1]
-        except Exception as error:  # pdfminer cannot parse what pdfium could: keep the fast pass
-            log.warning("pdfplumber cannot read %s (%s); using pypdfium2 only", self.path, error)
-            self.failed = True
-            return "pdfplumber cannot read this file"
-        try:
-            glyphs = glyphs_from_plumber(page.chars)
-            grids = ruled_tables(page, glyphs, settings) if ruled else []
-            return layout_page(glyphs, grids, settings)
-        except Exception as error:  # one odd page must not lose the document
-            log.warning("pdfplumber failed on page %d of %s (%s)", number, self.path, error)
-            return f"pdfplumber failed ({type(error).__name__})"
-        finally:
-            page.close()

@@ -1,8 +1,10 @@
 """Glyphs from either PDF engine, and the frames in which rotated text reads upright.
 
-Both readers (pypdfium2 for the fast pass, pdfplumber where glyph geometry and ruling lines matter)
-are turned into the same ``Glyph`` so that one layout routine serves both, and a page reads the same
-whichever engine read it.
+A ``Glyph`` is what the layout reads: most are whole words of pypdfium2's text layer
+(``pdf_words``); characters read one by one come from pypdfium2 too (a word that mixes text objects,
+in ``pdf_words``; a whole page whose text the layer cannot cut by position, ``pdfium_glyphs``) or, to
+compare the engines in the tests, from pdfplumber (``glyphs_from_plumber``). One layout routine
+serves them all, and a page reads the same whichever way it was read.
 
 Coordinates are *display* coordinates: the page as a viewer shows it after its /Rotate, x to the right,
 y downwards, in points. A glyph also carries its ``orient``: the directions, on the display, of its
@@ -19,7 +21,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
@@ -40,9 +41,12 @@ Box = tuple[float, float, float, float]
 
 
 class Glyph(NamedTuple):
-    """One character with its box (in the current frame), font size and orientation on the display.
+    """One character, or a whole word of one text object (``pdf_words``), with its box (in the current
+    frame), font size and orientation on the display.
 
     A named tuple: pages carry thousands of glyphs, and tuples are the cheapest to make and read.
+    ``starts`` says that the PDF drew a space before it: a word starts here whatever the gap (glyphs
+    read one by one leave it False and are split by their gaps and space glyphs).
     """
 
     text: str
@@ -52,6 +56,7 @@ class Glyph(NamedTuple):
     bottom: float
     size: float
     orient: Orient = UPRIGHT
+    starts: bool = False
 
     @property
     def cx(self) -> float:
@@ -106,7 +111,7 @@ def to_frame(glyphs: Iterable[Glyph], orient: Orient) -> list[Glyph]:
     out = []
     for g in glyphs:
         x0, top, x1, bottom = frame_box((g.x0, g.top, g.x1, g.bottom), orient)
-        out.append(Glyph(g.text, x0, top, x1, bottom, g.size, g.orient))
+        out.append(Glyph(g.text, x0, top, x1, bottom, g.size, g.orient, g.starts))
     return out
 
 
@@ -151,7 +156,7 @@ def glyphs_from_plumber(chars: Sequence[dict[str, Any]]) -> list[Glyph]:
 
 # --- pypdfium2 ---------------------------------------------------------------------------------
 
-def _display_transform(page: pdfium.PdfPage) -> tuple[float, float, float, float, float, float]:
+def display_transform(page: pdfium.PdfPage) -> tuple[float, float, float, float, float, float]:
     """Affine (a, b, c, d, e, f) from PDF user space (y up) to display space (y down, /Rotate
     applied): X = a*x + b*y + e, Y = c*x + d*y + f."""
     left, bottom, right, top = page.get_bbox()
@@ -168,14 +173,6 @@ _TEXT_OBJECT = ctypes.cast(pdfium_c.FPDFText_GetTextObject,
 """FPDFText_GetTextObject returning a plain address, to key a cache by text object cheaply."""
 
 
-@dataclass
-class PageObjects:
-    """What a page draws besides text, counted cheaply by pdfium: ruling lines and images."""
-
-    ruling_lines: int = 0
-    images: int = 0
-
-
 def pdfium_glyphs(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Glyph]:
     """Every drawn character of a pdfium page, in display space.
 
@@ -183,7 +180,7 @@ def pdfium_glyphs(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Gl
     infers its own. This loop is the fast pass over every page, so it makes one pdfium call per
     character (its box); matrix and font size belong to the text object and are read once per object.
     """
-    a, b, c, d, e, f = _display_transform(page)
+    a, b, c, d, e, f = display_transform(page)
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the BMP: fall back to one call per character
@@ -229,17 +226,3 @@ def _same_box(a: Glyph, b: Glyph) -> bool:
     return a.orient == b.orient and not a.text.isspace() and not b.text.isspace() and all(
         abs(u - v) < _SAME_BOX for u, v in ((a.x0, b.x0), (a.x1, b.x1), (a.top, b.top), (a.bottom, b.bottom))
     )
-
-
-def pdfium_objects(page: pdfium.PdfPage, max_thickness: float, min_length: float) -> PageObjects:
-    """Count ruling lines (thin, long path objects) and images, looking inside form XObjects too."""
-    found = PageObjects()
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE)):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            found.images += 1
-            continue
-        left, bottom, right, top = obj.get_bounds()
-        thin, long = sorted((right - left, top - bottom))
-        if thin <= max_thickness and long >= min_length or thin >= min_length:
-            found.ruling_lines += 1
-    return found

@@ -50,7 +50,8 @@ Item = Line | TableGrid | Break
 
 @dataclass
 class PageLayout:
-    """A page read: its items in reading order, the tables among them, and what the reading met."""
+    """A page read: its items in reading order, the tables among them, and how many words outside
+    ruled tables have a raised superscript (a caret printed as a character does not count)."""
 
     items: list[Item] = field(default_factory=list)
     tables: list[TableGrid] = field(default_factory=list)
@@ -70,13 +71,12 @@ def layout_page(glyphs: Sequence[Glyph], ruled: Sequence[TableGrid], settings: P
     for orient in order:
         grids = [g for g in ruled if g.orient == orient]
         lines = build_lines(to_frame(by_orient[orient], orient), settings)
+        page.superscripts += sum(line.superscripts for line in lines)
         items = arrange(lines, grids, orient, settings)
         if page.items and items:
             page.items.append(Break())
         page.items.extend(items)
     page.tables = [item for item in page.items if isinstance(item, TableGrid)]
-    page.superscripts = sum(item.superscripts for item in page.items if isinstance(item, Line)) + sum(
-        cell.count("^") for t in page.tables for row in t.rows for cell in row)
     return page
 
 
@@ -218,13 +218,16 @@ def render(items: Sequence[Item], settings: PdfSettings) -> str:
     """Items as text: a line per line, blank lines between paragraphs and around tables.
 
     A table cell's line-end hyphens are decided on the words of the whole page (``cell_text``), as
-    the text path decides those of the page's prose on the words of the whole document.
+    the text path decides those of the page's prose on the words of the whole document; a page
+    without a table needs no such vocabulary.
     """
     out: list[str] = []
     flow: list[Line] = []
-    vocabulary = document_vocabulary("\n".join(
-        item.text if isinstance(item, Line) else "\n".join(cell for row in item.rows for cell in row)
-        for item in items if not isinstance(item, Break)))
+    vocabulary = None
+    if any(isinstance(item, TableGrid) for item in items):
+        vocabulary = document_vocabulary("\n".join(
+            item.text if isinstance(item, Line) else "\n".join(cell for row in item.rows for cell in row)
+            for item in items if not isinstance(item, Break)))
 
     def flush() -> None:
         out.extend(_flow_text(flow, settings))

@@ -97,14 +97,25 @@ class PdfSettings:
     grid_snap: float = 2.0
     """Cell borders closer than this (points) are the same grid line."""
 
-    # --- first pass and triage ------------------------------------------------------------------
+    # --- the text layer, word by word (pdf_words) ----------------------------------------------
+    word_max_advance_em: float = 1.05
+    """No character of a word advances further than this (the widest, "—" and "W", about 1 em). A
+    word of the text layer longer than its characters can be is one pdfium joined across a gap (it
+    leaves out the space between characters of one text object that lie far apart: a dash in one
+    table cell and a dash or digit in the next); it is read glyph by glyph and cut where the gap is."""
+    narrow_space_em: float = 0.3
+    """Whether the space before a word was drawn by the PDF or inferred by pdfium is asked only where
+    the gap is narrower than this, a little over ``word_gap_em``: a wider gap splits words whoever
+    put the space there, and most spaces are wider, so most words cost no call for it."""
+    line_tie: float = 0.05
+    """Lines a glyph overlaps within this share of each other are a tie, won by the line it is
+    horizontally nearest: a raised "7" sits inside the box of its own line and of the other column's
+    line (whose baselines are a little higher), and belongs to the line it is printed in."""
+
+    # --- ruling lines ---------------------------------------------------------------------------
     rule_max_thickness: float = 3.0
-    """A path object thinner than this (points) in one direction is a ruling line."""
+    """A path thinner than this (points) in one direction is a ruling line."""
     rule_min_length: float = 10.0
     """...and at least this long in the other."""
     min_ruling_lines: int = 3
-    """Ruling lines on a page before its tables are looked for with pdfplumber."""
-    pdfplumber_for_superscripts: bool = True
-    """Send pages with superscripts to pdfplumber (its glyph boxes), as for rotated glyphs and tables."""
-    pdfplumber_for_tables: bool = True
-    """Send pages with a table caption or aligned table rows to pdfplumber."""
+    """Ruling lines on a page before the cells they close are looked for (``pdf_rules``)."""

@@ -2,9 +2,9 @@
 
 Two finders feed one model:
 
-- ruled tables: pdfplumber's table finder (its "lines" strategy) gives cell boxes on the display; the
-  boxes are turned into the frame of the text inside them, so a table printed at 90° comes out with
-  its own rows as rows;
+- ruled tables: pdfplumber's table finder (its "lines" strategy, run on the page's rules as pdfium
+  reads them, ``pdf_rules``) gives cell boxes on the display; the boxes are turned into the frame of
+  the text inside them, so a table printed at 90° comes out with its own rows as rows;
 - aligned tables (no ruling): lines with several short segments in a row, their columns found as white
   gutters shared by every full row, in the frame where the text reads upright.
 
@@ -20,11 +20,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pipeline.ingest.normalize import HYPHEN_BREAK, document_vocabulary, keeps_hyphen
 from pipeline.ingest.pdf_glyphs import UPRIGHT, Box, Glyph, Orient, frame_box, to_frame
-from pipeline.ingest.pdf_lines import Line, Word, build_lines, segments, sub_line
+from pipeline.ingest.pdf_lines import Line, Word, build_lines, line_segments, sub_line
 from pipeline.ingest.pdf_settings import PdfSettings
 from pipeline.knowledge.patterns import CAPTION
 
@@ -115,7 +115,7 @@ class TableSpan:
 
 def _is_row_line(line: Line, settings: PdfSettings) -> bool:
     """A line that looks like a table row: several segments, each a few words."""
-    segs = segments(line.words, settings.segment_gap_em)
+    segs = line_segments(line, settings.segment_gap_em)
     if len(segs) < settings.table_min_cells:
         return False
     counts = [len(s) for s in segs]
@@ -162,7 +162,7 @@ def find_aligned_tables(lines: Sequence[Line], settings: PdfSettings) -> list[Ta
 def _ends_table(lines: Sequence[Line], j: int, settings: PdfSettings) -> bool:
     """A long single-segment line (a footnote, prose) or a wide vertical gap closes a table."""
     line = lines[j]
-    segs = segments(line.words, settings.segment_gap_em)
+    segs = line_segments(line, settings.segment_gap_em)
     if len(segs) == 1 and len(line.words) >= settings.table_footnote_words:
         return True
     if j > 0:
@@ -296,10 +296,14 @@ def _column_of(x0: float, x1: float, bounds: list[float]) -> int:
 
 
 def _split_at_gutters(words: list[Word], gutters: list[tuple[float, float]]) -> list[list[Word]]:
-    """Split a phrase where a gutter falls between two of its words; keep it whole otherwise."""
+    """Split a phrase where a gutter falls between two of its words and the phrase goes on past the
+    gutter (tight header cells, the second over the next column); keep it whole otherwise. A phrase
+    that ends inside a gutter is a long cell reaching into it (the crossing the gutter allowed), not
+    two cells, however its word spaces fall."""
     pieces = [[words[0]]]
+    end = words[-1].x1
     for a, b in zip(words, words[1:], strict=False):
-        if any(a.x1 <= g1 and b.x0 >= g0 and min(b.x0, g1) - max(a.x1, g0) > 0 for g0, g1 in gutters):
+        if any(a.x1 <= g1 < end and b.x0 >= g0 and min(b.x0, g1) - max(a.x1, g0) > 0 for g0, g1 in gutters):
             pieces.append([b])
         else:
             pieces[-1].append(b)
@@ -317,7 +321,7 @@ def _line_cells(line: Line, gutters: list[tuple[float, float]], settings: PdfSet
     cells = [""] * (len(gutters) + 1)
     spanning = False
     full = _is_row_line(line, settings)
-    for phrase in segments(line.words, settings.phrase_gap_em):
+    for phrase in line_segments(line, settings.phrase_gap_em):
         for piece in _split_at_gutters(phrase, gutters) if full else [phrase]:
             x0, x1 = piece[0].x0, piece[-1].x1
             if any(x0 < g0 and x1 > g1 for g0, g1 in gutters):
@@ -554,12 +558,13 @@ def _union(boxes: Sequence[Box]) -> Box:
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-def ruled_tables(page: Any, glyphs: Sequence[Glyph], settings: PdfSettings) -> list[TableGrid]:
-    """Tables pdfplumber's finder draws from ruling lines; grids that are boxed paragraphs or a
-    single row or column are dropped (their text is read as text)."""
+def ruled_tables(tables: Sequence[Sequence[Box]], glyphs: Sequence[Glyph], settings: PdfSettings
+                 ) -> list[TableGrid]:
+    """Tables from the cells ruling lines close (``pdf_rules.ruled_cells``, one list per table); grids
+    that are boxed paragraphs or a single row or column are dropped (their text is read as text)."""
     grids = []
-    for table in page.find_tables():
-        grid = grid_from_cells([tuple(c) for c in table.cells], glyphs, settings)
+    for cells in tables:
+        grid = grid_from_cells(cells, glyphs, settings)
         if _plausible(grid, settings):
             grids.append(grid)
     return grids
@@ -593,7 +598,7 @@ def absorb_neighbours(grid: TableGrid, lines: list[Line], settings: PdfSettings)
     fills: list[tuple[int, int, int, list[Word]]] = []  # (line index, row, col, segment)
     labels: list[tuple[int, int, list[Word]]] = []  # (line index, row, segment)
     for i, line in enumerate(lines):
-        for seg in segments(line.words, settings.phrase_gap_em):
+        for seg in line_segments(line, settings.phrase_gap_em):
             slot = _slot(grid, seg, settings)
             if slot is None:
                 continue
