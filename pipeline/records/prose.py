@@ -28,7 +28,7 @@ from pipeline.knowledge.patterns import (
     TRIAL_ID,
     normalize_trial_id,
 )
-from pipeline.knowledge.sentences import sentences, within
+from pipeline.knowledge.sentences import by_sentence, sentences, within
 from pipeline.models import Entity, IngestedText
 from pipeline.records import studies
 
@@ -375,16 +375,7 @@ def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossar
     prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
     found: dict[str, set[str]] = {}
     for start, end in prose:
-        spans = sentences(doc.text, start, end)
-        # each entity filed under its sentence in one pass (entity order kept), not every entity
-        # tested against every sentence; sentences are consecutive and do not overlap
-        bounds = [s for s, _ in spans]
-        filed: list[list[Entity]] = [[] for _ in spans]
-        for x in entities:
-            k = bisect_right(bounds, x.start) - 1
-            if k >= 0 and x.start < spans[k][1]:
-                filed[k].append(x)
-        for inside in filed:
+        for inside in by_sentence(sentences(doc.text, start, end), entities):
             names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
             if len(names) != 1:
                 continue
