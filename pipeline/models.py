@@ -6,9 +6,10 @@ abbreviation resolver) without the others noticing.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 Kind = Literal["txt", "pdf"]
 
@@ -73,17 +74,31 @@ class IngestedText(BaseModel):
             return self.to_raw[start], self.to_raw[start]
         return self.to_raw[start], self.to_raw[end - 1] + 1
 
+    # Each list of spans with the starts to bisect it by, kept while the list is the one assigned (a stage
+    # may assign new sections): entities, records and tables ask for thousands of offsets in a long text.
+    _starts: dict[str, tuple[list[Page] | list[Section], int, list[int] | None]] = PrivateAttr(default_factory=dict)
+
     def page_of(self, offset: int) -> int:
-        for page in self.pages:
-            if page.start <= offset < page.end:
-                return page.number
+        page = self._span_at("pages", self.pages, offset)
+        if page is not None:
+            return page.number
         return self.pages[-1].number if self.pages else 1
 
     def section_at(self, offset: int) -> Section | None:
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
-        return None
+        return self._span_at("sections", self.sections, offset)
+
+    def _span_at(self, name: str, spans: list, offset: int):  # noqa: ANN202 - a Page or a Section
+        """The first of ``spans`` holding ``offset``: by bisection where the spans are sorted and apart
+        (as readers make them), else by a scan."""
+        cached = self._starts.get(name)
+        if cached is None or cached[0] is not spans or cached[1] != len(spans):
+            ordered = all(a.end <= b.start and a.start <= a.end for a, b in zip(spans, spans[1:], strict=False))
+            cached = self._starts[name] = (spans, len(spans), [x.start for x in spans] if ordered else None)
+        starts = cached[2]
+        if starts is None:
+            return next((x for x in spans if x.start <= offset < x.end), None)
+        k = bisect_right(starts, offset) - 1
+        return spans[k] if k >= 0 and offset < spans[k].end else None
 
 
 class Abbreviation(BaseModel):

@@ -71,6 +71,34 @@ def test_hostile_texts_are_read_within_their_budget(tmp_path: Path, nlp, seconds
     assert spent <= _budget(path, seconds_per_char), f"{path.name}: {spent:.2f} s"
 
 
+# What reading one hostile input under 1 MB may add to a process's peak memory (the issue's bound).
+MEMORY_BUDGET = 1024 * 1024 * 1024
+_PEAK_GROWTH = """
+import resource, sys
+from pathlib import Path
+from pipeline import extract_document
+from pipeline.ner import build_nlp
+nlp = build_nlp()
+extract_document(Path(sys.argv[2]), nlp=nlp)  # the first document warms what every document shares
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+result = extract_document(Path(sys.argv[1]), nlp=nlp, max_bytes=10**8)
+assert result.info.status == "ok", result.errors
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) * 1024)
+"""
+
+
+@pytest.mark.parametrize("make", [hostile.digits, hostile.brackets, hostile.blank_lines, hostile.over_a_million])
+def test_hostile_texts_are_read_within_the_memory_budget(tmp_path: Path, make) -> None:
+    """Peak memory measured in a process of its own (a process's peak only grows, so one shared with
+    other tests would hide a document's growth)."""
+    path = make(tmp_path)
+    assert path.stat().st_size < 1024 * 1024
+    done = subprocess.run([sys.executable, "-c", _PEAK_GROWTH, str(path), str(hostile.EXAMPLE)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) <= MEMORY_BUDGET
+
+
 def test_a_pdf_naming_one_trial_per_page_is_read_in_linear_time(tmp_path: Path, nlp) -> None:
     path = hostile.pages_pdf(tmp_path, pages=600)
     started = time.process_time()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+
+from pipeline.knowledge.spans import P
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.;])\s+(?=[A-Z(])")
 
@@ -25,13 +26,6 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-class _Placed(Protocol):
-    start: int
-
-
-P = TypeVar("P", bound=_Placed)
-
-
 def by_sentence(spans: Sequence[tuple[int, int]], items: Sequence[P]) -> list[list[P]]:
     """``items`` (anything with a ``start``) filed under the sentence of ``spans`` that holds it, in one
     pass: testing every item against every sentence made a long text's reading quadratic."""
@@ -43,11 +37,3 @@ def by_sentence(spans: Sequence[tuple[int, int]], items: Sequence[P]) -> list[li
             filed[k].append(item)
     return filed
 
-
-def within(items: Sequence[P], start: int, end: int) -> list[P]:
-    """The items of ``items``, sorted by start (as ``find_entities`` returns entities), that start in
-    ``[start, end)``, found by bisection: a long text has thousands of segments, and filtering every
-    entity for each of them made its records quadratic."""
-    lo = bisect_left(items, start, key=lambda item: item.start)
-    hi = bisect_left(items, end, lo=lo, key=lambda item: item.start)
-    return list(items[lo:hi])

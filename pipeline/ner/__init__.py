@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from pipeline.knowledge.lexicon import LEXICONS, disease_modifiers, lookup
+from pipeline.knowledge.spans import covered_by
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
 from pipeline.ner.agents import target_agent_entities
 from pipeline.ner.definitions import long_form_spans
@@ -304,7 +305,8 @@ def find_entities(
         flat = [span for row in table.cell_spans for span in row if span]
         if flat:
             regions.append((min(s for s, _ in flat), max(e for _, e in flat)))
-    merged = [e for e in resolve_overlaps(candidates) if not any(s <= e["start"] < end for s, end in regions)]
+    in_table = covered_by(regions)
+    merged = [e for e in resolve_overlaps(candidates) if not in_table(e["start"])]
     for table in tables:
         merged.extend(resolve_overlaps(table_cell_entities(doc.text, table, nlp, short_forms)))
     merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]

@@ -21,12 +21,14 @@ def resolve_overlaps(candidates: list[dict]) -> list[dict]:
     if not holders:
         return kept
     spans = {(k["label"], k["start"], k["end"]) for k in kept}
+    # The kept spans are sorted and disjoint, so the one holder that may hold a candidate is the last
+    # to start at or before it: one bisection, not a test of every holder for every candidate.
+    holder_starts = [k["start"] for k in holders]
     nested = []
     for c in candidates:
         key = (c["label"], c["start"], c["end"])
-        if key not in spans and any(
-            k["contains"] == c["label"] and k["start"] <= c["start"] and c["end"] <= k["end"] for k in holders
-        ):
+        at = bisect_right(holder_starts, c["start"]) - 1
+        if key not in spans and at >= 0 and holders[at]["contains"] == c["label"] and c["end"] <= holders[at]["end"]:
             spans.add(key)
             nested.append(c)
     return sorted(kept + _disjoint(nested), key=lambda e: (e["start"], -e["end"]))

@@ -21,6 +21,7 @@ from pipeline.fields.product import cited_products, development_code
 from pipeline.fields.regimen import regimen_without
 from pipeline.fields.target import document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
+from pipeline.knowledge.spans import covered_by, overlapped_by
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
 from pipeline.records import arms, prose, studies
 from pipeline.records.table_rows import Partial, clinical_rows, is_clinical, preclinical_rows
@@ -205,8 +206,6 @@ def _quotes(items: list[str]) -> str:
     return " | ".join(dict.fromkeys(" ".join(i.split()) for i in items if i.strip()))
 
 
-def _inside(spans: list[tuple[int, int]], at: int) -> bool:
-    return any(s <= at < e for s, e in spans)
 
 
 def _has_results(facts: prose.ProseFacts) -> bool:
@@ -332,7 +331,8 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     for unit in found:
         if not unit.single:
             singles.extend(_paragraph_records(doc, result, unit, glossary, table_arms, clinical))
-    cited = [seg for seg in prose.segments(doc) if not _inside(singles, seg.start)]
+    in_a_single = covered_by(singles)
+    cited = [seg for seg in prose.segments(doc) if not in_a_single(seg.start)]
     for seg in cited:
         arms = [(p, c) for p, c in clinical if _linked(p, seg)]
         linked_preclinical = [p for p in preclinical if _linked(p, seg)]
@@ -351,12 +351,17 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             _apply_prose(arms, facts)
 
     known_ids = {i for p, _ in clinical for i in str(p.fields.get("trial_id", "")).split(";") if i}
+    rows_by_id: dict[str, list[int]] = {}
+    for k, (p, _) in enumerate(table_arms):
+        for i in _ids(p):
+            rows_by_id.setdefault(i, []).append(k)
+    in_a_table = overlapped_by([(t.start, t.end) for t in result.tables])
     for seg in prose.trial_segments(doc, singles, result.entities, glossary):
         if set(seg.trial_ids) & known_ids:
             # The prose about a study a table row gives (by its registry id) adds what the row does not say.
-            rows = [p for p, _ in table_arms if set(seg.trial_ids) & _ids(p)]
-            if len(rows) == 1 and not any(t.start < seg.end and seg.start < t.end for t in result.tables):
-                _fill_empty(rows[0], prose.facts(doc, seg, result.entities, glossary))
+            matches = {k for i in seg.trial_ids for k in rows_by_id.get(i, [])}
+            if len(matches) == 1 and not in_a_table(seg.start, seg.end):
+                _fill_empty(table_arms[matches.pop()][0], prose.facts(doc, seg, result.entities, glossary))
             continue
         facts = prose.facts(doc, seg, result.entities, glossary)
         p = Partial(fields={"arm": "monotherapy", **prose.subject(doc, seg, result.entities, glossary)},

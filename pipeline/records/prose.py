@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from re import Match
 
@@ -28,7 +27,8 @@ from pipeline.knowledge.patterns import (
     TRIAL_ID,
     normalize_trial_id,
 )
-from pipeline.knowledge.sentences import by_sentence, sentences, within
+from pipeline.knowledge.sentences import by_sentence, sentences
+from pipeline.knowledge.spans import covered_by, within
 from pipeline.models import Entity, IngestedText
 from pipeline.records import studies
 
@@ -221,7 +221,7 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
     out: list[Segment] = []
     body = [s for s in doc.sections if s.kind in PROSE_SECTIONS
             and not any(a <= s.start and s.end <= b for a, b in exclude)]
-    excluded = _covered_by(exclude)
+    excluded = covered_by(exclude)
     every_id = {normalize_trial_id(m.group()) for s in body for m in TRIAL_ID.finditer(doc.text, s.start, s.end)
                 if not excluded(m.start())}
     named = sorted(study_name_starts(doc, entities, glossary))
@@ -258,24 +258,6 @@ def trial_segments(doc: IngestedText, exclude: list[tuple[int, int]] = (), entit
             out.append(Segment(section.start + sentence_start, section.start + end,
                                trial_ids=[normalize_trial_id(m.group())]))
     return out
-
-
-def _covered_by(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
-    """Whether an offset lies in one of ``spans``, by bisection over the spans merged (a document of
-    thousands of abstracts has thousands of them, tested for each of its ids)."""
-    merged: list[list[int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    starts = [a for a, _ in merged]
-
-    def covered(at: int) -> bool:
-        k = bisect_right(starts, at) - 1
-        return k >= 0 and at < merged[k][1]
-
-    return covered
 
 
 @dataclass
@@ -375,7 +357,7 @@ def product_sources(doc: IngestedText, entities: list[Entity], glossary: Glossar
     prose = [(s.start, s.end) for s in doc.sections if s.kind in PROSE_SECTIONS]
     found: dict[str, set[str]] = {}
     for start, end in prose:
-        for inside in by_sentence(sentences(doc.text, start, end), entities):
+        for inside in by_sentence(sentences(doc.text, start, end), within(entities, start, end)):
             names = {glossary.expand(x.text).lower() for x in inside if x.label == "PRODUCT"}
             if len(names) != 1:
                 continue

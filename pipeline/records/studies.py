@@ -34,7 +34,8 @@ from pipeline.knowledge.patterns import (
     TRIAL_ID,
     normalize_trial_id,
 )
-from pipeline.knowledge.sentences import sentences, within
+from pipeline.knowledge.sentences import sentences
+from pipeline.knowledge.spans import within
 from pipeline.models import Entity, IngestedText, Table
 
 PROSE_SECTIONS = {"front", "body"}
@@ -68,6 +69,11 @@ class Unit:
     prose: list[tuple[int, int]] = field(default_factory=list)
 
 
+# No recognised name runs longer than this many characters (the longest lexicon terms are under 100):
+# an entity that could cover a word starts at most this far before it.
+LONGEST_ENTITY = 400
+
+
 def _valid_name(name: str, start: int, entities: list[Entity], glossary: Glossary) -> str:
     """The name without a leading phase numeral ("II ZUMA-2" -> "ZUMA-2"), or "" if it is no study's."""
     words = name.split(" ")
@@ -82,7 +88,8 @@ def _valid_name(name: str, start: int, entities: list[Entity], glossary: Glossar
     if head in glossary.pairs or name in glossary.pairs or head in abbreviation_long_forms():
         return ""
     head_end = start + len(head)
-    if any(e.label in _NOT_A_NAME and e.start < head_end and start < e.end for e in entities):
+    near = within(entities, start - LONGEST_ENTITY, head_end)
+    if any(e.label in _NOT_A_NAME and start < e.end for e in near):
         return ""
     return name
 

@@ -128,9 +128,11 @@ def caption_in_run(text: str, run: FragmentRun) -> re.Match[str] | None:
 
 def caption_before(text: str, pos: int) -> tuple[int, int] | None:
     """(number, start) of a "Table N" caption on the last non-blank line before ``pos``."""
-    head = text[:pos].rstrip()
-    line_start = head.rfind("\n") + 1
-    m = CAPTION.match(head, line_start)
+    end = pos  # the text before ``pos`` without its trailing blanks, not copied (asked at every run)
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    line_start = text.rfind("\n", 0, end) + 1
+    m = CAPTION.match(text, line_start, end)
     return (int(m.group("number")), line_start) if m else None
 
 
