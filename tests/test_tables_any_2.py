@@ -167,3 +167,12 @@ def test_cells_of_a_study_view_read_as_their_fields() -> None:
     product = {}
     read_product("zeta-cel (NCT09000001)", Column(name="Product (registry)", field="product"), Glossary({}), product)
     assert product == {"product": "zeta-cel", "trial_id": "NCT09000001"}
+
+
+def test_a_row_that_names_only_an_added_agent_makes_no_record(tmp_path: Path, nlp: Language) -> None:
+    """A piece of a misread table that holds an agent alone (the study's cells in other rows) is no arm."""
+    table = ("| Study | Patients, n | Combination | ORR, % |\n|---|---|---|---|\n| | | lenalidomide | |\n"
+             "| NORTHSTAR-2 (NCT09000001) | 31 | | 77 |\n")
+    path = tmp_path / "agent_alone.txt"
+    path.write_text(PROSE + CAPTION + table + "\n" + NOTES, encoding="utf-8")
+    assert [(t.trial_id, t.combination) for t in extract_document(path, nlp=nlp).trials] == [("NCT09000001", "")]
