@@ -1,4 +1,4 @@
-"""An agent given with the therapy in an arm ("Combination", "Combined with")."""
+"""An agent given with the therapy in an arm ("Combination", "Combined with", "Antibody partner")."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pipeline.fields.score_settings import S
 from pipeline.models import Column
 
 COMBINATION = Field("combination", ColumnType.AGENT,
-                    words=("combination", "combinations", "combined"))
+                    words=("combination", "combinations", "combined", "partner"))
 FIELDS = (COMBINATION,)
 
 

@@ -11,6 +11,7 @@ from pipeline.fields.citation import reference_entries
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, clean, join_names
 from pipeline.fields.score_settings import S
+from pipeline.fields.trial import trial_ids
 from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import alias_index, load_rows, lookup
 from pipeline.knowledge.patterns import ID_PREFIX
@@ -91,16 +92,31 @@ def is_drug(name: str) -> bool:
 
 _PARENTHESES = re.compile(r"\s*\([^()]*\)")
 _ADDED = re.compile(r"\s+\+\s+|\s+plus\s+|\s+with\s+")
+# A cell that opens with the added agent ("+ ibrutinib", "plus rituximab") is another arm of the product
+# in the row above: it names only what this arm adds.
+ADDED_ONLY = re.compile(r"(?i)^\s*(?:\+|plus\b|with\b)\s*(?=\S)")
 _ONE_TOKEN = re.compile(r"[\w/-]+")
 
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
     """"AFM13-NK (NK cells + CD30/CD16A engager AFM13)": the parentheses explain the product's make-up;
-    only an agent added outside them ("Cilta-cel + lenalidomide") is a combination. A product written as
+    only an agent added outside them ("Cilta-cel + lenalidomide") is a combination, and a cell that is an
+    added agent alone ("+ ibrutinib") leaves the product to the row above. A product written as
     a short form ("Liso-cel") is its long form; a name that merely contains one ("CAR19/IL-15 NK cells")
-    is kept as printed."""
+    is kept as printed. Registry ids in the cell are the row's study's."""
+    ids = trial_ids(cell)
+    if ids:  # "NKX019 (NCT05020678)" under "Product (registry)": the study's ids printed with its product
+        record.setdefault("trial_id", ids)
     named = _PARENTHESES.sub("", clean(cell)).strip() or clean(cell)
+    only = ADDED_ONLY.match(named)
+    if only:
+        added = _ADDED.split(named[only.end():])
+        record["combination"] = join_names([canonical(agent, "AGENT", glossary) for agent in added])
+        return
     product, *added = _ADDED.split(named)
+    lead, comma, _ = product.partition(", ")
+    if comma and lookup(lead, "PRODUCT"):
+        product = lead  # "FT596, regimen A": the product, then which of its arms
     record["product"] = glossary.expand(product) if _ONE_TOKEN.fullmatch(product) else product
     if added:
         record["combination"] = join_names([canonical(agent, "AGENT", glossary) for agent in added])

@@ -9,9 +9,10 @@ from pipeline.fields.agent import agentive
 from pipeline.fields.base import ColumnType, Field, Readings
 from pipeline.fields.cell_facts import CellFacts
 from pipeline.fields.evidence import DocContext
-from pipeline.fields.phrases import Glossary, canonical, is_none, join_names
+from pipeline.fields.phrases import Glossary, canonical, clean, is_none, join_names
 from pipeline.fields.score_settings import S
-from pipeline.knowledge.lexicon import load_rows
+from pipeline.knowledge.lexicon import load_rows, lookup
+from pipeline.knowledge.patterns import DRUG_DOSE, REGIMEN_SCHEDULE
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column, Entity
 
@@ -125,7 +126,22 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
 
 
 def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, object]) -> None:
-    record["preconditioning"] = "" if is_none(cell) else canonical(cell, "AGENT", glossary)
+    """The regimen's agents; a cell that prints each agent's dose and the days ("Flu 30 mg/m2 + Cy 500
+    mg/m2, days −5 to −3") names the same regimen as one that prints the agents alone ("Flu/Cy")."""
+    if is_none(cell):
+        record["preconditioning"] = ""
+        return
+    bare = REGIMEN_SCHEDULE.sub("", DRUG_DOSE.sub("", cell))
+    parts = [part for part in _AGENT_SEPARATOR.split(bare) if part.strip()]
+    agents = [lookup(glossary.expand(clean(part)), "AGENT") for part in parts]
+    if bare != cell and len(parts) >= 2 and all(agents):
+        record["preconditioning"] = _known_order([agent.normalized for agent in agents if agent])
+        return
+    record["preconditioning"] = canonical(cell, "AGENT", glossary)
+
+
+# What stands between the agents of a regimen cell once their doses are gone ("Flu + Cy", "Flu/Cy").
+_AGENT_SEPARATOR = re.compile(r"\s*(?:\+|/|,|;|\band\b|\bplus\b)\s*")
 
 
 _ABBREVIATION = re.compile(r"[A-Z][A-Za-z]?[A-Z]{1,4}")

@@ -10,6 +10,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, clean
 from pipeline.fields.score_settings import S
 from pipeline.knowledge import patterns
+from pipeline.knowledge.lexicon import abbreviation_long_forms, is_centre, lookup
 from pipeline.knowledge.patterns import CELL_NAMED_IDS, CELL_TRIAL_IDS, ID_PREFIX
 from pipeline.models import Column
 
@@ -34,6 +35,9 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         named = patterns.NAME_AFTER_IDS.search(cell)
         if named and not patterns.ID_PREFIX.search(named.group("name")):
             record.setdefault("study", clean(named.group("name")))
+        before = patterns.NAME_BEFORE_IDS.match(cell)
+        if before and _study_name(before.group("name"), glossary):
+            record.setdefault("study", before.group("name"))
         return
     if column.field != "study":
         return
@@ -42,6 +46,22 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
         record.setdefault("reference", name)
     elif name:
         record["study"] = name
+
+
+def _study_name(name: str, glossary: Glossary) -> bool:
+    """Whether a name written before a study's ids is the study's: not a term of the lexicons (a regimen,
+    a product, a disease) nor a short form the document or the abbreviation lexicon defines (a centre:
+    "FHCRC (NCT01865617)", "NCI, CD19-28z (NCT01593696)"), nor such a term numbered ("NHL-1 (NCT...)" is
+    the end of a name whose first word the reader left in another cell)."""
+    head = name.split(" ")[0]
+    stem = _NUMBERED.sub("", head)  # "NHL-1": a term numbered is what is left of a name cut in two
+    if lookup(name) or ID_PREFIX.match(name) or any(lookup(word) or is_centre(word) for word in {head, stem}):
+        return False
+    return not (name in glossary.pairs or any(word in glossary.pairs or word in abbreviation_long_forms()
+                                              for word in {head, stem}))
+
+
+_NUMBERED = re.compile(r"[-‑]\d+[A-Za-z]?$")
 
 
 _NAME_IN_BRACKETS = r"\([A-Z][A-Za-z0-9\-‑]*(?:\s[A-Za-z0-9\-‑]+){0,3}\)"

@@ -15,6 +15,7 @@ row), the form the table stage reads; a cell that spans several lines is joined 
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import statistics
 from collections import Counter
@@ -135,6 +136,9 @@ def find_aligned_tables(lines: Sequence[Line], settings: PdfSettings) -> list[Ta
     while i < len(lines):
         caption = i if is_caption(lines[i]) else None
         start = i + 1 if caption is not None else i
+        while caption is not None and start < len(lines) and _continues_caption(lines[start - 1], lines[start],
+                                                                                 settings):
+            start += 1  # the caption's wrapped lines are the caption's, not the table's first row
         if caption is None and not rows[i]:
             i += 1
             continue
@@ -157,6 +161,18 @@ def find_aligned_tables(lines: Sequence[Line], settings: PdfSettings) -> list[Ta
         else:
             i += 1
     return spans
+
+
+CAPTION_SIZE_TOLERANCE = 0.25
+"""Points by which a caption's wrapped line may differ in size from its first (the same face, rounding)."""
+
+
+def _continues_caption(above: Line, line: Line, settings: PdfSettings) -> bool:
+    """A caption's next line: set in the caption's size right under it, one segment, after a caption line
+    that does not end its sentence (a table's header is set smaller, or in several segments)."""
+    return (abs(line.size - above.size) <= CAPTION_SIZE_TOLERANCE and not above.text.rstrip().endswith(".")
+            and len(line_segments(line, settings.segment_gap_em)) == 1
+            and line.top - above.bottom <= line.size)
 
 
 def _ends_table(lines: Sequence[Line], j: int, settings: PdfSettings) -> bool:
@@ -343,11 +359,14 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
     with a first cell of its own when it is a wrapped row label (``_wraps_label``). Above the first
     full row, lines with an empty first column are header lines stacked over it (``Any / modern /
     method``) and join it, except lines whose phrases span columns ("Modern method" over five
-    columns), which stay a row.
+    columns) or that are set apart from it rather than at the leading (a transposed table's names of
+    studies over an empty corner, a rule and padding under them), which stay a row.
     """
     gutters = _gutters(lines, settings)
     read = [_line_cells(line, gutters, settings) for line in lines]
-    gaps = [0.0, *(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False))]
+    # The white space above the first line is not the table's: taken as wide as a row's, so that a header
+    # line that wraps (its next line at the leading) is read as wrapped like any other row.
+    gaps = [math.inf, *(b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False))]
     spacing = _row_spacing(gaps, [cells for cells, _ in read], settings)
     margin = settings.row_spacing_em * statistics.median(line.size for line in lines)
     rows: list[list[str]] = []
@@ -366,7 +385,9 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
             pending = cells if pending is None else _merge(pending, cells)
             continue
         if in_header and pending is not None:
-            if _is_row_line(line, settings):
+            # Stacked header lines sit at the type's leading over the first row; set apart from it (by
+            # padding, a rule), they are a row of their own (the studies over a transposed table's corner).
+            if _is_row_line(line, settings) and gaps[i] <= margin:
                 cells = _merge(pending, cells)
             else:
                 rows.append(pending)

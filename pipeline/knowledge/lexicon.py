@@ -162,6 +162,17 @@ def _abbreviation_long_forms() -> MappingProxyType[str, str]:
     return MappingProxyType(out)
 
 
+@cache
+def _centres() -> frozenset[str]:
+    return frozenset(row["alias"] for row in optional_rows("centres") if row.get("alias"))
+
+
+def is_centre(name: str) -> bool:
+    """Whether ``name`` is a research centre's short form (``centres.tsv``): never a study's name, though
+    review tables print one where a study name would stand ("FHCRC (NCT01865617)")."""
+    return name in _centres()
+
+
 def abbreviation_long_forms() -> MappingProxyType[str, str]:
     """Read-only ``{short_form: long_form}`` of ``abbreviations.tsv`` (the first row of a short form wins):
     what a short form a document uses without defining most likely stands for. Built once per process."""

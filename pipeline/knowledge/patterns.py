@@ -168,6 +168,8 @@ DRUG_DOSE = re.compile(
     rf"(?<![\w.,/])(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
     r"(?P<unit>mg/kg|mg/m2|mg/m²|[µμu]g/kg|mcg/kg|mg)(?![\w/²])"
 )
+# The schedule written after a regimen's agents and doses: ", days −5 to −3", "on days 1-3", "× 3 days".
+REGIMEN_SCHEDULE = re.compile(r"(?:,\s*|\s+on\s+|\s+)(?:days?|d)\s*[−–-]?\d.*$|\s*[×x]\s*\d+\s*days?\b.*$", re.I)
 # Words that make a dose a step of a step-up schedule, given before the full dose whatever the order of
 # the sentence: "after step-up priming doses of 12 mg and 32 mg", "a 0.16 mg priming dose".
 STEP_UP_DOSE = re.compile(r"step[\s-]?up|priming|intermediate|ramp[\s-]?up|initial\s+dose", re.I)
@@ -350,6 +352,9 @@ STUDY_NAMED = re.compile(
     re.M,
 )
 STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+# A table cell that opens with a study's name before its ids in brackets, a product or a note between them
+# after a comma: "TRANSCEND CLL 004 (NCT03331198)", "ELARA, tisagenlecleucel (NCT03568461)".
+NAME_BEFORE_IDS = re.compile(rf"\s*(?P<name>{STUDY_NAME})\s*(?:,[^()]*)?\(\s*{_CELL_ID}")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
 ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")

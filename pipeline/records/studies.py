@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.fields.phrases import Glossary
-from pipeline.knowledge.lexicon import abbreviation_long_forms, lookup
+from pipeline.knowledge.lexicon import abbreviation_long_forms, is_centre, lookup
 from pipeline.knowledge.patterns import (
     ABSTRACT_CITED,
     ABSTRACT_CODE,
@@ -83,7 +83,7 @@ def _valid_name(name: str, start: int, entities: list[Entity], glossary: Glossar
     if not words:
         return ""
     name, head = " ".join(words), words[0]
-    if head.upper() in _ROMAN or ID_PREFIX.match(name) or lookup(name) or lookup(head):
+    if head.upper() in _ROMAN or ID_PREFIX.match(name) or lookup(name) or lookup(head) or is_centre(head):
         return ""
     if head in glossary.pairs or name in glossary.pairs or head in abbreviation_long_forms():
         return ""

@@ -46,12 +46,34 @@ def clinical_rows(table: Table, glossary: Glossary) -> list[Partial]:
             reader = CELL_READERS.get(column.field)
             if reader is not None and cell.strip():
                 reader(cell, column, glossary, f)
+        if "product" not in f and f.get("combination") and partials:
+            _add_arm(f, partials[-1].fields)
+        if not set(f) - _NOT_A_STUDY:
+            continue  # a row that names only an added agent tells no study apart and states nothing of one
         f.setdefault("arm", "combination" if f.get("combination") else "monotherapy")
         if not f.get("phase") and caption_phase(table.caption):
             f["phase"] = caption_phase(table.caption)
             p.evidence.append(table.caption)
         partials.append(p)
     return partials
+
+
+STUDY_FIELDS = ("trial_id", "study", "product")
+"""What a row that adds an agent to the product above ("+ ibrutinib", the study cells left empty) takes
+from that row: it is another arm of the same study and product."""
+
+
+_NOT_A_STUDY = frozenset({"arm", "combination"})
+"""Fields that alone make no record: the row of a table misread into pieces ("Antibody partner" over a
+cell of its own) would be an arm of no study."""
+
+
+def _add_arm(arm: dict[str, object], above: dict[str, object]) -> None:
+    """An arm printed as the agent it adds ("+ ibrutinib") under a row of its study: the study's ids,
+    name and product are the row above's, where the arm's own row does not print them."""
+    for name in STUDY_FIELDS:
+        if name not in arm and above.get(name):
+            arm[name] = above[name]
 
 
 def preclinical_rows(table: Table, glossary: Glossary) -> list[Partial]:

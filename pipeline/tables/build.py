@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -12,7 +13,7 @@ from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
 from pipeline.tables.segment import RowParse, Slot
-from pipeline.tables.vocabulary import ColumnType
+from pipeline.tables.vocabulary import CORNER_WORDS, ColumnType
 
 # Columns that describe one arm of a study, not the study: a continuation row (another arm) that
 # does not print them after its own cells has no value there, while the study's columns (id,
@@ -108,21 +109,41 @@ def _study_view(table: Table, long_form: LongForm | None) -> Table | None:
     """A transposed table (studies as columns, attributes as rows: "Trial | ZUMA-7 | BELINDA") turned so
     that each study is a row, as every other table has it; ``None`` for a table that is not transposed.
 
-    It is recognised by its first column: an empty corner cell above row labels of which at least
-    ``MIN_NAMED_LABELS`` are column names ("Trial", "Target antigen", "Overall response").
+    It is recognised by its first column: row labels of which at least ``MIN_NAMED_LABELS`` are column
+    names ("Trial", "Target antigen", "Overall response") under a corner cell that is empty, calls them
+    labels ("Parameter", "Characteristic") or names the studies ("Trial"), beside header cells of which
+    most name no field (they are the studies: "ZUMA-5 | ELARA"; a table whose header names its columns
+    is upright, whatever its first column holds).
     """
     labels = [row[0] for row in table.rows if row]
-    if table.header[:1] != [""] or len(table.header) < 2 or not labels:
+    if len(table.header) < 2 or not labels or not _corner(table.header[0], long_form):
         return None
     if sum(1 for label in labels if read_header(label, long_form).field is not None) < MIN_NAMED_LABELS:
         return None
     names = table.header[1:]
-    studies_are_products = all(lookup(name, "PRODUCT") or lookup(name, "AGENT") for name in names if name)
+    if 2 * sum(1 for name in names if read_header(name, long_form).field is not None) >= len(names):
+        return None
+    # "FT596, regimen A": a product named first, the arm after a comma or in brackets.
+    leads = [_LEAD.split(name, maxsplit=1)[0] for name in names]
+    studies_are_products = all(lookup(lead, "PRODUCT") or lookup(lead, "AGENT") for lead in leads if lead)
     header = ["Product" if studies_are_products else "Study", *labels]
     rows = [[name] + [row[j + 1] if j + 1 < len(row) else "" for row in table.rows] for j, name in enumerate(names)]
     columns = typed_columns(header, long_form)
     return table.model_copy(update={"header": header, "rows": rows, "columns": columns, "cell_spans": [],
                                     "continuation": [], "ambiguous": []})
+
+
+_LEAD = re.compile(r"\s*[,(]")
+
+
+def _corner(name: str, long_form: LongForm | None) -> bool:
+    """Whether a header's first cell can be the corner of a transposed table: empty, a word for the row
+    labels ("Parameter", ``CORNER_WORDS``), or the studies' own column name ("Trial"). Any other cell may
+    be a study's name over a first column of studies."""
+    if not name or name.lower() in CORNER_WORDS:
+        return True
+    named = read_header(name, long_form).field
+    return named is not None and named.type is ColumnType.TRIAL
 
 
 def _row(text: str, row: RowParse, previous: list[str] | None,

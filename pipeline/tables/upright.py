@@ -69,12 +69,13 @@ def parse_upright_above(doc: IngestedText, start: int, floor: int, ctx: DocConte
         top -= 1
     for first in range(top, len(lines) - 1):
         line = lines[first].text(text).strip()
-        if not line[:1].isupper():
+        if not line[:1].isupper() and not line.startswith("|"):
             continue
         blocks = blocks_of(lines[first:], text)
         if len(blocks) != 1:
             continue
-        body = read_region(text, blocks, [], ctx)
+        # Cells the text delimits (a PDF's ruled table as a pipe table) need no reading of their own.
+        body = pipe(text, blocks, ctx) or read_region(text, blocks, [], ctx)
         if body is None or not body.rows or len(body.header) < 2:
             continue
         return TableParts(number=int(m.group("number")), orientation="upright",

@@ -20,11 +20,18 @@ from pipeline.fields.header import (
     word_type,
 )
 
-__all__ = ["ColumnType", "DANGLING", "LOWERCASE_NAMES", "ends_abbreviated", "glue_cost", "header_words", "is_modifier",
-           "role_type", "word_type"]
+__all__ = ["CORNER_WORDS", "ColumnType", "DANGLING", "LOWERCASE_NAMES", "ends_abbreviated", "glue_cost",
+           "header_words", "is_modifier", "role_type", "word_type"]
 
 # Column names that legitimately start with a lower-case letter.
 LOWERCASE_NAMES: frozenset[str] = frozenset({"n", "N", "n (%)", "n/N"})
+
+# What the corner cell of a transposed table (studies as columns) calls its row labels: it names the
+# labels' column, not a field ("Parameter | ZUMA-5 | ELARA"), so it is told from a study's name by these
+# words alone.
+CORNER_WORDS: frozenset[str] = frozenset({"parameter", "parameters", "characteristic", "characteristics",
+                                          "variable", "variables", "feature", "features", "attribute",
+                                          "attributes", "item", "items", "measure", "measures"})
 
 # Words after which a header cell cannot end: they need what follows.
 DANGLING = frozenset({"and", "or", "of", "the", "with", "to", "in", "by", "for", "at", "per", "vs", "vs."})
