@@ -310,7 +310,13 @@ ARM_CLAUSE_BREAKS = (re.compile(r"\s*;\s*"), re.compile(r",\s+(?:and|while|where
 GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})*)(?!\d)")
 # Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
 # "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
-DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
+DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&)\s+)(?:\d+\s+with\s+)?")
+# The words that say who a study enrolled, right before the disease they had: "enrolling adults with relapsed or
+# refractory", "treated 148 patients with", "children with relapsed, chemotherapy-refractory CD19-positive precursor";
+# not "patients with transformed CLL" or "with a history of": there the disease named is the one they had before.
+ENROLLED_WITH = re.compile(r"\b(?:patients|adults|children|adolescents|subjects|participants|people|pts)\b"
+                           r"[^.;:]{0,30}?\bwith\s+(?![^.;:()]*\b(?:transformed|history|prior|previous)\b)"
+                           r"[^.;:()]{0,60}$", re.I)
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"
@@ -350,6 +356,10 @@ STUDY_NAMED = re.compile(
     re.M,
 )
 STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+# The words around a short form that make it part of a study's name, not a mention of its own: a capitalised
+# word before it and a number after it ("TRANSCEND NHL 001", "EPCORE NHL-1", "TRANSCEND CLL 004").
+NAME_WORD_BEFORE = re.compile(r"(?<![\w‑-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s$")
+NAME_NUMBER_AFTER = re.compile(r"[ ‑-]\d{1,4}(?![\w‑-])")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
 ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")

@@ -9,11 +9,13 @@ yield records.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.fields.adverse_event import one_grade
+from pipeline.fields.disease import narrower
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
@@ -158,13 +160,17 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     """The disease a summary is about, when one accounts for most of its disease mentions.
 
     A section on myeloma does not repeat "multiple myeloma" in every study's paragraph; a record
-    that names no disease of its own takes the document's, and only when that is unambiguous.
+    that names no disease of its own takes the document's, and only when that is unambiguous. A kind of
+    a disease counts for it ("diffuse large B-cell lymphoma" for large B-cell lymphoma), and a name the
+    document narrows elsewhere ("lymphoma") is no candidate: it says less than its kinds.
     """
-    names = [e.normalized for e in result.entities if e.label == "DISEASE" and e.normalized]
-    if not names:
+    mentions = Counter(e.normalized for e in result.entities if e.label == "DISEASE" and e.normalized)
+    named = {n: k for n, k in mentions.items() if not any(narrower(n, other) for other in mentions)}
+    if not named:
         return ""
-    top = max(set(names), key=names.count)
-    return top if names.count(top) >= share * len(names) else ""
+    counts = {n: sum(k for m, k in named.items() if m == n or narrower(n, m)) for n in named}
+    top = max(sorted(counts), key=lambda n: counts[n])
+    return top if counts[top] >= share * sum(named.values()) else ""
 
 
 def _of_one_patient(p: Partial) -> None:

@@ -16,7 +16,7 @@ from re import Match
 from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
-from pipeline.fields.disease import named_together
+from pipeline.fields.disease import study_diseases
 from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary, join_names
@@ -347,7 +347,7 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
     inside = within(entities, seg.start, seg.end)
     fields: dict[str, object] = {}
-    diseases = named_together(doc.text, [e for e in inside if e.label == "DISEASE"])
+    diseases = study_diseases(doc.text, [e for e in inside if e.label == "DISEASE"])
     if diseases:
         fields["disease"] = join_names(diseases, "DISEASE")
     targets = [e for e in inside if e.label == "TARGET"]
