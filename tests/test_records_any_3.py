@@ -104,3 +104,105 @@ def test_a_transformed_disease_is_not_the_one_enrolled(tmp_path, nlp):
     (arm,) = _trials(tmp_path, nlp, text)
     assert arm.disease == "richter syndrome"
 
+
+# --- Adverse-event statements ----------------------------------------------------------------------------
+
+def _events(tmp_path, nlp, sentences: str):
+    text = ("QX-100 in relapsed lymphoma\n\nThe phase 2 PLOVER-1 trial (NCT09990010) gave the CD19 CAR T product "
+            f"QX-100 to 40 patients with large B-cell lymphoma. The ORR was 60%. {sentences}\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    return arm
+
+
+def test_respectively_gives_each_event_its_figure(tmp_path, nlp):
+    """"grade ≥3 CRS and grade ≥3 neurological events affected 12% and 9% of patients, respectively": the
+    first figure is the first event's, the second the second's, each at the grade named before it."""
+    arm = _events(tmp_path, nlp, "CRS of any grade occurred in 70% and neurological events in 40%; grade ≥3 CRS "
+                                 "and grade ≥3 neurological events affected 12% and 9% of patients, respectively.")
+    assert (arm.crs, arm.icans) == ("any grade 70%; grade >=3 12%", "any grade 40%; grade >=3 9%")
+
+
+def test_respectively_after_a_grade_said_of_both_events(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "CRS developed in 50% and neurological events in 20%, and grade 3 or higher "
+                                 "events occurred in 6% and 4%, respectively.")
+    assert (arm.crs, arm.icans) == ("any grade 50%; grade >=3 6%", "any grade 20%; grade >=3 4%")
+
+
+def test_grade_counts_written_as_n_equals(tmp_path, nlp):
+    """"grade 1 (n=7) or grade 2 (n=2)": the counts in brackets are each grade's patients."""
+    arm = _events(tmp_path, nlp, "CRS was reported in 9 of the 40 (23%): grade 1 (n=7) or grade 2 (n=2); no "
+                                 "grade ≥3 CRS was observed.")
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == (
+        "any grade in 9 patients; grade 1 in 7 patients; grade 2 in 2 patients", 2, 9)
+
+
+def test_patients_who_had_the_event_and_their_grades_in_brackets(tmp_path, nlp):
+    """"three patients had CRS (two grade 1 and one grade 2)": three with the event, counted grade by grade."""
+    arm = _events(tmp_path, nlp, "Three patients had CRS (two grade 1 and one grade 2).")
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == (
+        "any grade in 3 patients; grade 1 in 2 patients; grade 2 in 1 patient", 2, 3)
+
+
+def test_events_counted_only_by_grade_set_the_worst_grade(tmp_path, nlp):
+    """"two patients had grade 1 CRS" and nothing more: the worst CRS was grade 1."""
+    arm = _events(tmp_path, nlp, "Two patients had grade 1 CRS.")
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == ("grade 1 in 2 patients", 1, 2)
+
+
+def test_a_death_from_the_event_is_grade_5(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "CRS occurred in 30 patients and was grade 3 or 4 in 3 patients; one patient "
+                                 "died of cytokine release syndrome.")
+    assert (arm.crs, arm.crs_max_grade) == ("any grade in 30 patients; grade 3-4 in 3 patients; grade 5 in 1 patient",
+                                            5)
+
+
+def test_the_worst_event_named_as_such(tmp_path, nlp):
+    """"The worst CRS was grade 4, in one patient": grade 4 in that patient, and nothing worse."""
+    arm = _events(tmp_path, nlp, "CRS occurred in 12 patients. The worst CRS was grade 4, in one patient.")
+    assert (arm.crs, arm.crs_max_grade) == ("any grade in 12 patients; grade 4 in 1 patient", 4)
+
+
+def test_every_patient_with_the_event_counted_by_grade(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "Every patient developed CRS: grade 1 in 25, grade 2 in 12 and grade 3 in 3.")
+    assert (arm.crs, arm.crs_n) == ("any grade in 40 patients; grade 1 in 25 patients; grade 2 in 12 patients; "
+                                    "grade 3 in 3 patients", 40)
+
+
+def test_a_share_in_brackets_after_a_word_about_the_event(tmp_path, nlp):
+    """"CRS was almost universal (95%) but reached grade 3 or higher in only 4%"; "(CRS) (49.7%)" in a list."""
+    arm = _events(tmp_path, nlp, "CRS was almost universal (95%) but reached grade 3 or higher in only 4%.")
+    assert arm.crs == "any grade 95%; grade >=3 4%"
+    arm = _events(tmp_path, nlp, "The most common adverse events were cytokine release syndrome (CRS) (48.2%), "
+                                 "fever and fatigue.")
+    assert arm.crs == "any grade 48.2%"
+
+
+def test_a_count_opening_a_clause_is_not_the_band_before_it(tmp_path, nlp):
+    """"almost all cases were grade 1 or 2, one patient had grade 3 CRS": one patient had grade 3, not grade 1-2."""
+    arm = _events(tmp_path, nlp, "CRS occurred in 60% of patients; almost all cases were grade 1 or 2, one patient "
+                                 "had grade 3 CRS, and there were no grade 4 or 5 events.")
+    assert (arm.crs, arm.crs_max_grade) == ("any grade 60%; grade 3 in 1 patient", 3)
+
+
+def test_a_share_that_had_events_of_a_grade(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "Neurological events were reported in 30% of patients, and 11% had events of "
+                                 "grade 3 or higher.")
+    assert arm.icans == "any grade 30%; grade >=3 11%"
+
+
+def test_a_band_without_a_figure_is_no_part_of_a_statement_with_figures(tmp_path, nlp):
+    """"every event was grade 1 or 2" bounds the worst grade; it is no part "grade 1-2" with no figure."""
+    arm = _events(tmp_path, nlp, "CRS developed in 45% of patients; every event was grade 1 or 2.")
+    assert (arm.crs, arm.crs_max_grade) == ("any grade 45%", 2)
+
+
+def test_one_patient_experiencing_a_graded_event(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "Neurotoxicity was rare, with one patient experiencing grade 1 tremor.")
+    assert (arm.icans, arm.icans_n) == ("grade 1 in 1 patient", 1)
+
+
+def test_the_patients_who_had_the_event_are_the_ones_nearest_the_verb(tmp_path, nlp):
+    """"In 12 evaluated patients, only one patient developed grade 2 CRS": one patient, not twelve."""
+    arm = _events(tmp_path, nlp, "In 12 evaluated patients, only one patient developed grade 2 CRS, and no "
+                                 "higher-grade CRS occurred.")
+    assert (arm.crs, arm.crs_max_grade, arm.crs_n) == ("grade 2 in 1 patient", 2, 1)

@@ -128,6 +128,9 @@ ANY_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]"
 PERCENT = re.compile(rf"(?<!\d)(?P<value>{NUMBER})\s*%")
 # A percentage's number, a space at most before the sign ("45%", "45 %").
 PERCENT_NUMBER = re.compile(rf"(?<!\d)({DECIMAL})\s?%")
+# The percentages that close a list before "respectively": "in 2% and 10%", "24%, 25% and 3% of patients".
+RESPECTIVE_PERCENTS = re.compile(rf"(?<![\d.]){DECIMAL}\s*%(?:\s*,\s*{DECIMAL}\s*%)*\s*,?\s*(?:and|&)\s*{DECIMAL}\s*%"
+                                 r"(?:\s+of\s+(?:the\s+|all\s+)?(?:patients|pts))?\s*$", re.I)
 FRACTION = re.compile(r"\(\s*(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*\)")
 # The percentage that reports an outcome mentioned just before it: "CR of 60%", "ORR: 92.9%", "ORR was 81%".
 PERCENT_AFTER_OUTCOME = re.compile(
