@@ -206,3 +206,51 @@ def test_the_patients_who_had_the_event_are_the_ones_nearest_the_verb(tmp_path, 
     arm = _events(tmp_path, nlp, "In 12 evaluated patients, only one patient developed grade 2 CRS, and no "
                                  "higher-grade CRS occurred.")
     assert (arm.crs, arm.crs_max_grade, arm.crs_n) == ("grade 2 in 1 patient", 2, 1)
+
+
+# --- Targets ---------------------------------------------------------------------------------------------
+
+def test_the_target_of_an_earlier_therapy_is_not_the_studys(tmp_path, nlp):
+    """"patients who relapsed after BCMA-directed therapy": BCMA was the earlier therapy's target."""
+    text = ("QX-120 in myeloma\n\nThe phase 1 SWIFT-1 study (NCT09990020) gave QX-120, a GPRC5D-directed CAR T "
+            "product, to 30 patients with multiple myeloma, 12 of whom had relapsed after BCMA-directed therapy "
+            "and 5 had previously received BCMA CAR T cells. The ORR was 70%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.target_symbols == "GPRC5D"
+
+
+def test_an_added_antibody_and_the_cell_subsets_are_not_targets(tmp_path, nlp):
+    """"with the anti-CD20 antibody rituximab" names the added agent's target; "CD8+ and CD4+ CAR T cells" the
+    cells given; "a CD19-directed, 4-1BB CAR" the CAR's signalling domain."""
+    text = ("QX-130 in lymphoma\n\nIn the phase 1 FINCH-1 study (NCT09990021), QX-130 was given alone or together "
+            "with the anti-CD20 antibody rituximab to 40 patients with large B-cell lymphoma. QX-130 is a "
+            "CD19-directed, 4-1BB CAR T-cell product given as equal doses of CD8+ and CD4+ CAR T cells. The ORR "
+            "was 60%.\n")
+    assert {a.target_symbols for a in _trials(tmp_path, nlp, text)} == {"CD19"}
+
+
+def test_a_target_named_by_what_the_therapy_is_aimed_at_or_recognises(tmp_path, nlp):
+    """"aimed at the cancer-testis antigen MAGE-A4" is the target; another antigen named in passing is not."""
+    text = ("TCR T cells in sarcoma\n\nA T-cell receptor therapy aimed at the cancer-testis antigen MAGE-A4, "
+            "QX-140, produced responses in 35% of 50 patients with synovial sarcoma in the phase 2 ROBIN-2 trial "
+            "(NCT09990022).\n\nNY-ESO-1 is another cancer-testis antigen of these tumours.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.target_symbols == "MAGEA4"
+
+
+def test_targets_listed_after_the_verb_are_all_aimed_at(tmp_path, nlp):
+    text = ("QX-150 in myeloma\n\nQX-150 is an autologous CAR T product that recognises both BCMA and CD19. In the "
+            "phase 1 LARK-1 trial (NCT09990023), 20 patients with multiple myeloma received it; the ORR was 90%. "
+            "CD38 is expressed on the same cells.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.target_symbols == "CD19;TNFRSF17"
+
+
+def test_a_known_product_keeps_its_own_target_among_the_fields(tmp_path, nlp):
+    """A news item on talquetamab says most myeloma therapies "target BCMA": the lexicon knows talquetamab as a
+    GPRC5D×CD3 antibody, so the row keeps GPRC5D."""
+    text = ("Talquetamab posts responses in myeloma\n\nTalquetamab, a GPRC5D bispecific antibody, gave an ORR of "
+            "70% in 140 patients in the phase 2 EGRET-1 trial (NCT09990024). Most immunotherapies in myeloma so far "
+            "target BCMA.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.target_symbols == "GPRC5D"

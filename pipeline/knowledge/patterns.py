@@ -320,6 +320,8 @@ DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&)
 ENROLLED_WITH = re.compile(r"\b(?:patients|adults|children|adolescents|subjects|participants|people|pts)\b"
                            r"[^.;:]{0,30}?\bwith\s+(?![^.;:()]*\b(?:transformed|history|prior|previous)\b)"
                            r"[^.;:()]{0,60}$", re.I)
+# Targets named together: "BCMA and CD19", "CD19/CD22", "CD19, CD20 or CD22".
+TARGET_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&|plus)\s+|\s*\+\s*)")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"

@@ -19,9 +19,9 @@ from pipeline.fields.disease import narrower
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
-from pipeline.fields.product import cited_products, development_code
+from pipeline.fields.product import cited_products, development_code, known_targets
 from pipeline.fields.regimen import regimen_without
-from pipeline.fields.target import document_target
+from pipeline.fields.target import EFFECTOR_ARMS, document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
 from pipeline.records import arms, prose, studies
@@ -171,6 +171,16 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     counts = {n: sum(k for m, k in named.items() if m == n or narrower(n, m)) for n in named}
     top = max(sorted(counts), key=lambda n: counts[n])
     return top if counts[top] >= share * sum(named.values()) else ""
+
+
+def _known_product_targets(p: Partial) -> None:
+    """A row whose text names more targets than its product is known by keeps the product's: a summary names the
+    antigens of earlier therapies and of the field around the product's ("Most immunotherapies in myeloma target
+    BCMA; talquetamab steers T cells to GPRC5D")."""
+    known = known_targets(str(p.fields.get("product") or "")) - EFFECTOR_ARMS
+    named = set(str(p.fields.get("target_symbols") or "").split(";")) - {""}
+    if known and known < named:
+        p.fields["target_symbols"] = ";".join(sorted(known))
 
 
 def _of_one_patient(p: Partial) -> None:
@@ -419,6 +429,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
             p.fields["disease"] = topic
         if not p.fields.get("target_symbols") and aimed:
             p.fields["target_symbols"] = aimed
+        _known_product_targets(p)
         if not p.fields.get("cell_source") and str(p.fields.get("product", "")).lower() in sources:
             p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:

@@ -350,13 +350,9 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     diseases = study_diseases(doc.text, [e for e in inside if e.label == "DISEASE"])
     if diseases:
         fields["disease"] = join_names(diseases, "DISEASE")
-    targets = [e for e in inside if e.label == "TARGET"]
-    aimed = [e for e in targets if target.aimed_at(doc.text, e.start, e.end)]
-    symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
-    if symbols - target.EFFECTOR_ARMS:
-        symbols -= target.EFFECTOR_ARMS
+    symbols = target.study_targets(doc.text, [e for e in inside if e.label == "TARGET"])
     if symbols:
-        fields["target_symbols"] = ";".join(sorted(symbols))
+        fields["target_symbols"] = ";".join(symbols)
     return fields
 
 
