@@ -254,3 +254,42 @@ def test_a_known_product_keeps_its_own_target_among_the_fields(tmp_path, nlp):
             "target BCMA.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert arm.target_symbols == "GPRC5D"
+
+
+# --- Response rates --------------------------------------------------------------------------------------
+
+def _responses(tmp_path, nlp, sentences: str):
+    text = ("QX-160 in lymphoma\n\nThe phase 2 TERN-1 trial (NCT09990030) gave the CD19 CAR T product QX-160 to 66 "
+            f"patients with large B-cell lymphoma. {sentences}\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    return arm
+
+
+def test_a_complete_response_count_after_the_overall_rate(tmp_path, nlp):
+    """"The ORR was 40%, with complete responses in 4 of 66 patients (6%)": the 40% is the ORR's, not the CR's."""
+    arm = _responses(tmp_path, nlp, "The ORR was 40%, with complete responses in 4 of 66 patients (6%).")
+    assert (arm.orr_pct, arm.cr_pct) == (40, 6)
+
+
+def test_a_share_written_as_a_fraction_belongs_to_the_outcome_before_it(tmp_path, nlp):
+    arm = _responses(tmp_path, nlp, "The ORR was 9 of 12 (75%) and the CR rate 5 of 12 (42%).")
+    assert (arm.orr_pct, arm.cr_pct) == (75, 42)
+
+
+def test_the_complete_response_rate_abbreviated(tmp_path, nlp):
+    arm = _responses(tmp_path, nlp, "The complete response rate (CRR) was the primary endpoint. The CRR was 58.2% "
+                                    "and the ORR was 80.1%.")
+    assert (arm.orr_pct, arm.cr_pct) == (80.1, 58.2)
+
+
+def test_complete_responses_counted_among_the_responders_group(tmp_path, nlp):
+    """"Nine of the 12 patients responded, five with a complete remission": five of the 12."""
+    arm = _responses(tmp_path, nlp, "Nine of the 12 evaluable patients responded, five with a complete remission.")
+    assert (arm.orr_pct, arm.cr_pct) == (75, 41.7)
+
+
+def test_a_case_report_patient_in_complete_response(tmp_path, nlp):
+    text = ("Case report\n\nWe describe a 58-year-old woman with relapsed multiple myeloma treated with the BCMA "
+            "CAR T product QX-170. Her bone marrow at month 3 showed a stringent complete response.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.n_patients, arm.cr_pct) == (1, 100)

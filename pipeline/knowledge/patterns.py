@@ -257,17 +257,23 @@ SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y
 # "Nine patients were treated and four achieved CR".
 SHARE_COUNT = re.compile(rf"\b(?P<x>{_N})\s+(?:patients\s+|of\s+them\s+)?(?:achieved|reached|attained|had)\s+"
                          r"(?:an?\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# A count of the group the sentence counted last, right before its outcome: "Eight of the 11 patients responded,
+# seven with a complete remission".
+SHARE_WITH = re.compile(rf"\b(?P<x>{_N})\s+(?:of\s+(?:them|whom|these)\s+)?with\s+(?:an?\s+)?(?:[\w-]+\s+)?$", re.I)
 SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", re.I)
 SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
-SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
+SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})"
+                         rf"(?:\s+(?:[\w-]+\s+)?patients)?(?:\s*\(\s*(?P<p3>{DECIMAL})\s*%\s*\))?|"
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
 # A share written as a fraction right after the outcome: "ORR 4/8", "the ORR was 8 of 12 (67%)" (the printed
 # percentage, where there is one, is the value).
 SHARE_FRACTION = re.compile(rf"^\s*(?:was\s+|of\s+|[:=]\s*)?(?P<x>\d+)\s*(?:/|\s(?:out\s+)?of\s)\s*(?P<y>\d+)(?![\d/])"
                             rf"(?:\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))?")
-# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%"): the next outcome's share is not it
-# ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
-RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%")
+# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%", "the ORR was 8 of 12 (67%)"): the next
+# outcome's share is not it ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
+RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%"
+                              rf"|\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|[:=]\s*)?\d+\s*(?:/|\s(?:out\s+)?of\s)\s*\d+(?![\d/])"
+                              rf"(?:\s*\(\s*{DECIMAL}\s*%\s*\))?")
 # A printed percentage in parentheses right after the outcome or its verb: "responded (71%)".
 PERCENT_IN_PARENTHESES = re.compile(rf"\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)")
 # The whole group before its count: "Of 12 patients, 11 were in MRD-negative CR".

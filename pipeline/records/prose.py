@@ -312,6 +312,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     regimen.read_prose(text, seg.start, seg.end, inside, out)
     count.read_prose(text, seg.start, seg.end, out)
     outcome.shares_of(f)
+    outcome.of_one_patient(text, seg.start, seg.end, inside, out)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
