@@ -293,3 +293,35 @@ def test_a_case_report_patient_in_complete_response(tmp_path, nlp):
             "CAR T product QX-170. Her bone marrow at month 3 showed a stringent complete response.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert (arm.n_patients, arm.cr_pct) == (1, 100)
+
+
+# --- Cell doses ------------------------------------------------------------------------------------------
+
+def _doses(tmp_path, nlp, sentence: str):
+    text = ("QX-180 in lymphoma\n\nThe phase 1 PIPIT-1 trial (NCT09990040) gave the CD19 CAR-NK product QX-180 to "
+            f"24 patients with large B-cell lymphoma. {sentence} The ORR was 50%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    return [float(v) for v in arm.doses_cells.split(";") if v], arm.dose_unit
+
+
+def test_millions_written_as_a_capital_m(tmp_path, nlp):
+    assert _doses(tmp_path, nlp, "Dose levels were 30M, 90M and 300M cells.") == ([3e7, 9e7, 3e8], "cells")
+
+
+def test_a_level_written_in_full_before_levels_in_millions(tmp_path, nlp):
+    """"100,000, 1 million or 10 million cells per kilogram": 100,000 is written out, not 100,000 million."""
+    assert _doses(tmp_path, nlp, "Patients received one of three dose levels: 100,000, 1 million or 10 million "
+                                 "cells per kilogram of body weight.") == ([1e5, 1e6, 1e7], "cells/kg")
+
+
+def test_dose_levels_of_two_cohorts_in_one_sentence(tmp_path, nlp):
+    assert _doses(tmp_path, nlp, "Cohort 1 received 3 × 10^8 cells per infusion and cohort 2 received 9 × 10^8 "
+                                 "cells.") == ([3e8, 9e8], "cells")
+
+
+def test_doses_of_two_studies_in_one_sentence_stay_apart(tmp_path, nlp):
+    """"... QX-190 (NCT09990041) at 1 × 10^6 cells/kg, and QX-191 (NCT09990042) at 3 × 10^6 cells/kg": each its own."""
+    text = ("Letter\n\nTwo BCMA CAR T products were given in myeloma: QX-190 (NCT09990041) at 1 × 10^6 cells/kg, and "
+            "QX-191 (NCT09990042) at 3 × 10^6 CAR T cells/kg. The ORR was 80% with QX-190 and 70% with QX-191.\n")
+    for arm in _trials(tmp_path, nlp, text):  # the levels of one study are never the two studies' doses joined
+        assert [float(v) for v in arm.doses_cells.split(";")] in ([1e6], [3e6])

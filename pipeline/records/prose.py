@@ -17,7 +17,7 @@ from pipeline.fields import adverse_event, count, outcome, product, regimen, tar
 from pipeline.fields.base import Readings
 from pipeline.fields.cell_source import names_a_transplant
 from pipeline.fields.disease import study_diseases
-from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
+from pipeline.fields.dose import Dose, drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary, join_names
 from pipeline.knowledge.patterns import (
@@ -305,7 +305,11 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
 
     for s, e in sentences(text, seg.start, seg.end):
         sentence = " ".join(text[s:e].split())
-        for dose in parse_doses(text[s:e], require_cells=True):
+        found = parse_doses(text[s:e], require_cells=True)
+        if _levels_of_one_study(text, s, found, inside):
+            # "Cohort 1 received 2 × 10^8 cells and cohort 2 received 1 × 10^9 cells": one sentence, the levels
+            found = [Dose(tuple(dict.fromkeys(v for d in found for v in d.values)), found[0].unit, 0, 0)]
+        for dose in found:
             out.doses.append((list(dose.values), dose.unit, sentence))
     _drug_doses(text, seg, inside, glossary, out)
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
@@ -318,6 +322,16 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     return out
 
 
+
+
+def _levels_of_one_study(text: str, at: int, doses: list[Dose], inside: list[Entity]) -> bool:
+    """Whether the doses of one sentence (offsets from ``at``) are the levels of one study: several, of one unit,
+    and no registry id or product named between them ("... given at 0.3–9.0 × 10^6 cells/kg, and the construct
+    CART-X (NCT01234567) at 2.5 × 10^6 cells/kg" gives two studies' doses)."""
+    if len(doses) < 2 or len({d.unit for d in doses}) > 1:
+        return False
+    first, last = at + doses[0].end, at + doses[-1].start
+    return not TRIAL_ID.search(text, first, last) and not any(e.label == "PRODUCT" for e in within(inside, first, last))
 
 
 def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossary, out: ProseFacts) -> None:
