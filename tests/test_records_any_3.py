@@ -325,3 +325,27 @@ def test_doses_of_two_studies_in_one_sentence_stay_apart(tmp_path, nlp):
             "QX-191 (NCT09990042) at 3 × 10^6 CAR T cells/kg. The ORR was 80% with QX-190 and 70% with QX-191.\n")
     for arm in _trials(tmp_path, nlp, text):  # the levels of one study are never the two studies' doses joined
         assert [float(v) for v in arm.doses_cells.split(";")] in ([1e6], [3e6])
+
+
+# --- Drug doses ------------------------------------------------------------------------------------------
+
+def test_a_day_or_cycle_number_is_no_dose_level(tmp_path, nlp):
+    """"step-up doses of 6 mg on Day 1 and 24 mg on Day 4, then 60 mg from cycle 2, 120 mg ...": 1, 4 and 2 are
+    days and cycles, not levels."""
+    text = ("Elranatamab update\n\nIn the phase 2 HAWK-1 trial (NCT09990050), elranatamab was given with step-up "
+            "priming doses of 6 mg on Day 1 and 24 mg on Day 4, then 60 mg weekly and, from cycle 2, 120 mg every two "
+            "weeks, to 90 patients with multiple myeloma. The ORR was 60%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert ([float(v) for v in arm.doses_drug.split(";")], arm.drug_dose_unit) == ([6, 24, 60, 120], "mg")
+
+
+def test_the_dose_of_a_pretreatment_or_added_antibody_is_not_the_products(tmp_path, nlp):
+    """"a single 1000 mg dose of obinutuzumab" before glofitamab, "with rituximab 375 mg/m2" beside a cell product."""
+    text = ("Glofitamab update\n\nIn the phase 2 KITE-9 cohort (NCT09990051), a single 1000 mg dose of obinutuzumab "
+            "was given before glofitamab, which was then stepped up from 2.5 mg to 10 mg, and 30 mg was given from "
+            "cycle 2, to 150 patients with large B-cell lymphoma. The ORR was 52%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert [float(v) for v in arm.doses_drug.split(";")] == [2.5, 10, 30]
+    text = ("FT596 update\n\nIn the phase 1 study NCT09990052, 20 patients with lymphoma received FT596 with rituximab "
+            "375 mg/m2. The ORR was 60%.\n")
+    assert {a.doses_drug for a in _trials(tmp_path, nlp, text, "cells")} == {""}

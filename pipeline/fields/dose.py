@@ -294,6 +294,8 @@ _DRUG_UNITS = {"mg/kg": "mg/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2", "µg/kg": 
                "ug/kg": "ug/kg", "mcg/kg": "ug/kg", "mg": "mg"}
 # How far before an amount the agent it belongs to may stand ("fludarabine 30 mg/m2", "ibrutinib 420 mg").
 _OWNER_REACH = 25
+# Between an amount and the agent named after it that owns it: "1000 mg dose of obinutuzumab", "20 mg of".
+_DOSE_OF = re.compile(r"\s+(?:(?:single|one|flat|fixed)\s+)?(?:doses?\s+)?of\s+(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,9 @@ def drug_doses(text: str, start: int, end: int, others: list[tuple[int, int]] = 
     for m in DRUG_DOSE.finditer(text, start, end):
         owner = [e for s, e in others if e <= m.start() and m.start() - e <= _OWNER_REACH
                  and not re.search(r"[.;]", text[e : m.start()])]
-        if owner:
+        # "a single 1000 mg dose of obinutuzumab": the agent named right after the amount's "dose of" owns it
+        owned_after = [s for s, e in others if m.end() <= s and _DOSE_OF.fullmatch(text, m.end(), s)]
+        if owner or owned_after:
             continue
         # the words of its own clause say whether it is a step: "a 0.16 mg priming dose", "step-up doses of 12 mg"
         before = re.split(r"[,;(]", text[max(start, m.start() - 40) : m.start()])[-1]

@@ -167,8 +167,11 @@ DECIMAL_NUMBER = re.compile(DECIMAL)
 
 # --- Drug doses -------------------------------------------------------------------------------------
 # A dose of an antibody or a drug: "1.5 mg/kg", "76 mg", "0.16 mg", "0.4 or 0.8 mg/kg", "10 µg/kg", "2.5 mg → 10 mg".
+# A number after "day", "week" or "cycle" is a time, not the first level of a list ("12 mg on Day 1 and 32 mg",
+# "from cycle 5, 160 mg").
+_TIME_BEFORE = r"(?<![Dd]ay\s)(?<![Dd]ays\s)(?<![Ww]eek\s)(?<![Cc]ycle\s)(?<![Cc]ycles\s)"
 DRUG_DOSE = re.compile(
-    rf"(?<![\w.,/])(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
+    rf"(?<![\w.,/]){_TIME_BEFORE}(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
     r"(?P<unit>mg/kg|mg/m2|mg/m²|[µμu]g/kg|mcg/kg|mg)(?![\w/²])"
 )
 # Words that make a dose a step of a step-up schedule, given before the full dose whatever the order of

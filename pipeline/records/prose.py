@@ -340,6 +340,10 @@ def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossar
     added oral drug) and the sentences about lymphodepletion are left out."""
     agents = [x for x in inside if x.label in ("AGENT", "PRODUCT")]
     drugs = [x for x in agents if product.is_drug(x.normalized or glossary.expand(x.text))]
+    if any(x.label == "PRODUCT" for x in agents):
+        # a product's study: an antibody it names besides is added to it ("with rituximab 375 mg/m2") or given
+        # before it ("a 1000 mg dose of obinutuzumab"), its dose not the product's
+        drugs = [x for x in drugs if x.label == "PRODUCT"]
     if not drugs:
         return
     others = [(x.start, x.end) for x in agents if x not in drugs]
