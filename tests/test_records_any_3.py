@@ -349,3 +349,35 @@ def test_the_dose_of_a_pretreatment_or_added_antibody_is_not_the_products(tmp_pa
     text = ("FT596 update\n\nIn the phase 1 study NCT09990052, 20 patients with lymphoma received FT596 with rituximab "
             "375 mg/m2. The ORR was 60%.\n")
     assert {a.doses_drug for a in _trials(tmp_path, nlp, text, "cells")} == {""}
+
+
+# --- Sentences and cell sources --------------------------------------------------------------------------
+
+def test_a_title_without_a_full_stop_is_a_sentence_of_its_own(tmp_path, nlp):
+    """The title names both arms ("Given Alone or with Rituximab"); the background after the blank line speaks of
+    autologous CAR T cells in general: the combination arm's source is the product's, not the background's."""
+    text = ("QX-200 iPSC-Derived CAR NK Cells Given Alone or with Rituximab in B-Cell Lymphoma\n\n"
+            "Background: Autologous CD19 CAR T-cell therapy needs individual manufacture. QX-200 is made from an "
+            "induced pluripotent stem cell line.\nMethods: In the phase 1 study NCT09990060, 20 patients received "
+            "QX-200 alone (Regimen A) or with rituximab (Regimen B).\nResults: In Regimen A the ORR was 40%; in "
+            "Regimen B the ORR was 70%.\n")
+    arms = {a.arm: a for a in _trials(tmp_path, nlp, text)}
+    assert arms["combination"].cell_source == "induced pluripotent stem cell"
+
+
+def test_a_sentence_cut_by_a_page_footer_runs_on(tmp_path, nlp):
+    """A PDF's footer and the blank lines around it cut "CRS was reported in 70% of ... pts (grade ≥3 in 4%)"."""
+    text = ("QX-210 in myeloma\n\nIn the phase 2 EIDER-1 trial (NCT09990061), 100 pts received QX-210. ORR was 70%. "
+            "CRS was reported in 70% of\n\nJ Clin Oncol 40: 2022 (suppl; abstr 8000)    12s\n\npts (grade ≥3 in 4%).\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.crs == "any grade 70%; grade >=3 4%"
+
+
+def test_the_source_of_the_cells_given_not_of_a_collection_or_an_earlier_therapy(tmp_path, nlp):
+    """"an autologous collection is often contaminated"; "relapsed after autologous CAR T-cell therapy": the product
+    is "an allogeneic product"."""
+    text = ("QX-220 in T-ALL\n\nAn autologous collection is often contaminated by blasts, and several patients had "
+            "relapsed after autologous CAR T-cell therapy. QX-220 is an allogeneic product made from healthy donors. "
+            "In the phase 1 study NCT09990062, 12 patients received QX-220 and the CR rate was 75%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.cell_source == "allogeneic"

@@ -14,7 +14,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, _matches
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import near_target
-from pipeline.knowledge.patterns import TARGET_JOIN
+from pipeline.knowledge.patterns import PRIOR_THERAPY_BEFORE, TARGET_JOIN
 from pipeline.models import Column, Entity, IngestedText
 
 TARGET = Field("target", ColumnType.TARGET, words=("target", "targets", "antigen", "antigens", "specificity"))
@@ -68,9 +68,6 @@ SIGNALLING_DOMAINS = {"TNFRSF9", "CD28", "TNFRSF4", "ICOS", "CD27"}
 # A target named as what the patients had before ("after BCMA-directed therapy", "previously received BCMA CAR-T",
 # "progressed on anti-PD-1 therapy", "CD22 after CD19 failure"), what an added antibody binds ("the anti-CD20
 # antibody rituximab") or a subset of the cells given ("CD8+ and CD4+ CAR T cells") is not the study's target.
-_PRIOR_BEFORE = re.compile(r"\b(?:after|following|post|prior|previous(?:ly)?|progressed\s+on|refractory\s+to|"
-                           r"(?:had\s+(?:already\s+)?|already\s+)received|exposed\s+to|failure\s+of|failed)\s+"
-                           r"(?:(?:an?|the|one|two|a\s+prior)\s+)?(?:[\w-]+\s+)?$", re.I)
 _PRIOR_AFTER = re.compile(r"[\s-]*(?:(?:CAR[\s-]?T|directed|targeted|CAR)[\s-]+(?:cells?\s+)?)?"
                           r"(?:failure|exposure|refractory|relapse)\b", re.I)
 _ANTIBODY_AFTER = re.compile(r"[\s-]*(?:monoclonal\s+)?(?:antibody|antibodies|mAbs?)\b", re.I)
@@ -82,7 +79,7 @@ def of_another_therapy(text: str, start: int, end: int) -> bool:
     added to the product, or names a subset of the cells given: not what the study's product is aimed at."""
     before = text[max(0, start - 40) : start]
     anti = before.lower().endswith("anti-")
-    return bool(_PRIOR_BEFORE.search(before) or _PRIOR_AFTER.match(text, end, end + 40)
+    return bool(PRIOR_THERAPY_BEFORE.search(before) or _PRIOR_AFTER.match(text, end, end + 40)
                 or (anti and _ANTIBODY_AFTER.match(text, end, end + 30))
                 or _CELL_SUBSET_AFTER.match(text, end, end + 30))
 

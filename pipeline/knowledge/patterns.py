@@ -329,6 +329,11 @@ DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&)
 ENROLLED_WITH = re.compile(r"\b(?:patients|adults|children|adolescents|subjects|participants|people|pts)\b"
                            r"[^.;:]{0,30}?\bwith\s+(?![^.;:()]*\b(?:transformed|history|prior|previous)\b)"
                            r"[^.;:()]{0,60}$", re.I)
+# The words before a therapy the patients had before the study's ("relapsed after autologous CAR T-cell therapy",
+# "previously received BCMA CAR-T", "progressed on anti-PD-1 therapy"): what they name is not the study's.
+PRIOR_THERAPY_BEFORE = re.compile(r"\b(?:after|following|post|prior|previous(?:ly)?|progressed\s+on|refractory\s+to|"
+                                  r"(?:had\s+(?:already\s+)?|already\s+)received|exposed\s+to|failure\s+of|failed)\s+"
+                                  r"(?:(?:an?|the|one|two|a\s+prior)\s+)?(?:[\w-]+\s+)?$", re.I)
 # Targets named together: "BCMA and CD19", "CD19/CD22", "CD19, CD20 or CD22".
 TARGET_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&|plus)\s+|\s*\+\s*)")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".

@@ -15,7 +15,7 @@ from re import Match
 
 from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
-from pipeline.fields.cell_source import names_a_transplant
+from pipeline.fields.cell_source import names_a_transplant, qualifies_cells
 from pipeline.fields.disease import study_diseases
 from pipeline.fields.dose import Dose, drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
@@ -26,6 +26,7 @@ from pipeline.knowledge.patterns import (
     SIZE_IN_PARENTHESES,
     STUDY_CITATION,
     TRIAL_ID,
+    WITH_AGENT,
     normalize_trial_id,
 )
 from pipeline.knowledge.sentences import by_sentence, sentences, within
@@ -300,8 +301,10 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     for e in inside:
         if e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
-        elif e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end):
-            f.setdefault("cell_source", e.normalized)
+    sources = [e for e in inside if e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end)]
+    source = next((e for e in sources if qualifies_cells(text, e.start, e.end)), sources[0] if sources else None)
+    if source is not None:
+        f["cell_source"] = source.normalized
 
     for s, e in sentences(text, seg.start, seg.end):
         sentence = " ".join(text[s:e].split())
@@ -344,6 +347,10 @@ def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossar
         # a product's study: an antibody it names besides is added to it ("with rituximab 375 mg/m2") or given
         # before it ("a 1000 mg dose of obinutuzumab"), its dose not the product's
         drugs = [x for x in drugs if x.label == "PRODUCT"]
+    # an antibody added to a product the lexicons do not know ("QX-505 alone or with obinutuzumab 1000 mg") is no
+    # product of the study's either
+    drugs = [x for x in drugs if x.label == "PRODUCT" or not WITH_AGENT.search(text, max(seg.start, x.start - 40),
+                                                                                   x.start)]
     if not drugs:
         return
     others = [(x.start, x.end) for x in agents if x not in drugs]
