@@ -381,3 +381,43 @@ def test_the_source_of_the_cells_given_not_of_a_collection_or_an_earlier_therapy
             "In the phase 1 study NCT09990062, 12 patients received QX-220 and the CR rate was 75%.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert arm.cell_source == "allogeneic"
+
+
+# --- Study names and references --------------------------------------------------------------------------
+
+def test_references_in_parentheses_cite_each_paragraphs_study(tmp_path, nlp):
+    text = ("Beyond B-cell malignancies\n\n"
+            "Neuroblastoma. QX-230, a GD2-directed CAR T product, was given to 20 children in a phase 1 study "
+            "(NCT09990070) (31). QX-230 gave responses in 12 of the 20 (60%).\n\n"
+            "CAR-NK cells. Roe et al. (32) infused QX-240 CAR-NK cells into 9 patients with lymphoma; QX-240 gave an "
+            "ORR of 67%.\n")
+    refs = {a.product: a.reference for a in _trials(tmp_path, nlp, text)}
+    assert refs == {"QX-230": "31", "QX-240": "32"}
+
+
+def test_a_reference_glued_to_a_study_name(tmp_path, nlp):
+    """"HERON2 (NCT09990071)" in a PDF's text, where the title says "the phase 2 HERON trial": study HERON,
+    reference 2."""
+    text = ("101 ORAL ABSTRACTS\nQX-250 in follicular lymphoma: updated analysis of the phase 2 HERON trial\n"
+            "Introduction: QX-250 is a CD19 CAR T product; here we update HERON.\n"
+            "Methods: HERON2 (NCT09990071) is a single-arm phase 2 trial of QX-250 in 90 adults with follicular "
+            "lymphoma.\nResults: The ORR was 86%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.study, arm.reference) == ("HERON", "2")
+
+
+@pytest.mark.parametrize("sentence", [
+    "results from the expansion cohort of the Phase 1/2 OSPREY NHL-3 clinical trial (NCT09990072) of QX-260",
+    "In the expansion cohort of OSPREY NHL-3 (NCT09990072), QX-260 was given",
+    "Updated data from the phase 2 part of OSPREY NHL-3 (NCT09990072) covered QX-260 given",
+])
+def test_a_study_name_in_its_context(tmp_path, nlp, sentence):
+    text = f"Meeting news\n\n{sentence} to 120 patients with large B-cell lymphoma. The ORR was 61%.\n"
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.study == "OSPREY NHL-3"
+
+
+def test_a_study_name_with_its_citation_opens_a_paragraph(tmp_path, nlp):
+    text = ("CD19 CAR T cells in adults\n\nSTORK-2 [12] tested QX-270 in 60 adults with B-ALL; the CR rate was 70%.\n\n"
+            "PIPER-5 [13] tested QX-280 in 40 children with B-ALL; the CR rate was 85%.\n")
+    assert {a.study for a in _trials(tmp_path, nlp, text)} == {"STORK-2", "PIPER-5"}

@@ -104,6 +104,10 @@ ABSTRACT_HEADING = re.compile(
     rf"(?(para)(?=(?:\n[^\n]*){{0,18}}?{_FIRST_HEADING})|(?=(?:\n[^\n]*){{0,8}}?{_FIRST_HEADING}))"
 )
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+# Reference numbers in parentheses, Vancouver style, after a word, a bracket or "et al." and before the clause goes
+# on: "in a phase 1–2 study (NCT03373097) (41).", "Liu et al. (44) infused", "the SPEARHEAD-1 trial (43), 52
+# patients" (never glued to a number: "387(13):1196"; a count or a rate carries a sign or a word: "(n = 40)", "(63%)").
+PAREN_REFERENCE = re.compile(r"(?<=[\w).\]] )\((?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\)(?=[.,;:]|\s+[a-z])")
 # Reference numbers a PDF glued as superscripts to the full stop that closes a sentence: "a complete
 # response.14 CRS occurred", "the CR rate 60%.16" (a decimal number has a digit before its point).
 SENTENCE_REFERENCE = re.compile(r"(?<=[a-z%)\]])\.(?P<number>\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)(?=\s|$)")
@@ -360,9 +364,10 @@ _REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
 # The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
 # "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
 # "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "The TRANSCEND CLL 004
-# investigators", "the phase 2 portion of ZUMA-1", "JULIET, the global phase 2 trial of ...".
+# investigators", "the phase 2 portion of ZUMA-1", "the expansion cohort of EPCORE NHL-1", "JULIET, the global phase
+# 2 trial of ...", "the EPCORE NHL-1 clinical trial", "ZUMA-3 [32] tested ...".
 STUDY_NAMED = re.compile(
-    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials|investigators|group)\b)"
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:clinical\s+)?(?:study|trial|studies|trials|investigators|group)\b)"
     rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
     rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
     rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
@@ -370,18 +375,19 @@ STUDY_NAMED = re.compile(
     rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
     rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
     rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
-    rf"|\b(?:portion|part|phase\s+\d\s+cohort)\s+of\s+(?:the\s+)?(?P<i>{_STUDY_NAME})(?![\w‑-])"
-    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b",
+    rf"|\b(?:portion|part|cohorts?)\s+of\s+(?:the\s+)?(?P<i>{STUDY_NAME})(?![\w‑-])"
+    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b"
+    rf"|(?<![\w‑-])(?P<k>{_STUDY_NAME})(?=\s*\[\d{{1,3}}\]\s+(?:tested|treated|enrolled|evaluated|reported|gave|showed))",
     re.M,
 )
-STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")
 # The words around a short form that make it part of a study's name, not a mention of its own: a capitalised
 # word before it and a number after it ("TRANSCEND NHL 001", "EPCORE NHL-1", "TRANSCEND CLL 004").
 NAME_WORD_BEFORE = re.compile(r"(?<![\w‑-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s$")
 NAME_NUMBER_AFTER = re.compile(r"[ ‑-]\d{1,4}(?![\w‑-])")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
-ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
+ID_AFTER_NAME = re.compile(r"\s*(?:(?:clinical\s+)?(?:study|trial))?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
 # An author citation standing for a study in a review table or its prose: "Lee et al.", "Pan and Li et al.".
 AUTHOR_CITATION = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?\s+et\s+al\.?")
 

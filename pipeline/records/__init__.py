@@ -285,7 +285,7 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
     if not unit.trial_ids and not _has_results(facts):
         return  # no study reported: a design, a background, a commentary
     fields = {"arm": "monotherapy", "abstract_number": unit.abstract_number, "study": unit.name,
-              **prose.subject(doc, seg, result.entities, glossary)}
+              "reference": unit.reference, **prose.subject(doc, seg, result.entities, glossary)}
     code = "" if facts.fields.get("product") else development_code(doc.text[unit.start : unit.end])
     if code:
         fields["product"] = code
