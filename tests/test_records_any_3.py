@@ -421,3 +421,26 @@ def test_a_study_name_with_its_citation_opens_a_paragraph(tmp_path, nlp):
     text = ("CD19 CAR T cells in adults\n\nSTORK-2 [12] tested QX-270 in 60 adults with B-ALL; the CR rate was 70%.\n\n"
             "PIPER-5 [13] tested QX-280 in 40 children with B-ALL; the CR rate was 85%.\n")
     assert {a.study for a in _trials(tmp_path, nlp, text)} == {"STORK-2", "PIPER-5"}
+
+
+# --- Guards for misread tables ---------------------------------------------------------------------------
+
+def test_a_row_of_figures_is_given_no_document_disease():
+    """A table reader that ran a row's figures into its product column ("275 43 82 64 7") made no study's row:
+    the document's disease is not given to it; a row that names its product is given it."""
+    from pipeline.records import _names_its_study
+    from pipeline.records.table_rows import Partial
+
+    assert not _names_its_study(Partial(fields={"product": "275 43 82 64 7"}, start=0))
+    assert not _names_its_study(Partial(fields={"product": "axi-cel 1297 NR 73 56 8"}, start=0))
+    assert _names_its_study(Partial(fields={"product": "axi-cel"}, start=0))
+    assert _names_its_study(Partial(fields={"trial_id": "NCT09990080"}, start=0))
+
+
+def test_the_doses_of_a_tables_line_are_not_one_studys_levels(tmp_path, nlp):
+    """A table printed as lines of text: "Dose 3, 6, 10 × 10^6/kg 1 × 10^7 – 1 × 10^8/m2 1 × 10^6/kg" holds three
+    studies' doses; the first study's levels are not joined with the last one's."""
+    text = ("GD2-directed CAR T cells, by study: QX-290 (NCT09990081), QX-291 and QX-292\n\n"
+            "Dose 3, 6, 10 × 10^6/kg 1 × 10^7 – 1 × 10^8/m2 1 × 10^6/kg i.v.\n")
+    for arm in _trials(tmp_path, nlp, text):
+        assert [float(v) for v in arm.doses_cells.split(";") if v] in ([], [3e6, 6e6, 1e7], [1e6])

@@ -306,8 +306,10 @@ def _whole_band(facts: EventFacts) -> EventFacts:
             return facts
     return EventFacts(graded=[(band, n, None)], no_higher_than=top)
 
-def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
-    """(statement, max grade, patients with the event) as SCHEMA.md writes them."""
+def statement(facts: EventFacts, counted_is_all: bool = False) -> tuple[str, int | None, int | None]:
+    """(statement, max grade, patients with the event) as SCHEMA.md writes them. With ``counted_is_all`` (prose,
+    which states what it counts), events counted grade by grade and nothing else are all the events: "two patients
+    had grade 1 CRS" is a worst grade of 1."""
     if facts.none and not facts.graded and facts.any_n is None and facts.any_pct is None:
         return "none", 0, 0
     facts = _whole_band(_every_patient(facts))
@@ -333,8 +335,8 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
     if max_grade is None and worst is not None and facts.any_n and None not in counts and top.isdigit() and \
             sum(counts) == facts.any_n and any(label.startswith("1") for label, _c, _p in facts.graded):
         max_grade = worst  # every patient with the event is in a band: "All 38 had CRS, grade 1–2 in 37 and 3 in one"
-    if max_grade is None and worst is not None and facts.any_n is None and facts.any_pct is None and \
-            None not in counts and all(label.isdigit() for label, _c, _p in facts.graded):
+    if counted_is_all and max_grade is None and worst is not None and facts.any_n is None and facts.any_pct is None \
+            and None not in counts and all(label.isdigit() for label, _c, _p in facts.graded):
         max_grade = worst  # the events are counted grade by grade and nothing else: "two patients had grade 1 CRS"
     n = facts.any_n
     # Counts per grade add up to the patients with the event only when no all-grade percentage shows
@@ -489,7 +491,7 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
             merged, quotes = _merged(text, start, end, events, _NEUROLOGICAL, kinds)
         if not merged.stated:
             continue
-        said, worst, n = statement(merged)
+        said, worst, n = statement(merged, counted_is_all=True)
         out.fields[key] = said
         if key == "crs":
             out.fields["crs_max_grade"] = worst

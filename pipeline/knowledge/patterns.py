@@ -335,9 +335,12 @@ ENROLLED_WITH = re.compile(r"\b(?:patients|adults|children|adolescents|subjects|
                            r"[^.;:()]{0,60}$", re.I)
 # The words before a therapy the patients had before the study's ("relapsed after autologous CAR T-cell therapy",
 # "previously received BCMA CAR-T", "progressed on anti-PD-1 therapy"): what they name is not the study's.
-PRIOR_THERAPY_BEFORE = re.compile(r"\b(?:after|following|post|prior|previous(?:ly)?|progressed\s+on|refractory\s+to|"
-                                  r"(?:had\s+(?:already\s+)?|already\s+)received|exposed\s+to|failure\s+of|failed)\s+"
-                                  r"(?:(?:an?|the|one|two|a\s+prior)\s+)?(?:[\w-]+\s+)?$", re.I)
+# "Remission after CD19-specific CAR T cells" is the study's own: "after" names an earlier therapy only after a word of
+# relapse, progression or failure.
+PRIOR_THERAPY_BEFORE = re.compile(r"\b(?:(?:relaps\w*|progress\w*|fail\w*|refractory|resistan\w*|loss|escape|"
+                                  r"downregulation|target|options?)\s+(?:\w+\s+)?(?:after|following|on|to)|prior|"
+                                  r"previous(?:ly)?|(?:had\s+(?:already\s+)?|already\s+)received|exposed\s+to|"
+                                  r"failure\s+of)\s+(?:(?:an?|the|one|two|a\s+prior)\s+)?(?:[\w-]+\s+)?$", re.I)
 # Targets named together: "BCMA and CD19", "CD19/CD22", "CD19, CD20 or CD22".
 TARGET_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&|plus)\s+|\s*\+\s*)")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".

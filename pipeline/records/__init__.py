@@ -173,6 +173,21 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     return top if counts[top] >= share * sum(named.values()) else ""
 
 
+# A name of a study or product holds words: a cell of three numbers or more ("275 43 82 64 7") is a row of figures a
+# table's reader ran into the name's column.
+_FIGURES_RUN = 3
+
+
+def _names_its_study(p: Partial) -> bool:
+    """Whether a row says which study it is (a registry id, an abstract number, or a study or product name that is
+    no run of figures): the document's disease is given to a study's row, not to a misread line of a table."""
+    if p.fields.get("trial_id") or p.fields.get("abstract_number"):
+        return True
+    names = [str(p.fields.get(k) or "") for k in ("study", "product", "reference")]
+    return any(n and sum(1 for w in n.split() if DECIMAL_NUMBER.fullmatch(w.strip(",;"))) < _FIGURES_RUN
+               for n in names)
+
+
 def _known_product_targets(p: Partial) -> None:
     """A row whose text names more targets than its product is known by keeps the product's: a summary names the
     antigens of earlier therapies and of the field around the product's ("Most immunotherapies in myeloma target
@@ -425,7 +440,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
-        if not p.fields.get("disease") and topic:
+        if not p.fields.get("disease") and topic and _names_its_study(p):
             p.fields["disease"] = topic
         if not p.fields.get("target_symbols") and aimed:
             p.fields["target_symbols"] = aimed

@@ -309,7 +309,7 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     for s, e in sentences(text, seg.start, seg.end):
         sentence = " ".join(text[s:e].split())
         found = parse_doses(text[s:e], require_cells=True)
-        if _levels_of_one_study(text, s, found, inside):
+        if _levels_of_one_study(text, s, e, found, inside):
             # "Cohort 1 received 2 × 10^8 cells and cohort 2 received 1 × 10^9 cells": one sentence, the levels
             found = [Dose(tuple(dict.fromkeys(v for d in found for v in d.values)), found[0].unit, 0, 0)]
         for dose in found:
@@ -327,13 +327,16 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
 
 
 
-def _levels_of_one_study(text: str, at: int, doses: list[Dose], inside: list[Entity]) -> bool:
-    """Whether the doses of one sentence (offsets from ``at``) are the levels of one study: several, of one unit,
-    and no registry id or product named between them ("... given at 0.3–9.0 × 10^6 cells/kg, and the construct
-    CART-X (NCT01234567) at 2.5 × 10^6 cells/kg" gives two studies' doses)."""
+def _levels_of_one_study(text: str, at: int, end: int, doses: list[Dose], inside: list[Entity]) -> bool:
+    """Whether the doses of one sentence (``text[at:end]``, dose offsets from ``at``) are the levels of one study:
+    several, of one unit, no other dose written between them (a table's line: "3, 6, 10 × 10^6/kg 1 × 10^7 – 1 × 10^8/m2
+    1 × 10^6/kg"), and no registry id or product named between them ("... given at 0.3–9.0 × 10^6 cells/kg, and
+    the construct CART-X (NCT01234567) at 2.5 × 10^6 cells/kg" gives two studies' doses)."""
     if len(doses) < 2 or len({d.unit for d in doses}) > 1:
         return False
     first, last = at + doses[0].end, at + doses[-1].start
+    if "|" in text[first:last] or "\t" in text[first:last] or len(parse_doses(text[at:end])) != len(doses):
+        return False
     return not TRIAL_ID.search(text, first, last) and not any(e.label == "PRODUCT" for e in within(inside, first, last))
 
 
