@@ -444,3 +444,18 @@ def test_the_doses_of_a_tables_line_are_not_one_studys_levels(tmp_path, nlp):
             "Dose 3, 6, 10 × 10^6/kg 1 × 10^7 – 1 × 10^8/m2 1 × 10^6/kg i.v.\n")
     for arm in _trials(tmp_path, nlp, text):
         assert [float(v) for v in arm.doses_cells.split(";") if v] in ([], [3e6, 6e6, 1e7], [1e6])
+
+
+# --- Lymphodepletion -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence", [
+    "All patients received fludarabine 30 mg/m2 and cyclophosphamide 500 mg/m2 daily for 3 days and then QX-300.",
+    "Each patient first had three days of chemotherapy (fludarabine and cyclophosphamide) and then a single infusion "
+    "of QX-300 cells.",
+    "They received QX-300 at 1 × 10^6 CAR T cells/kg following fludarabine and cyclophosphamide.",
+])
+def test_a_lymphodepleting_regimen_given_before_the_cells(tmp_path, nlp, sentence):
+    text = ("QX-300 in lymphoma\n\nIn the phase 1 study NCT09990090, 30 patients with lymphoma were treated. "
+            f"{sentence} The ORR was 70%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.preconditioning == "fludarabine and cyclophosphamide"
