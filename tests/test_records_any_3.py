@@ -459,3 +459,19 @@ def test_a_lymphodepleting_regimen_given_before_the_cells(tmp_path, nlp, sentenc
             f"{sentence} The ORR was 70%.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert arm.preconditioning == "fludarabine and cyclophosphamide"
+
+
+# --- Patient counts --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("sentence", "n"), [
+    ("Cohort 1 received 2 × 10^8 cells and cohort 2 received 1 × 10^9 cells. Eight patients were treated.", 8),
+    ("In all, 120 patients were enrolled, and 104 of them received QX-310.", 104),
+    ("Twenty patients were lymphodepleted with fludarabine and cyclophosphamide and then infused.", 20),
+    ("The ORR was 70% among 240 efficacy-evaluable patients.", 240),
+    ("The group updated its experience with QX-310 in 61 adults with relapsed B-ALL.", 61),
+])
+def test_the_patients_a_study_treated(tmp_path, nlp, sentence, n):
+    text = ("QX-310 update\n\nThe phase 1 study NCT09990095 of QX-310 reports its results. "
+            f"{sentence} The CR rate was 70%.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert arm.n_patients == n

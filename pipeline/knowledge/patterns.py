@@ -208,7 +208,8 @@ PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|
 PATIENTS_STATED = re.compile(
     r"\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+[^.;]{0,60}?)?"
     r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
-    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
+    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|(?:efficacy-|response-)?evaluable|treated|enrolled|infused|assessable)"
+    r"\s+patients\b"
     r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
     r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b"
     r"|\b(?:gave|given|administered|infused)\s+(?:[\w-]+\s+){0,4}?to\s+(?P<n6>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?"
@@ -227,14 +228,18 @@ _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavil
 # ... to 38 patients", "22 patients had been infused". A count of enrolled patients is not the treated one
 # ("Ninety-eight patients were enrolled and 97 received" is 97): the words between a count and its verb never
 # say "enrolled".
+# "Cohort 1 received", "dose level 2 were treated": the number of a group, not a count of patients.
+_NOT_A_GROUP = (r"(?<![Cc]ohort\s)(?<![Aa]rm\s)(?<![Gg]roup\s)(?<![Ll]evel\s)(?<![Pp]art\s)(?<![Rr]egimen\s)"
+                r"(?<![Dd]ay\s)(?<![Cc]ycle\s)(?<![Ss]tage\s)(?<![Pp]hase\s)")
 PATIENTS_TREATED = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
-    r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
-    rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
+    r"(?:treated|infused|dosed|lymphodepleted)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|"
+    r"underwent)\b"
+    rf"|{_NOT_A_GROUP}\b(?P<b>\d+)\s+(?:of\s+(?:them|whom)\s+)?(?:were\s+(?:treated|infused|dosed)|received)\b"
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
     rf"|\bof\s+(?:the\s+|all\s+)?(?P<e>{_N})\s+{_WHO}\s+(?:treated|infused|dosed)"
-    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\b(?:to|into)\s+(?P<f>{_N})\s+{_WHO}"
     rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b"
     rf"|\b(?P<h>\d+)\s+(?:patients|pts)\s+(?:treated|infused|dosed)\b(?!\s+with\b)",
     re.I,
@@ -254,6 +259,9 @@ PATIENTS_SIZE = re.compile(
 )
 PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
 # The one patient of a case report: "A 45-year-old man", "a 7-year-old girl with ...".
+# The patients a sentence speaks of when it gives no other count: "follow-up in 165 patients with triple-class-exposed
+# myeloma", "its experience ... in 58 adults with relapsed B-ALL".
+PATIENTS_WITH = re.compile(rf"\bin\s+(?P<n>\d+)\s+{_WHO}\s+with\b", re.I)
 ONE_PATIENT = re.compile(r"\b[Aa]n?\s+\d{1,2}-year-old\s+(?:man|woman|male|female|boy|girl|patient|child)\b")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
