@@ -475,3 +475,20 @@ def test_the_patients_a_study_treated(tmp_path, nlp, sentence, n):
             f"{sentence} The CR rate was 70%.\n")
     (arm,) = _trials(tmp_path, nlp, text)
     assert arm.n_patients == n
+
+
+# --- Evidence --------------------------------------------------------------------------------------------
+
+def test_the_evidence_of_an_arm_quotes_the_text_word_for_word(tmp_path, nlp):
+    """An arm is read from its own clauses; its evidence quotes each clause as written, never clauses of one
+    sentence joined across the other arm's words."""
+    text = ("QX-320 alone or with rituximab in lymphoma\n\nMethods: In the phase 1 study NCT09990096, patients "
+            "received QX-320 alone (Regimen A) or with rituximab (Regimen B).\nResults: In Regimen A, 3 of 10 patients "
+            "responded (30%), and in Regimen B, 8 of 10 responded (80%). In Regimen A, one patient had grade 1 CRS; in "
+            "Regimen B, two patients had grade 2 CRS.\n")
+    flat = " ".join(text.split())
+    arms = _trials(tmp_path, nlp, text)
+    assert {a.arm for a in arms} == {"monotherapy", "combination"}
+    for arm in arms:
+        for quote in arm.evidence.split(" | "):
+            assert " ".join(quote.split()) in flat, quote

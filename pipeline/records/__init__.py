@@ -251,7 +251,11 @@ def _facts_of(doc: IngestedText, seg: prose.Segment, spans: list[tuple[int, int]
     """The facts of ``seg`` read from ``spans`` only (the rest of the text blanked, offsets kept)."""
     view = doc.model_copy(update={"text": arms.masked(doc.text, spans)})
     inside = [e for e in result.entities if any(a <= e.start and e.end <= b for a, b in spans)]
-    return prose.facts(view, seg, inside, glossary)
+    read = prose.facts(view, seg, inside, glossary)
+    read.evidence = arms.verbatim(doc.text, spans, read.evidence)
+    read.doses = [(values, unit, quote) for values, unit, sentence in read.doses
+                  for quote in arms.verbatim(doc.text, spans, [sentence])[:1]]
+    return read
 
 
 def _arm_records(doc: IngestedText, result: DocumentResult, seg: prose.Segment, glossary: Glossary,
