@@ -492,3 +492,22 @@ def test_the_evidence_of_an_arm_quotes_the_text_word_for_word(tmp_path, nlp):
     for arm in arms:
         for quote in arm.evidence.split(" | "):
             assert " ".join(quote.split()) in flat, quote
+
+
+# --- Figures of each group, none of the study's -----------------------------------------------------------
+
+def test_figures_given_per_schedule_are_not_the_studys(tmp_path, nlp):
+    """Two dosing schedules reported side by side ("ORR was 70.2% with QW and 68.5% with Q2W dosing", "CRS occurred
+    in 75.0% (QW) and 71.5% (Q2W)"): the study as a whole has no such rate; the worst grade is still the study's."""
+    text = ("QX-330 in myeloma\n\nMethods: In the phase 2 GANNET-1 study (NCT09990097), 280 pts received QX-330 weekly "
+            "(QW) or every other week (Q2W).\nResults: ORR was 70.2% with QW and 68.5% with Q2W dosing. CRS occurred "
+            "in 75.0% (QW) and 71.5% (Q2W) of pts; it was grade 3 in 2.0% and 0.8%, and no grade 4 or 5 CRS "
+            "occurred.\n")
+    (arm,) = _trials(tmp_path, nlp, text)
+    assert (arm.orr_pct, arm.crs, arm.crs_max_grade) == (None, "", 3)
+
+
+def test_a_second_rate_with_its_own_verb_is_no_other_group(tmp_path, nlp):
+    arm = _events(tmp_path, nlp, "Neurological events were reported in 45% of patients and 19% had events of grade 3 "
+                                 "or higher.")
+    assert arm.icans == "any grade 45%; grade >=3 19%"

@@ -34,6 +34,7 @@ from pipeline.knowledge.patterns import (
     ANY_THEN_GRADED_CELL,
     GRADE,
     NUMBER_CELL,
+    PARALLEL_PERCENTS,
     PERCENT_NUMBER,
     PERCENT_SLASH_PERCENT,
     RESPECTIVE_PERCENTS,
@@ -150,10 +151,11 @@ class EventFacts:
     none: bool = False
     no_higher_than: int | None = None
     every: bool = False  # every patient had the event: its grades count them all
+    seen: list[str] = field(default_factory=list)  # grades that occurred, with figures only per group (no part)
 
     @property
     def stated(self) -> bool:
-        return self.none or self.any_n is not None or self.any_pct is not None or bool(self.graded)
+        return self.none or self.any_n is not None or self.any_pct is not None or bool(self.graded or self.seen)
 
 def _count(text: str | None) -> int | None:
     if text is None:
@@ -219,19 +221,23 @@ def read_event(before: str, after: str) -> EventFacts:
     if facts.any_n is not None:
         pass
     elif any_match:
-        facts.any_n = _count(any_match.group("n"))
-        facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
+        if not (any_match.group("pct") and _per_group(after, read_to + any_match.start("pct"))):
+            facts.any_n = _count(any_match.group("n"))
+            facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
         pct = _ANY_PCT.search(after[:40])
         direct = None if pre else _DIRECT.match(after)
         if pct:
-            facts.any_pct = float(pct.group("pct"))
+            facts.any_pct = None if _per_group(after, pct.start("pct")) else float(pct.group("pct"))
         elif direct:
             facts.any_n = _count(direct.group("n") or direct.group("alone_n"))
             rate = direct.group("pct") or direct.group("alone")
             facts.any_pct = float(rate) if rate else None
     for m in _GRADED.finditer(after):
         if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
+            continue
+        if m.group("pct") and _per_group(after, m.start("pct")):
+            facts.seen.append(_grade_label(m))  # "grade 3 in 2.1% and 0.7%": each cohort's, but it occurred
             continue
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
     for m in (*_COUNTED.finditer(after), *_WHO_GRADED.finditer(after)):
@@ -246,6 +252,11 @@ def read_event(before: str, after: str) -> EventFacts:
     if worst:
         facts.no_higher_than = int(worst.group("top"))
     return facts
+
+def _per_group(text: str, at: int) -> bool:
+    """Whether the percentage at ``text[at:]`` is one group's beside another's ("79.0% (QW) and 74.5% (Q2W)")."""
+    return PARALLEL_PERCENTS.match(text, at) is not None
+
 
 def _add_grade(facts: EventFacts, label: str, n: int | None) -> None:
     """A grade band not read yet ("including one grade 5 event" after "grade ≥3 in seven")."""
@@ -281,7 +292,7 @@ def _every_patient(facts: EventFacts) -> EventFacts:
             or not any(label.startswith("1") for label, _c, _p in facts.graded):
         return facts
     return EventFacts(any_n=sum(c for c in counts if c is not None), graded=list(facts.graded),
-                      no_higher_than=facts.no_higher_than)
+                      no_higher_than=facts.no_higher_than, seen=list(facts.seen))
 
 
 def _upper(label: str) -> int:
@@ -304,7 +315,7 @@ def _whole_band(facts: EventFacts) -> EventFacts:
         band, count, _pct = facts.graded[0]
         if count is not None or band.startswith(">=") or _lower(band) != 1 or _upper(band) != top:
             return facts
-    return EventFacts(graded=[(band, n, None)], no_higher_than=top)
+    return EventFacts(graded=[(band, n, None)], no_higher_than=top, seen=list(facts.seen))
 
 def statement(facts: EventFacts, counted_is_all: bool = False) -> tuple[str, int | None, int | None]:
     """(statement, max grade, patients with the event) as SCHEMA.md writes them. With ``counted_is_all`` (prose,
@@ -326,7 +337,7 @@ def statement(facts: EventFacts, counted_is_all: bool = False) -> tuple[str, int
     if not parts:  # only grades without figures: a case report's "grade 3 CRS" is all it says
         parts = [f"grade {label}" for label, _n, _p in facts.graded]
     # A band's top counts when higher grades are ruled out ("grade 1-2 ... no grade ≥3" -> 2).
-    grades = [_upper(label) for label, _n, _p in facts.graded if not label.startswith(">=")]
+    grades = [_upper(label) for label in [g[0] for g in facts.graded] + facts.seen if not label.startswith(">=")]
     worst = max(grades, default=None)
     named_five = any(label == "5" for label, _n, _p in facts.graded)
     max_grade = 5 if named_five else worst if worst is not None and facts.no_higher_than == worst else None
@@ -613,6 +624,7 @@ def _combine(into: EventFacts, facts: EventFacts) -> None:
     into.graded.extend(g for g in facts.graded if g not in into.graded)
     into.no_higher_than = into.no_higher_than if into.no_higher_than is not None else facts.no_higher_than
     into.every = into.every or facts.every
+    into.seen.extend(g for g in facts.seen if g not in into.seen)
 
 def _negated(text: str, sentence_start: int, at: int) -> bool:
     before = text[sentence_start:at]

@@ -25,8 +25,10 @@ from pipeline.knowledge.patterns import (
     COUNT_THEN_PERCENT,
     CR_OR_BETTER,
     DECIMAL,
+    PARALLEL_PERCENTS,
     PERCENT_AFTER_OUTCOME,
     PERCENT_IN_PARENTHESES,
+    PERCENT_NUMBER,
     RATE_AFTER_NAME,
     RATE_OF_PREVIOUS,
     RESPONDED,
@@ -192,6 +194,8 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
                         counts[name] = number(counted.group("x"))
                         count_quotes[name] = " ".join(text[s:e].split())
             previous = stop
+            if value is not None and _per_group_rate(text, stop, e):
+                value = None  # "ORR was 74.1% with QW and 71.7% with Q2W dosing": each schedule's, not the study's
             if value is not None and name not in rates:
                 rates[name] = value
                 quotes.append(" ".join(text[s:e].split()))
@@ -210,6 +214,12 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
             out.fields.setdefault(f"_{name.lower()}_count", counts[name])
             quotes.append(count_quotes[name])
     out.evidence.extend(dict.fromkeys(quotes))
+
+
+def _per_group_rate(text: str, stop: int, end: int) -> bool:
+    """Whether the first percentage after an outcome's name (within its reach) is one group's beside another's."""
+    m = PERCENT_NUMBER.search(text, stop, min(end, stop + _AFTER_REACH))
+    return m is not None and PARALLEL_PERCENTS.match(text, m.start()) is not None
 
 
 # How far after an outcome's name its rate may stand (``ner.patterns.percent_near`` reads as far).

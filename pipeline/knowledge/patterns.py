@@ -132,6 +132,13 @@ ANY_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]"
 PERCENT = re.compile(rf"(?<!\d)(?P<value>{NUMBER})\s*%")
 # A percentage's number, a space at most before the sign ("45%", "45 %").
 PERCENT_NUMBER = re.compile(rf"(?<!\d)({DECIMAL})\s?%")
+# A percentage given for one group beside another's, each of its own ("79.0% (QW) and 74.5% (Q2W)", "74.1% with QW and
+# 71.7% with Q2W dosing", "77% of patients on the weekly schedule and 80% on the other", "in 2.1% and 0.7%"): the
+# study as a whole has no such figure. Not a clause of its own after a comma ("45% of patients, and 19% had events
+# of grade 3") or with its own verb ("63% and 39% reached CR"). Matched where the first percentage starts.
+PARALLEL_PERCENTS = re.compile(rf"{DECIMAL}\s*%(?:\s*\([^()]{{1,20}}\))?[^.;,%\d]{{0,50}}?\s(?:and|vs\.?|versus)\s+"
+                               rf"{DECIMAL}\s*%(?!\s+(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:had|developed|experienced|"
+                               r"reached|achieved|attained|were|was|responded)\b)", re.I)
 # The percentages that close a list before "respectively": "in 2% and 10%", "24%, 25% and 3% of patients".
 RESPECTIVE_PERCENTS = re.compile(rf"(?<![\d.]){DECIMAL}\s*%(?:\s*,\s*{DECIMAL}\s*%)*\s*,?\s*(?:and|&)\s*{DECIMAL}\s*%"
                                  r"(?:\s+of\s+(?:the\s+|all\s+)?(?:patients|pts))?\s*$", re.I)
