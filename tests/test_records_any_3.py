@@ -511,3 +511,12 @@ def test_a_second_rate_with_its_own_verb_is_no_other_group(tmp_path, nlp):
     arm = _events(tmp_path, nlp, "Neurological events were reported in 45% of patients and 19% had events of grade 3 "
                                  "or higher.")
     assert arm.icans == "any grade 45%; grade >=3 19%"
+
+
+def test_neurotoxicity_written_otherwise(tmp_path, nlp):
+    """"neurotoxicities" and "neurologic toxicity" are neurotoxicity, read as ICANS."""
+    arm = _events(tmp_path, nlp, "CAR T-cell neurotoxicities were reported in 12 (30%) patients and were grade 3 or "
+                                 "higher in four (10%).")
+    assert (arm.icans, arm.icans_n) == ("any grade in 12 patients; grade >=3 in 4 patients", 12)
+    arm = _events(tmp_path, nlp, "No patient had seizures, encephalopathy or any other neurologic toxicity.")
+    assert (arm.icans, arm.icans_n) == ("none", 0)
