@@ -427,14 +427,14 @@ def test_a_study_name_with_its_citation_opens_a_paragraph(tmp_path, nlp):
 
 def test_a_row_of_figures_is_given_no_document_disease():
     """A table reader that ran a row's figures into its product column ("275 43 82 64 7") made no study's row:
-    the document's disease is not given to it; a row that names its product is given it."""
-    from pipeline.records import _names_its_study
+    the document's disease is not given to it; a row that names a product among its figures is given it."""
+    from pipeline.records import _misread
     from pipeline.records.table_rows import Partial
 
-    assert not _names_its_study(Partial(fields={"product": "275 43 82 64 7"}, start=0))
-    assert not _names_its_study(Partial(fields={"product": "axi-cel 1297 NR 73 56 8"}, start=0))
-    assert _names_its_study(Partial(fields={"product": "axi-cel"}, start=0))
-    assert _names_its_study(Partial(fields={"trial_id": "NCT09990080"}, start=0))
+    assert _misread(Partial(fields={"product": "275 43 82 64 7"}, start=0))
+    assert not _misread(Partial(fields={"product": "axi-cel 1297 NR 73 56 8"}, start=0))  # it names a product
+    assert not _misread(Partial(fields={"product": "axi-cel"}, start=0))
+    assert not _misread(Partial(fields={"target_symbols": "CLEC12A"}, start=0))  # a row that names no study
 
 
 def test_the_doses_of_a_tables_line_are_not_one_studys_levels(tmp_path, nlp):

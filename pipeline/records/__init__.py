@@ -178,14 +178,12 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
 _FIGURES_RUN = 3
 
 
-def _names_its_study(p: Partial) -> bool:
-    """Whether a row says which study it is (a registry id, an abstract number, or a study or product name that is
-    no run of figures): the document's disease is given to a study's row, not to a misread line of a table."""
-    if p.fields.get("trial_id") or p.fields.get("abstract_number"):
-        return True
-    names = [str(p.fields.get(k) or "") for k in ("study", "product", "reference")]
-    return any(n and sum(1 for w in n.split() if DECIMAL_NUMBER.fullmatch(w.strip(",;"))) < _FIGURES_RUN
-               for n in names)
+def _misread(p: Partial) -> bool:
+    """Whether a row's study or product is a run of figures and nothing else (a misread line of a table, "275 43 82
+    64 7"): the document's disease is given to a study's row, not to such a line."""
+    names = [str(p.fields.get(k) or "").split() for k in ("study", "product")]
+    return any(len(words) >= _FIGURES_RUN and all(DECIMAL_NUMBER.fullmatch(w.strip(",;")) for w in words)
+               for words in names)
 
 
 def _known_product_targets(p: Partial) -> None:
@@ -444,7 +442,7 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
-        if not p.fields.get("disease") and topic and _names_its_study(p):
+        if not p.fields.get("disease") and topic and not _misread(p):
             p.fields["disease"] = topic
         if not p.fields.get("target_symbols") and aimed:
             p.fields["target_symbols"] = aimed
