@@ -110,8 +110,11 @@ def test_event_counts_written_with_a_noun_or_a_verb_between_grade_and_count():
 def test_event_patient_named_before_the_grade():
     from pipeline.fields.adverse_event import read_event, statement
 
+    # Read alone, this clause counts its event grade by grade and nothing else: its worst grade and its patients are
+    # those it counts (the gold's convention for "one patient had grade 1 CRS"); the sentence before it, read with
+    # it in prose, adds the any-grade count that makes them a subset.
     facts = read_event(" occurred in 50 patients; it was mild in all but one patient, who had grade 3 ", ".")
-    assert statement(facts) == ("grade 3 in 1 patient", None, None)
+    assert statement(facts, counted_is_all=True) == ("grade 3 in 1 patient", 3, 1)
     facts = read_event("", " was seen in 40 patients (70%) and was of grade ≥3 in five (9%), "
                            "including one grade 5 event.")
     assert statement(facts) == ("any grade in 40 patients; grade >=3 in 5 patients; grade 5 in 1 patient", 5, 40)

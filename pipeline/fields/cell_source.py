@@ -10,6 +10,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, named_in
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
+from pipeline.knowledge.patterns import PRIOR_THERAPY_BEFORE
 from pipeline.models import Column
 
 CELL_SOURCE = Field("cell_source", ColumnType.SOURCE, words=("source", "origin"))
@@ -34,6 +35,23 @@ _TRANSPLANT_AFTER = re.compile(r"[\w\s-]{0,40}transplant")
 def names_a_transplant(text: str, end: int) -> bool:
     """Whether the cell source mentioned up to ``end`` is the graft of a transplant named right after it."""
     return _TRANSPLANT_AFTER.match(text, end) is not None
+
+
+# "an allogeneic product", "autologous CLL1 CAR-T cells", "umbilical cord blood-derived NK cells": a source that
+# qualifies the cells given, within a few words, as opposed to "an autologous collection is often contaminated" or
+# "normal hematopoietic stem cells."
+_CELLS_AFTER = re.compile(r"[\s-]*(?:[\w+/]+[\s-]+){0,3}?(?:CAR|TCR|products?|cells?|T[\s-]cells?|NK|lymphocytes|"
+                          r"therapy|therapies|construct|lines?)\b", re.I)
+# How far before a source the words of a prior therapy may stand ("relapsed after autologous").
+_PRIOR_REACH = 40
+
+
+def qualifies_cells(text: str, start: int, end: int) -> bool:
+    """Whether the cell source named at ``text[start:end]`` qualifies the cells a therapy is made of ("an
+    allogeneic product", "autologous CAR T cells", "a clonal master iPSC line"), not a collection, the patient's
+    normal cells or a therapy they had before ("relapsed after autologous CAR T-cell therapy")."""
+    return (_CELLS_AFTER.match(text, end) is not None
+            and not PRIOR_THERAPY_BEFORE.search(text, max(0, start - _PRIOR_REACH), start))
 
 
 _SOURCE_HEAD = Gate(

@@ -18,6 +18,7 @@ from pipeline.knowledge.patterns import (
     PATIENTS_STATED,
     PATIENTS_TREATED,
     PATIENTS_TREATED_GROUPS,
+    PATIENTS_WITH,
 )
 from pipeline.knowledge.sentences import sentences
 from pipeline.models import Column
@@ -75,6 +76,11 @@ def read_prose(text: str, start: int, end: int, out: Readings) -> None:
     if len(cases) == 1:  # a case report: one patient described
         out.fields["n_patients_prose"] = 1
         out.evidence.append(_sentence(text, start, end, ONE_PATIENT.search(text, start, end).start()))
+        return
+    m = PATIENTS_WITH.search(text, start, end)
+    if m:
+        out.fields["n_patients_prose"] = int(m.group("n"))
+        out.evidence.append(_sentence(text, start, end, m.start()))
 
 
 def _sentence(text: str, start: int, end: int, at: int) -> str:

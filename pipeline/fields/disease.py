@@ -10,7 +10,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.gates import Gate
-from pipeline.knowledge.patterns import COUNT_NOTE, DISEASE_JOIN
+from pipeline.knowledge.patterns import COUNT_NOTE, DISEASE_JOIN, ENROLLED_WITH
 from pipeline.models import Column, Entity
 
 DISEASE = Field("disease", ColumnType.DISEASE,
@@ -43,21 +43,67 @@ def read_cell(cell: str, column: Column, glossary: Glossary, record: dict[str, o
     record["disease"] = canonical(disease_name(cell), "DISEASE", glossary)
 
 
-def named_together(text: str, diseases: list[Entity]) -> list[str]:
-    """The first disease the prose names and those written together with it ("CLL/SLL", "T-ALL or T-LBL"), in
-    order, each once: a study of several diseases names them in one phrase."""
-    ordered = sorted((d for d in diseases if d.normalized), key=lambda d: d.start)
-    if not ordered:
+def study_diseases(text: str, diseases: list[Entity]) -> list[str]:
+    """The diseases a study's prose says it treats, in order, each once.
+
+    The diseases named together ("CLL/SLL", "T-ALL or T-LBL") where the prose says whom the study enrolled
+    ("adults with relapsed or refractory CLL or SLL"), else the first it names; a name that the prose narrows
+    elsewhere ("lymphoma" in a title over "diffuse large B-cell lymphoma" in the text) gives way to the
+    narrower names; and a later list that names them all and more ("CLL" in a title, "CLL or SLL" in the
+    methods) is the fuller statement of the same diseases.
+    """
+    groups = _named_together(text, sorted((d for d in diseases if d.normalized), key=lambda d: d.start))
+    if not groups:
         return []
-    names, last = [ordered[0].normalized], ordered[0]
-    for d in ordered[1:]:
-        if d.start < last.end:
-            continue
-        if not DISEASE_JOIN.fullmatch(text, last.end, d.start):
-            break
-        names.append(d.normalized)
-        last = d
-    return list(dict.fromkeys(names))
+    enrolled = next((g for g in groups if ENROLLED_WITH.search(text, max(0, g[0].start - 100), g[0].start)), None)
+    found = _names(enrolled or groups[0])
+    found = _narrowed(found, groups)
+    wider = next((g for g in groups if set(_names(g)) > set(found)), None)
+    return _names(wider) if wider else found
+
+
+def _names(group: list[Entity]) -> list[str]:
+    """The diseases of a run of mentions, each once (a mention of a short form may stand for two: "CLL/SLL")."""
+    return list(dict.fromkeys(n for d in group for n in d.normalized.split(";")))
+
+
+def _named_together(text: str, ordered: list[Entity]) -> list[list[Entity]]:
+    """The mentions in runs joined by "and", "or", "/" or commas, each run a list in order."""
+    groups: list[list[Entity]] = []
+    for d in ordered:
+        last = groups[-1][-1] if groups else None
+        if last is not None and d.start < last.end:
+            continue  # inside the mention before it
+        if last is not None and DISEASE_JOIN.fullmatch(text, last.end, d.start):
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    return groups
+
+
+# The words that name a disease's lineage before it: "b-cell acute lymphoblastic leukemia" is the acute
+# lymphoblastic leukemia of B cells, "b-cell non-hodgkin lymphoma" the non-Hodgkin lymphoma of B cells.
+_LINEAGES = ("b-cell", "t-cell", "nk-cell", "b-lineage", "t-lineage", "precursor b-cell", "precursor t-cell")
+
+
+def narrower(name: str, other: str) -> bool:
+    """Whether ``other`` names a kind of the broad disease ``name``: a one-word name it ends with ("diffuse
+    large b-cell lymphoma" of "lymphoma", "synovial sarcoma" of "sarcoma"), or ``name`` with its lineage
+    ("b-cell acute lymphoblastic leukemia" of "acute lymphoblastic leukemia"). A name of several words
+    already says which disease it is: "diffuse large b-cell lymphoma" is no kind of "large b-cell lymphoma"
+    a study of the latter would be reported as."""
+    if len(other) <= len(name) or not other.endswith(name) or other[-len(name) - 1] not in " -":
+        return False
+    return " " not in name or other[: -len(name) - 1] in _LINEAGES
+
+
+def _narrowed(found: list[str], groups: list[list[Entity]]) -> list[str]:
+    """Each name replaced by the names written together with the first mention of a kind of it."""
+    out: list[str] = []
+    for name in found:
+        group = next((g for g in groups if any(narrower(name, d.normalized) for d in g)), None)
+        out.extend(_names(group) if group else [name])
+    return list(dict.fromkeys(out))
 
 
 _DISEASE_HEAD = Gate(

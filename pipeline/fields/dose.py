@@ -99,6 +99,13 @@ _TIMES_TEN = re.compile(rf"[{_TIMES_SIGNS}]\s*\(?\s*10")
 _NOT_IN_POWERS = re.compile(rf"[^\d\s.,()\-–—{_TIMES_SIGNS}^andort]")
 _E_NOTATION = re.compile(rf"(?P<levels>{NUMBER})[eE](?P<exp>[+-]?\d{{1,2}})\b")
 _WORDS = re.compile(rf"{_LEVELS}\s+(?P<word>thousand|millions?|billions?)\b", re.I)
+# "30M, 90M and 300M cells": millions written as a capital M glued to each level, read only before a mention of cells
+# (an M alone may be months or molar).
+_M_SUFFIX = re.compile(rf"(?P<levels>{NUMBER}M(?:{_LIST_SEP}{NUMBER}M)*)(?![\w])(?=\s*(?:[\w+-]+\s+){{0,3}}?cells?\b)")
+# A level written out in full with thousands separators ("100,000, 1 million or 10 million cells"): not scaled by
+# the word that closes the list, and never split at its commas.
+_FULL_NUMBER = r"\d{1,3}(?:,\d{3})+(?![\d.,]\d)"
+_WORD_LEVEL = re.compile(rf"{_FULL_NUMBER}|{NUMBER}")
 # Cheap tests that a text can hold a match at all: both patterns above try a number list at every digit.
 _E_NOTATION_HINT = re.compile(r"\d[eE][+-]?\d")
 # Bare powers of ten as dose levels ("106, 107 or 108 cells/kg"): only with a unit right after. The
@@ -178,11 +185,24 @@ def parse_doses(text: str, require_cells: bool = False) -> list[Dose]:
         scale = _WORD_SCALES.get(m.group("word").lower())
         if scale is None:  # a case-folded look-alike ("mıllion") matches the pattern but names no scale
             continue
-        add([level * scale for level in split_levels(m.group("levels").strip("()"))], m.start(), m.end())
+        add(_scaled_levels(m.group("levels").strip("()"), scale), m.start(), m.end())
+    for m in _M_SUFFIX.finditer(text) if "M" in text else ():
+        add([to_float(v) * 1e6 for v in re.findall(NUMBER, m.group("levels"))], m.start(), m.end())
     merged = _merge_lists(text, sorted(doses, key=lambda d: d.start))
     if require_cells:
         merged = [d for d in merged if _CELLS_AFTER.match(text[d.end :])]
     return merged
+
+
+def _scaled_levels(levels: str, scale: float) -> list[float]:
+    """The levels of a list closed by a scale word ("1, 3 or 10 million"), each scaled, but for a level written
+    out in full before the last ("100,000, 1 million or 10 million": 100,000 cells)."""
+    found = list(_WORD_LEVEL.finditer(levels))
+    out = []
+    for i, m in enumerate(found):
+        full = re.fullmatch(_FULL_NUMBER, m.group()) and i < len(found) - 1
+        out.append(float(m.group().replace(",", "")) if full else to_float(m.group()) * scale)
+    return out
 
 
 _JOINER = re.compile(r"\s*(?:,\s*(?:and|or)?|and|or|to|[–—-])\s*")
@@ -274,6 +294,8 @@ _DRUG_UNITS = {"mg/kg": "mg/kg", "mg/m2": "mg/m2", "mg/m²": "mg/m2", "µg/kg": 
                "ug/kg": "ug/kg", "mcg/kg": "ug/kg", "mg": "mg"}
 # How far before an amount the agent it belongs to may stand ("fludarabine 30 mg/m2", "ibrutinib 420 mg").
 _OWNER_REACH = 25
+# Between an amount and the agent named after it that owns it: "1000 mg dose of obinutuzumab", "20 mg of".
+_DOSE_OF = re.compile(r"\s+(?:(?:single|one|flat|fixed)\s+)?(?:doses?\s+)?of\s+(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -295,7 +317,9 @@ def drug_doses(text: str, start: int, end: int, others: list[tuple[int, int]] = 
     for m in DRUG_DOSE.finditer(text, start, end):
         owner = [e for s, e in others if e <= m.start() and m.start() - e <= _OWNER_REACH
                  and not re.search(r"[.;]", text[e : m.start()])]
-        if owner:
+        # "a single 1000 mg dose of obinutuzumab": the agent named right after the amount's "dose of" owns it
+        owned_after = [s for s, e in others if m.end() <= s and _DOSE_OF.fullmatch(text, m.end(), s)]
+        if owner or owned_after:
             continue
         # the words of its own clause say whether it is a step: "a 0.16 mg priming dose", "step-up doses of 12 mg"
         before = re.split(r"[,;(]", text[max(start, m.start() - 40) : m.start()])[-1]

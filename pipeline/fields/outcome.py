@@ -25,7 +25,10 @@ from pipeline.knowledge.patterns import (
     COUNT_THEN_PERCENT,
     CR_OR_BETTER,
     DECIMAL,
+    PARALLEL_PERCENTS,
+    PERCENT_AFTER_OUTCOME,
     PERCENT_IN_PARENTHESES,
+    PERCENT_NUMBER,
     RATE_AFTER_NAME,
     RATE_OF_PREVIOUS,
     RESPONDED,
@@ -36,6 +39,7 @@ from pipeline.knowledge.patterns import (
     SHARE_OF,
     SHARE_OF_GROUP,
     SHARE_PERCENT,
+    SHARE_WITH,
 )
 from pipeline.knowledge.patterns import FOOTNOTE_MARK as FOOTNOTE_MARK_RE
 from pipeline.knowledge.sentences import by_sentence, sentences
@@ -169,6 +173,10 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
         marks = joined
         previous = s
         for at, stop, name, value in marks:
+            if value is not None and previous > s and RATE_OF_PREVIOUS.match(text, previous, at) \
+                    and not PERCENT_AFTER_OUTCOME.match(text, stop, stop + _AFTER_REACH):
+                value = None  # the percentage before it ("The ORR was 36%, with complete responses ...") is the
+                # previous outcome's: this one's share is read from its own words
             if value is None:
                 clause = text[previous:at]
                 if previous > s:  # the rate right after the previous outcome is that outcome's
@@ -186,6 +194,8 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
                         counts[name] = number(counted.group("x"))
                         count_quotes[name] = " ".join(text[s:e].split())
             previous = stop
+            if value is not None and _per_group_rate(text, stop, e):
+                value = None  # "ORR was 74.1% with QW and 71.7% with Q2W dosing": each schedule's, not the study's
             if value is not None and name not in rates:
                 rates[name] = value
                 quotes.append(" ".join(text[s:e].split()))
@@ -206,6 +216,16 @@ def read_prose(text: str, start: int, end: int, inside: list[Entity], out: Readi
     out.evidence.extend(dict.fromkeys(quotes))
 
 
+def _per_group_rate(text: str, stop: int, end: int) -> bool:
+    """Whether the first percentage after an outcome's name (within its reach) is one group's beside another's."""
+    m = PERCENT_NUMBER.search(text, stop, min(end, stop + _AFTER_REACH))
+    return m is not None and PARALLEL_PERCENTS.match(text, m.start()) is not None
+
+
+# How far after an outcome's name its rate may stand (``ner.patterns.percent_near`` reads as far).
+_AFTER_REACH = 60
+
+
 # "CR or CRi", "CR/CRi" written out: the complete-remission rate with incomplete recovery.
 _CR_BEFORE = re.compile(r"\bCR\s*(?:/|or|and)\s*$")
 
@@ -221,6 +241,26 @@ def _response(entity: Entity, text: str = "") -> str:
     if entity.normalized == "MRD negativity" and named_cr:
         return "CR"
     return ""
+
+
+# Words before a response that say it was not reached: "did not achieve a complete response", "no CR".
+_NOT_REACHED = re.compile(r"\b(?:not|no|never|without|failed\s+to|neither|nor)\b", re.I)
+
+
+def of_one_patient(text: str, start: int, end: int, inside: list[Entity], out: Readings) -> None:
+    """A case report's one patient in complete response ("bone marrow at month 3 confirmed a stringent complete
+    response") is a complete-response rate of 100%, where the prose names no rate of its own and does not say
+    the response was missed."""
+    if out.fields.get("cr_pct") is not None or out.fields.get("n_patients_prose") != 1:
+        return
+    spans = sentences(text, start, end)
+    outcomes = [x for x in inside if x.label == "OUTCOME"]
+    for (s, e), here in zip(spans, by_sentence(spans, outcomes), strict=True):
+        for x in here:
+            if _response(x, text) in ("CR", "sCR", "CR/CRi") and not _NOT_REACHED.search(text, s, x.start):
+                out.fields["cr_pct"] = 100.0
+                out.evidence.append(" ".join(text[s:e].split()))
+                return
 
 
 def shares_of(fields: dict[str, object]) -> None:
@@ -253,6 +293,10 @@ def _share(clause: str, sentence: str) -> float | None:
             return round(100 * x / y, 1) if y else None
         x, y = number(m.group("x")), number(m.group("y")) if m.group("y").lower() != "them" else _them(sentence)
         return round(100 * x / y, 1) if x is not None and y else None
+    counted = SHARE_WITH.search(clause)
+    if counted:  # "Eight of the 11 patients responded, seven with a complete remission": seven of the 11
+        x, y = number(counted.group("x")), _them(sentence)
+        return round(100 * x / y, 1) if x is not None and y and x <= y else None
     every = SHARE_ALL.search(clause)
     after = re.sub(r"^\d+\s*", "", clause[every.end() :]) if every else ""
     if every and not re.search(r"\d", clause[: every.start()] + after):
@@ -276,8 +320,8 @@ def _share_after(tail: str) -> float | None:
     m = SHARE_AFTER.match(tail)
     if not m:
         return None
-    if m.group("p") or m.group("p2"):
-        return float(m.group("p") or m.group("p2"))
+    if m.group("p") or m.group("p2") or m.group("p3"):  # a printed percentage: "in 4 of 66 patients (6%)"
+        return float(m.group("p") or m.group("p2") or m.group("p3"))
     x, y = number(m.group("x")), number(m.group("y"))
     return round(100 * x / y, 1) if x is not None and y else None
 

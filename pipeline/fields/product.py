@@ -70,6 +70,20 @@ def _product_aliases() -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+@cache
+def _lexicon_targets() -> dict[str, frozenset[str]]:
+    """Product (canonical, lower case) -> the targets ``products.tsv`` gives it (lexicon data: read once)."""
+    return {r["canonical"].lower(): frozenset(t for t in r.get("targets", "").split(";") if t)
+            for r in load_rows("products") if r.get("targets")}
+
+
+def known_targets(name: str) -> frozenset[str]:
+    """The targets the lexicon knows a product by ("talquetamab": GPRC5D and CD3E), none for a product it does
+    not know."""
+    entry = lookup(name.strip(), "PRODUCT")
+    return _lexicon_targets().get((entry.normalized if entry else name).strip().lower(), frozenset())
+
+
 # Products and agents dosed in milligrams, not cells (``products.tsv``, ``agents.tsv`` kinds).
 _DRUG_PRODUCTS = {"bispecific", "NK engager"}
 _DRUG_AGENTS = {"bispecific antibody", "monoclonal antibody", "ADC", "checkpoint inhibitor", "NK cell engager"}

@@ -62,6 +62,11 @@ _RUN_BREAK = re.compile(r"\b(?:received|receive|infused|infusion|given|then|foll
 def _run(agents: list[Entity], text: str) -> list[str]:
     """The agents of one list, from the first: "fludarabine 30 mg/m2 and cyclophosphamide 300 mg/m2"; an
     agent after the cells are given ("..., then QX-1 alone or with rituximab") is not the regimen's."""
+    return [x.normalized.lower() for x in _run_of(agents, text)]
+
+
+def _run_of(agents: list[Entity], text: str) -> list[Entity]:
+    """The mentions of ``_run``'s list."""
     agents = sorted(agents, key=lambda x: x.start)
     run = agents[:1]
     for nxt in agents[1:]:
@@ -69,7 +74,7 @@ def _run(agents: list[Entity], text: str) -> list[str]:
         if len(gap) > 80 or _RUN_BREAK.search(gap):
             break
         run.append(nxt)
-    return [x.normalized.lower() for x in run]
+    return run
 
 
 def regimen_without(regimen: str, agent: str) -> str:
@@ -89,9 +94,12 @@ def _known_order(names: list[str]) -> str:
     return join_names(names)
 
 
-# "after fludarabine ...", "after three daily doses of cyclophosphamide ..."
-_AFTER = re.compile(r"\bafter\s+(?:(?:a|one|two|three|four|five|daily|single|doses?|of|courses?|cycles?)\s+){0,4}$",
-                    re.I)
+# "after fludarabine ...", "following three daily doses of cyclophosphamide ..."
+_AFTER = re.compile(r"\b(?:after|following)\s+"
+                    r"(?:(?:a|one|two|three|four|five|daily|single|doses?|of|courses?|cycles?)\s+){0,4}$", re.I)
+# "received fludarabine 30 mg/m2 and cyclophosphamide 500 mg/m2 daily for 3 days and then axi-cel", "(fludarabine and
+# cyclophosphamide) and then a single infusion", "... followed by a single dose of ... T cells": given before the cells.
+_THEN = re.compile(r"[^.;]{0,60}?\b(?:then|followed\s+by|before|prior\s+to)\b", re.I)
 
 
 _GIVES_CELLS = re.compile(r"\b(?:infused|infusion|given|received|administered|dose|doses|cells/kg|cells)\b", re.I)
@@ -116,10 +124,10 @@ def _lymphodepleting_after(text: str, s: int, e: int, inside: list[Entity]) -> s
     agents = sorted((x for x in inside if x.label == "AGENT" and s <= x.start < e and x.normalized),
                     key=lambda x: x.start)
     for i, first in enumerate(agents):
-        if not _AFTER.search(text, s, first.start):
+        run = _run_of(agents[i:], text)  # "fludarabine 25 mg/m2 on days −4 to −2 and cyclophosphamide 900 mg/m2"
+        if not _AFTER.search(text, s, first.start) and not _THEN.match(text, run[-1].end, e):
             continue
-        names = _run(agents[i:], text)  # "fludarabine 25 mg/m2 on days −4 to −2 and cyclophosphamide 900 mg/m2"
-        regimen = _known_order(list(dict.fromkeys(names)))
+        regimen = _known_order(list(dict.fromkeys(x.normalized.lower() for x in run)))
         if regimen in _lymphodepleting():
             return regimen
     return ""

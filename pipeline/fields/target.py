@@ -14,6 +14,7 @@ from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, _matches
 from pipeline.fields.score_settings import S
 from pipeline.knowledge.lexicon import near_target
+from pipeline.knowledge.patterns import PRIOR_THERAPY_BEFORE, TARGET_JOIN
 from pipeline.models import Column, Entity, IngestedText
 
 TARGET = Field("target", ColumnType.TARGET, words=("target", "targets", "antigen", "antigens", "specificity"))
@@ -38,22 +39,66 @@ def target_symbols(text: str) -> str:
 # A name is the therapy's target when the words around it say so ("BCMA CAR T cells", "CD19-directed",
 # "BCMA×CD3", "targets GPRC5D"), as opposed to a hinge "taken from CD8" or a prior "anti-CD38" antibody.
 _THERAPY_AFTER = re.compile(
-    r"[\s-]*(?:/\s*\w+\s*)?(?:dual\s+)?(?:CAR|chimeric|directed|targeted|targeting|specific|bispecific|×|x\s*CD3|"
+    r"[\s-]*(?:/\s*\w+\s*)?(?:dual[\s-]+)?(?:CAR|chimeric|directed|targeted|targeting|specific|bispecific|×|x\s*CD3|"
     r"engager|BiTE|CAR-?T|CAR-?NK)", re.I)
 
 
-_THERAPY_BEFORE = re.compile(r"(?:targets?|targeting|directed\s+against)\s*(?:the\s+)?$", re.I)
+# "targeting GPRC5D", "directed against the", "aimed at the cancer-testis antigen MAGE-A4", "a chimeric antigen receptor
+# against CD19", "a TCR recognising a MAGE-A4 peptide": up to two words (of at most 20 letters) may name what it is.
+_THERAPY_BEFORE = re.compile(r"(?:targets?|targeting|(?:directed|aimed|redirected)\s+(?:against|at)|receptor\s+against|"
+                             r"recogni[sz](?:es|ing)|binds|binding)\s*(?:(?:the|an?)\s+)?(?:[\w-]{1,20}\s+){0,2}?$",
+                             re.I)
 
 
-# What ``_therapy_before`` searches first: a match holds at most 18 characters that are not spaces.
+# What ``_therapy_before`` searches first: a match holds at most 70 characters that are not spaces ("redirected
+# against the", two words of 20 letters).
 _BEFORE_REACH = 200
 
 
-_BEFORE_LETTERS = 18
+_BEFORE_LETTERS = 70
 
 
 # The T-cell arm of an engager (CD3) is not what the therapy targets on the tumour.
 EFFECTOR_ARMS = {"CD3E", "CD3", "CD3D", "CD3G", "CD247", "FCGR3A", "CD16A"}
+
+# The costimulatory domains of a CAR (4-1BB, CD28, OX40, ICOS, CD27): "a CD19-directed, 4-1BB CAR" names its
+# signalling, not a second target (June and Sadelain, N Engl J Med 2018;379:64-73).
+SIGNALLING_DOMAINS = {"TNFRSF9", "CD28", "TNFRSF4", "ICOS", "CD27"}
+
+# A target named as what the patients had before ("after BCMA-directed therapy", "previously received BCMA CAR-T",
+# "progressed on anti-PD-1 therapy", "CD22 after CD19 failure"), what an added antibody binds ("the anti-CD20
+# antibody rituximab") or a subset of the cells given ("CD8+ and CD4+ CAR T cells") is not the study's target.
+_PRIOR_AFTER = re.compile(r"[\s-]*(?:(?:CAR[\s-]?T|directed|targeted|CAR)[\s-]+(?:cells?\s+)?)?"
+                          r"(?:failure|exposure|refractory|relapse)\b", re.I)
+_ANTIBODY_AFTER = re.compile(r"[\s-]*(?:monoclonal\s+)?(?:antibody|antibodies|mAbs?)\b", re.I)
+_CELL_SUBSET_AFTER = re.compile(r"\+(?:\s*(?:and|/|,)\s*CD\d+\+|\s*(?:CAR\+?\s*)?(?:T[\s-]cells?|cells)\b)", re.I)
+
+
+def of_another_therapy(text: str, start: int, end: int) -> bool:
+    """Whether a target named at ``text[start:end]`` belongs to a therapy the patients had before, to an antibody
+    added to the product, or names a subset of the cells given: not what the study's product is aimed at."""
+    before = text[max(0, start - 40) : start]
+    anti = before.lower().endswith("anti-")
+    return bool(PRIOR_THERAPY_BEFORE.search(before) or _PRIOR_AFTER.match(text, end, end + 40)
+                or (anti and _ANTIBODY_AFTER.match(text, end, end + 30))
+                or _CELL_SUBSET_AFTER.match(text, end, end + 30))
+
+
+def study_targets(text: str, targets: list[Entity]) -> list[str]:
+    """HGNC symbols of what a study's prose says its product is aimed at: the targets the words around them call a
+    therapy's (else every target it names), none named as another therapy's, an engager's T-cell arm or a CAR's
+    signalling domain only where nothing else is named."""
+    own = sorted((e for e in targets if not of_another_therapy(text, e.start, e.end)), key=lambda e: e.start)
+    aimed = [e for e in own if aimed_at(text, e.start, e.end)
+             and set(e.normalized.split(";")) - EFFECTOR_ARMS - SIGNALLING_DOMAINS]
+    for previous, e in zip(own, own[1:], strict=False):  # "recognises both BCMA and CD19": the list is aimed at
+        if previous in aimed and e not in aimed and TARGET_JOIN.fullmatch(text, previous.end, e.start):
+            aimed.append(e)
+    symbols = {s for e in (aimed or own) for s in e.normalized.split(";") if s}
+    for kind in (EFFECTOR_ARMS, SIGNALLING_DOMAINS):
+        if symbols - kind:
+            symbols -= kind
+    return sorted(symbols)
 
 
 def aimed_at(text: str, start: int, end: int) -> bool:
@@ -84,8 +129,8 @@ def document_target(doc: IngestedText, entities: list[Entity], share: float = 0.
     therapy is directed at, so only mentions the words around them call a target count.
     """
     aimed = [e.normalized for e in entities if e.label == "TARGET" and e.normalized
-             and (aimed_at(doc.text, e.start, e.end))
-             and not set(e.normalized.split(";")) & EFFECTOR_ARMS]
+             and aimed_at(doc.text, e.start, e.end) and not of_another_therapy(doc.text, e.start, e.end)
+             and not set(e.normalized.split(";")) & (EFFECTOR_ARMS | SIGNALLING_DOMAINS)]
     if not aimed:
         return ""
     top = max(set(aimed), key=aimed.count)

@@ -10,6 +10,7 @@ Tables score cells by these terms, recognition matches them in text, records nor
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -55,8 +56,17 @@ class Entry:
     normalized: str
 
 
+# An ordinary lower-case word of a phrase ("lymphoma" in "large B-cell lymphoma"): a phrase that has one is a
+# long form, which no ordinary word or other short form spells in another case.
+_PLAIN_WORD = re.compile(r"(?<![\w-])[a-z]{4,}(?![\w-])")
+
+
 def case_sensitive(alias: str) -> bool:
-    """"CRs" must not match "CRS", nor "MM" match "mm"; "Daratumumab" may match "daratumumab"."""
+    """"CRs" must not match "CRS", nor "MM" match "mm"; "Daratumumab" may match "daratumumab", and a long form
+    of several words may match in any case ("LARGE B-CELL LYMPHOMA" in a title in capitals, "Large B-Cell
+    Lymphoma" in one in title case) even where a capital stands inside it."""
+    if " " in alias and _PLAIN_WORD.search(alias):
+        return False
     return any(c.isupper() for c in alias[1:]) or (len(alias) <= 5 and alias[:1].isupper())
 
 

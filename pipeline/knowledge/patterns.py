@@ -104,6 +104,10 @@ ABSTRACT_HEADING = re.compile(
     rf"(?(para)(?=(?:\n[^\n]*){{0,18}}?{_FIRST_HEADING})|(?=(?:\n[^\n]*){{0,8}}?{_FIRST_HEADING}))"
 )
 REFERENCE = re.compile(r"\[(?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\]")
+# Reference numbers in parentheses, Vancouver style, after a word, a bracket or "et al." and before the clause goes
+# on: "in a phase 1–2 study (NCT03373097) (41).", "Liu et al. (44) infused", "the SPEARHEAD-1 trial (43), 52
+# patients" (never glued to a number: "387(13):1196"; a count or a rate carries a sign or a word: "(n = 40)", "(63%)").
+PAREN_REFERENCE = re.compile(r"(?<=[\w).\]] )\((?P<number>\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\)(?=[.,;:]|\s+[a-z])")
 # Reference numbers a PDF glued as superscripts to the full stop that closes a sentence: "a complete
 # response.14 CRS occurred", "the CR rate 60%.16" (a decimal number has a digit before its point).
 SENTENCE_REFERENCE = re.compile(r"(?<=[a-z%)\]])\.(?P<number>\d{1,3}(?:\s?[,–-]\s?\d{1,3})*)(?=\s|$)")
@@ -128,6 +132,16 @@ ANY_CITATION = re.compile(r"\([Aa]bstr[^)]{0,40}\)|\[\d+(?:\s?[,–-]\s?\d+)*\]"
 PERCENT = re.compile(rf"(?<!\d)(?P<value>{NUMBER})\s*%")
 # A percentage's number, a space at most before the sign ("45%", "45 %").
 PERCENT_NUMBER = re.compile(rf"(?<!\d)({DECIMAL})\s?%")
+# A percentage given for one group beside another's, each of its own ("79.0% (QW) and 74.5% (Q2W)", "74.1% with QW and
+# 71.7% with Q2W dosing", "77% of patients on the weekly schedule and 80% on the other", "in 2.1% and 0.7%"): the
+# study as a whole has no such figure. Not a clause of its own after a comma ("45% of patients, and 19% had events
+# of grade 3") or with its own verb ("63% and 39% reached CR"). Matched where the first percentage starts.
+PARALLEL_PERCENTS = re.compile(rf"{DECIMAL}\s*%(?:\s*\([^()]{{1,20}}\))?[^.;,%\d]{{0,50}}?\s(?:and|vs\.?|versus)\s+"
+                               rf"{DECIMAL}\s*%(?!\s+(?:of\s+(?:the\s+)?(?:patients|pts)\s+)?(?:had|developed|experienced|"
+                               r"reached|achieved|attained|were|was|responded)\b)", re.I)
+# The percentages that close a list before "respectively": "in 2% and 10%", "24%, 25% and 3% of patients".
+RESPECTIVE_PERCENTS = re.compile(rf"(?<![\d.]){DECIMAL}\s*%(?:\s*,\s*{DECIMAL}\s*%)*\s*,?\s*(?:and|&)\s*{DECIMAL}\s*%"
+                                 r"(?:\s+of\s+(?:the\s+|all\s+)?(?:patients|pts))?\s*$", re.I)
 FRACTION = re.compile(r"\(\s*(?P<num>\d+)\s*/\s*(?P<den>\d+)\s*\)")
 # The percentage that reports an outcome mentioned just before it: "CR of 60%", "ORR: 92.9%", "ORR was 81%".
 PERCENT_AFTER_OUTCOME = re.compile(
@@ -164,8 +178,11 @@ DECIMAL_NUMBER = re.compile(DECIMAL)
 
 # --- Drug doses -------------------------------------------------------------------------------------
 # A dose of an antibody or a drug: "1.5 mg/kg", "76 mg", "0.16 mg", "0.4 or 0.8 mg/kg", "10 µg/kg", "2.5 mg → 10 mg".
+# A number after "day", "week" or "cycle" is a time, not the first level of a list ("12 mg on Day 1 and 32 mg",
+# "from cycle 5, 160 mg").
+_TIME_BEFORE = r"(?<![Dd]ay\s)(?<![Dd]ays\s)(?<![Ww]eek\s)(?<![Cc]ycle\s)(?<![Cc]ycles\s)"
 DRUG_DOSE = re.compile(
-    rf"(?<![\w.,/])(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
+    rf"(?<![\w.,/]){_TIME_BEFORE}(?P<values>{DECIMAL}(?:\s*(?:,\s*|\s+or\s+|\s+and\s+)(?:or\s+|and\s+)?{DECIMAL})*)\s?"
     r"(?P<unit>mg/kg|mg/m2|mg/m²|[µμu]g/kg|mcg/kg|mg)(?![\w/²])"
 )
 # The schedule written after a regimen's agents and doses: ", days −5 to −3", "on days 1-3", "× 3 days".
@@ -200,7 +217,8 @@ PATIENTS_ANY = re.compile(r"\b[nN]\s?=\s?(\d+)|\b(\d+)\s+(?:\w+\s+)?(?:patients|
 PATIENTS_STATED = re.compile(
     r"\b(?P<n5>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?patients\b(?:\s+[^.;]{0,60}?)?"
     r"\s+(?:received|were\s+(?:treated|infused|enrolled|evaluated)|had\s+been\s+(?:treated|infused)|underwent)\b"
-    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|evaluable|treated|enrolled|infused|assessable)\s+patients\b"
+    r"|\b(?:in|of|among)\s+(?P<n>\d+)\s+(?:evaluated|(?:efficacy-|response-)?evaluable|treated|enrolled|infused|assessable)"
+    r"\s+patients\b"
     r"|\(\s*n\s*=\s*(?P<n3>\d+)\s*\)|\bn\s*=\s*(?P<n4>\d+)\b"
     r"|\b(?:enrolled|included|covered|recruited)\s+(?P<n2>\d+)\s+patients\b"
     r"|\b(?:gave|given|administered|infused)\s+(?:[\w-]+\s+){0,4}?to\s+(?P<n6>\d+)\s+(?:adult\s+|paediatric\s+|pediatric\s+)?"
@@ -219,14 +237,18 @@ _WHO = (r"(?:(?:adult|paediatric|pediatric|consecutive|evaluable|eligible|heavil
 # ... to 38 patients", "22 patients had been infused". A count of enrolled patients is not the treated one
 # ("Ninety-eight patients were enrolled and 97 received" is 97): the words between a count and its verb never
 # say "enrolled".
+# "Cohort 1 received", "dose level 2 were treated": the number of a group, not a count of patients.
+_NOT_A_GROUP = (r"(?<![Cc]ohort\s)(?<![Aa]rm\s)(?<![Gg]roup\s)(?<![Ll]evel\s)(?<![Pp]art\s)(?<![Rr]egimen\s)"
+                r"(?<![Dd]ay\s)(?<![Cc]ycle\s)(?<![Ss]tage\s)(?<![Pp]hase\s)")
 PATIENTS_TREATED = re.compile(
     rf"\b(?P<a>{_N})\s+{_WHO}\b(?:\([^()]{{0,80}}\)|(?!\benrolled\b|\bof\s+whom\b)[^.;]){{0,110}}?\s+(?:were\s+(?:enrolled\s+and\s+)?"
-    r"(?:treated|infused|dosed)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|underwent)\b"
-    rf"|\b(?P<b>\d+)\s+(?:were\s+(?:treated|infused|dosed)|received)\b"
+    r"(?:treated|infused|dosed|lymphodepleted)|had\s+been\s+(?:treated|infused|dosed)|(?:were\s+enrolled\s+and\s+)?received|"
+    r"underwent)\b"
+    rf"|{_NOT_A_GROUP}\b(?P<b>\d+)\s+(?:of\s+(?:them|whom)\s+)?(?:were\s+(?:treated|infused|dosed)|received)\b"
     rf"|\b(?:treated|infused|dosed)\s+(?P<c>{_N})\s+{_WHO}"
     rf"|\b(?:of|among|in)\s+(?:all\s+|the\s+)?(?P<d>\d+)\s+(?:treated|infused)\s+patients"
     rf"|\bof\s+(?:the\s+|all\s+)?(?P<e>{_N})\s+{_WHO}\s+(?:treated|infused|dosed)"
-    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\bto\s+(?P<f>{_N})\s+{_WHO}"
+    rf"|\b(?:given|gave|administered|infused)\b[^.;]{{0,80}}?\b(?:to|into)\s+(?P<f>{_N})\s+{_WHO}"
     rf"|\b(?:in|among)\s+(?P<g>{_N})\s+{_WHO}\s+who\s+had\s+(?:been|received|undergone)\b"
     rf"|\b(?P<h>\d+)\s+(?:patients|pts)\s+(?:treated|infused|dosed)\b(?!\s+with\b)",
     re.I,
@@ -246,6 +268,9 @@ PATIENTS_SIZE = re.compile(
 )
 PATIENTS_SIZE_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h")
 # The one patient of a case report: "A 45-year-old man", "a 7-year-old girl with ...".
+# The patients a sentence speaks of when it gives no other count: "follow-up in 165 patients with triple-class-exposed
+# myeloma", "its experience ... in 58 adults with relapsed B-ALL".
+PATIENTS_WITH = re.compile(rf"\bin\s+(?P<n>\d+)\s+{_WHO}\s+with\b", re.I)
 ONE_PATIENT = re.compile(r"\b[Aa]n?\s+\d{1,2}-year-old\s+(?:man|woman|male|female|boy|girl|patient|child)\b")
 # A share of patients stated before (or after "in") the outcome it counts: "99 of 157 patients responded",
 # "MRD-negative CR in 5 out of 5", "19 (95%) reached", "complete responses in 10 (62.5%)", "Ninety percent
@@ -256,17 +281,23 @@ SHARE_OF = re.compile(rf"\b(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(?P<y
 # "Nine patients were treated and four achieved CR".
 SHARE_COUNT = re.compile(rf"\b(?P<x>{_N})\s+(?:patients\s+|of\s+them\s+)?(?:achieved|reached|attained|had)\s+"
                          r"(?:an?\s+)?(?:[\w-]+\s+){0,2}$", re.I)
+# A count of the group the sentence counted last, right before its outcome: "Eight of the 11 patients responded,
+# seven with a complete remission".
+SHARE_WITH = re.compile(rf"\b(?P<x>{_N})\s+(?:of\s+(?:them|whom|these)\s+)?with\s+(?:an?\s+)?(?:[\w-]+\s+)?$", re.I)
 SHARE_PERCENT = re.compile(rf"(?P<p>{DECIMAL})\s*%|\b(?P<w>{_N})\s+percent\b", re.I)
 SHARE_ALL = re.compile(rf"\b(?:all|every)\s+(?:(?P<y>{_N})\s+)?(?:patients?|adults|children|of\s+them)?\b", re.I)
-SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})|"
+SHARE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,3}}?in\s+(?:(?P<x>{_N})\s+(?:out\s+)?of\s+(?:the\s+)?(?P<y>{_N})"
+                         rf"(?:\s+(?:[\w-]+\s+)?patients)?(?:\s*\(\s*(?P<p3>{DECIMAL})\s*%\s*\))?|"
                          rf"(?P<n>{_N})\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)|(?P<p2>{DECIMAL})\s*%)", re.I)
 # A share written as a fraction right after the outcome: "ORR 4/8", "the ORR was 8 of 12 (67%)" (the printed
 # percentage, where there is one, is the value).
 SHARE_FRACTION = re.compile(rf"^\s*(?:was\s+|of\s+|[:=]\s*)?(?P<x>\d+)\s*(?:/|\s(?:out\s+)?of\s)\s*(?P<y>\d+)(?![\d/])"
                             rf"(?:\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\))?")
-# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%"): the next outcome's share is not it
-# ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
-RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%")
+# The rate that follows an outcome's name ("ORR was 36%", "CR rate 60%", "the ORR was 8 of 12 (67%)"): the next
+# outcome's share is not it ("The ORR was 36%, with complete responses in 2 of 66 patients (3%)").
+RATE_OF_PREVIOUS = re.compile(rf"\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|of\s+|[:=]\s*)?{DECIMAL}\s*%"
+                              rf"|\s*(?:rate\s+)?(?:was\s+|were\s+|is\s+|[:=]\s*)?\d+\s*(?:/|\s(?:out\s+)?of\s)\s*\d+(?![\d/])"
+                              rf"(?:\s*\(\s*{DECIMAL}\s*%\s*\))?")
 # A printed percentage in parentheses right after the outcome or its verb: "responded (71%)".
 PERCENT_IN_PARENTHESES = re.compile(rf"\s*\(\s*(?P<p>{DECIMAL})\s*%\s*\)")
 # The whole group before its count: "Of 12 patients, 11 were in MRD-negative CR".
@@ -312,7 +343,23 @@ ARM_CLAUSE_BREAKS = (re.compile(r"\s*;\s*"), re.compile(r",\s+(?:and|while|where
 GLUED_REFERENCES = re.compile(r"(?P<id>NCT\s?\d{8})(?P<refs>\d{1,2}(?:\s*[,–-]\s*\d{1,3})*)(?!\d)")
 # Diseases named together: "CLL/SLL", "synovial sarcoma or myxoid/round cell liposarcoma", "T-ALL or T-LBL",
 # "acute myeloid leukaemia, T-LBL or T-ALL", "17 with B-ALL and 21 with large B-cell lymphoma".
-DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or)\s+)(?:\d+\s+with\s+)?")
+DISEASE_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&)\s+)(?:\d+\s+with\s+)?")
+# The words that say who a study enrolled, right before the disease they had: "enrolling adults with relapsed or
+# refractory", "treated 148 patients with", "children with relapsed, chemotherapy-refractory CD19-positive precursor";
+# not "patients with transformed CLL" or "with a history of": there the disease named is the one they had before.
+ENROLLED_WITH = re.compile(r"\b(?:patients|adults|children|adolescents|subjects|participants|people|pts)\b"
+                           r"[^.;:]{0,30}?\bwith\s+(?![^.;:()]*\b(?:transformed|history|prior|previous)\b)"
+                           r"[^.;:()]{0,60}$", re.I)
+# The words before a therapy the patients had before the study's ("relapsed after autologous CAR T-cell therapy",
+# "previously received BCMA CAR-T", "progressed on anti-PD-1 therapy"): what they name is not the study's.
+# "Remission after CD19-specific CAR T cells" is the study's own: "after" names an earlier therapy only after a word of
+# relapse, progression or failure.
+PRIOR_THERAPY_BEFORE = re.compile(r"\b(?:(?:relaps\w*|progress\w*|fail\w*|refractory|resistan\w*|loss|escape|"
+                                  r"downregulation|target|options?)\s+(?:\w+\s+)?(?:after|following|on|to)|prior|"
+                                  r"previous(?:ly)?|(?:had\s+(?:already\s+)?|already\s+)received|exposed\s+to|"
+                                  r"failure\s+of)\s+(?:(?:an?|the|one|two|a\s+prior)\s+)?(?:[\w-]+\s+)?$", re.I)
+# Targets named together: "BCMA and CD19", "CD19/CD22", "CD19, CD20 or CD22".
+TARGET_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/|\s+(?:and|or|and/or|&|plus)\s+|\s*\+\s*)")
 # A count in parentheses after a name: "(n = 40)", "(359 patients)".
 SIZE_IN_PARENTHESES = re.compile(
     r"(?P<between>[^().;]{0,40}?)\(\s*(?:[Nn]\s*=\s*(?P<n>\d+)|(?P<m>\d+)\s+patients)\s*\)"
@@ -337,9 +384,10 @@ _REGISTRY_AHEAD = r"(?:" + "|".join(REGISTRY_PREFIXES) + r")[\s/-]?\d"
 # The contexts that make a name a study's: "the pivotal FELIX study", "KarMMa (NCT03361748)",
 # "NCT02435849 (ELIANA)", "ELARA is an international, single-arm phase 2 trial", "(ZUMA-2)" closing a title,
 # "Phase 2 results of ZUMA-3", "(MajesTEC-1, N = 165)", "In CRB-402 (n = 46)", "The TRANSCEND CLL 004
-# investigators", "the phase 2 portion of ZUMA-1", "JULIET, the global phase 2 trial of ...".
+# investigators", "the phase 2 portion of ZUMA-1", "the expansion cohort of EPCORE NHL-1", "JULIET, the global phase
+# 2 trial of ...", "the EPCORE NHL-1 clinical trial", "ZUMA-3 [32] tested ...".
 STUDY_NAMED = re.compile(
-    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:study|trial|studies|trials|investigators|group)\b)"
+    rf"(?<![\w‑-])(?P<a>{STUDY_NAME})(?=\s+(?:clinical\s+)?(?:study|trial|studies|trials|investigators|group)\b)"
     rf"|(?<![\w‑-])(?P<b>{STUDY_NAME})(?=\s*\(\s*(?:{_REGISTRY_AHEAD}))"
     rf"|(?:{_CELL_ID})\s*\(\s*(?P<c>{STUDY_NAME})\s*\)"
     rf"|(?<![\w‑-])(?P<d>{STUDY_NAME})(?=,?\s+(?:is|was)\s+an?\s+[^.;]{{0,80}}?\b(?:study|trial)\b)"
@@ -347,17 +395,22 @@ STUDY_NAMED = re.compile(
     rf"|\b(?:results|analysis|update)\s+(?:of|from)\s+(?:the\s+)?(?P<f>{_STUDY_NAME})(?![\w‑-])"
     rf"|\(\s*(?P<g>{_STUDY_NAME})\s*[,;]\s*[Nn]\s*=\s*\d+\s*\)"
     rf"|\b[Ii]n\s+(?P<h>{_STUDY_NAME})\s*\(\s*[Nn]\s*="
-    rf"|\b(?:portion|part|phase\s+\d\s+cohort)\s+of\s+(?:the\s+)?(?P<i>{_STUDY_NAME})(?![\w‑-])"
-    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b",
+    rf"|\b(?:portion|part|cohorts?)\s+of\s+(?:the\s+)?(?P<i>{STUDY_NAME})(?![\w‑-])"
+    rf"|(?<![\w‑-])(?P<j>{STUDY_NAME}),\s+(?:the|an?)\s+[^.;,()]{{0,60}}?\b(?:study|trial)\b"
+    rf"|(?<![\w‑-])(?P<k>{_STUDY_NAME})(?=\s*\[\d{{1,3}}\]\s+(?:tested|treated|enrolled|evaluated|reported|gave|showed))",
     re.M,
 )
-STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+STUDY_NAME_GROUPS = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")
 # A table cell that opens with a study's name before its ids in brackets, a product or a note between them
 # after a comma: "TRANSCEND CLL 004 (NCT03331198)", "ELARA, tisagenlecleucel (NCT03568461)".
 NAME_BEFORE_IDS = re.compile(rf"\s*(?P<name>{STUDY_NAME})\s*(?:,[^()]*)?\(\s*{_CELL_ID}")
+# The words around a short form that make it part of a study's name, not a mention of its own: a capitalised
+# word before it and a number after it ("TRANSCEND NHL 001", "EPCORE NHL-1", "TRANSCEND CLL 004").
+NAME_WORD_BEFORE = re.compile(r"(?<![\w‑-])[A-Z][A-Za-z]*[A-Z][A-Za-z]*\s$")
+NAME_NUMBER_AFTER = re.compile(r"[ ‑-]\d{1,4}(?![\w‑-])")
 # What stands between a study's name and its registry id: "KarMMa (NCT03361748)", "the MajesTEC-1 study
 # (NCT03145181; NCT04557098)", "the ZUMA-2 trial (NCT02601313)".
-ID_AFTER_NAME = re.compile(r"\s*(?:study|trial)?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
+ID_AFTER_NAME = re.compile(r"\s*(?:(?:clinical\s+)?(?:study|trial))?\s*\(\s*(?:[^()\d]{0,30}?,\s*)?")
 # An author citation standing for a study in a review table or its prose: "Lee et al.", "Pan and Li et al.".
 AUTHOR_CITATION = re.compile(r"\b[A-Z][A-Za-z'’-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'’-]+)?\s+et\s+al\.?")
 

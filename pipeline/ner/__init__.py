@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_infix_regex
 
 from pipeline.knowledge.lexicon import LEXICONS, disease_modifiers, lookup
+from pipeline.knowledge.patterns import NAME_NUMBER_AFTER, NAME_WORD_BEFORE
 from pipeline.knowledge.spans import covered_by
 from pipeline.models import Abbreviation, Entity, IngestedText, Table
 from pipeline.ner.agents import target_agent_entities
@@ -178,7 +179,7 @@ def _abbreviation_entities(text: str, abbreviations: list[Abbreviation],
     return found
 
 
-_STATUS = re.compile(r"(?:relapsed(?:\s+or\s+|\s*/\s*)refractory|relapsed|refractory|R/R)\s+$", re.I)
+_STATUS = re.compile(r"(?:relapsed(?:\s+(?:or|and)\s+|\s*/\s*)refractory|relapsed|refractory|R/R)\s+$", re.I)
 _DONOR = re.compile(r"healthy\s+(?:adult\s+|donor\s+)?$", re.I)
 
 
@@ -240,6 +241,15 @@ def _is_cell_type(text: str, entity: dict) -> bool:
     if entity["label"] == "CELL_SOURCE":
         return bool(_TRANSPLANT_AFTER.match(text, entity["end"], entity["end"] + 60))
     return entity["label"] == "DISEASE" and bool(_CELLS_AFTER.match(text, entity["end"]))
+
+
+def _in_study_name(text: str, entity: dict) -> bool:
+    """"NHL" in "TRANSCEND NHL 001" or "EPCORE NHL-1" is a word of the study's name, not a disease the text
+    names."""
+    start, end = entity["start"], entity["end"]
+    return (entity["label"] == "DISEASE" and text[start:end].isupper()
+            and bool(NAME_WORD_BEFORE.search(text[max(0, start - 30) : start]))
+            and bool(NAME_NUMBER_AFTER.match(text, end)))
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
@@ -309,7 +319,8 @@ def find_entities(
     merged = [e for e in resolve_overlaps(candidates) if not in_table(e["start"])]
     for table in tables:
         merged.extend(resolve_overlaps(table_cell_entities(doc.text, table, nlp, short_forms)))
-    merged = [_with_qualifier(doc.text, e) for e in merged if not _is_cell_type(doc.text, e)]
+    merged = [_with_qualifier(doc.text, e) for e in merged
+              if not _is_cell_type(doc.text, e) and not _in_study_name(doc.text, e)]
     taken = [(e["start"], e["end"]) for e in merged]
     merged = [_with_coordinated(doc.text, e, taken) for e in merged]
     result: list[Entity] = []

@@ -6,7 +6,7 @@ reading of a short form the document defines, in prose and in table cells, takes
 
 from __future__ import annotations
 
-from pipeline.knowledge.lexicon import entry_of_phrase
+from pipeline.knowledge.lexicon import entry_of_phrase, lookup
 from pipeline.models import Abbreviation
 
 
@@ -21,10 +21,28 @@ def document_meanings(abbreviations: list[Abbreviation]) -> dict[str, tuple[str,
     for abbreviation in abbreviations:
         if abbreviation.source == "lexicon" or abbreviation.short_form in meanings:
             continue
-        entry = entry_of_phrase(abbreviation.long_form)
-        if entry is not None:
-            meanings[abbreviation.short_form] = (entry.label, entry.normalized)
+        meaning = _meaning(abbreviation.long_form)
+        if meaning is not None:
+            meanings[abbreviation.short_form] = meaning
     return meanings
+
+
+# Labels whose values are lists (``;``-joined): a short form may stand for several of them at once.
+_LISTED = ("DISEASE", "TARGET")
+
+
+def _meaning(long_form: str) -> tuple[str, str] | None:
+    """(label, canonical) of a long form: the phrase itself, else the names it joins with "/" when each is
+    one of a list label ("chronic lymphocytic leukemia/small lymphocytic lymphoma" for "CLL/SLL" is both
+    diseases, not the lymphoma its last words name), else its last words."""
+    whole = lookup(long_form) or lookup(long_form.rstrip("s"))
+    if whole is None and "/" in long_form:
+        parts = [entry_of_phrase(p.strip()) for p in long_form.split("/")]
+        labels = {p.label for p in parts if p is not None}
+        if None not in parts and len(labels) == 1 and labels <= set(_LISTED):
+            return labels.pop(), ";".join(dict.fromkeys(p.normalized for p in parts if p is not None))
+    entry = whole or entry_of_phrase(long_form)
+    return (entry.label, entry.normalized) if entry is not None else None
 
 
 def with_document_meanings(text: str, candidates: list[dict], meanings: dict[str, tuple[str, str]]) -> list[dict]:

@@ -9,17 +9,19 @@ yield records.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.fields.adverse_event import one_grade
+from pipeline.fields.disease import narrower
 from pipeline.fields.dose import DOSE_RANGE, format_cells, parse_doses
 from pipeline.fields.header import columns_of
 from pipeline.fields.phrases import Glossary
-from pipeline.fields.product import cited_products, development_code
+from pipeline.fields.product import cited_products, development_code, known_targets
 from pipeline.fields.regimen import regimen_without
-from pipeline.fields.target import document_target
+from pipeline.fields.target import EFFECTOR_ARMS, document_target
 from pipeline.knowledge.patterns import DECIMAL_NUMBER
 from pipeline.knowledge.spans import covered_by, overlapped_by
 from pipeline.models import DocumentResult, IngestedText, PreclinicalStudy, Table, TrialArm
@@ -159,13 +161,40 @@ def _dominant_disease(result: DocumentResult, share: float = 0.6) -> str:
     """The disease a summary is about, when one accounts for most of its disease mentions.
 
     A section on myeloma does not repeat "multiple myeloma" in every study's paragraph; a record
-    that names no disease of its own takes the document's, and only when that is unambiguous.
+    that names no disease of its own takes the document's, and only when that is unambiguous. A kind of
+    a disease counts for it ("diffuse large B-cell lymphoma" for large B-cell lymphoma), and a name the
+    document narrows elsewhere ("lymphoma") is no candidate: it says less than its kinds.
     """
-    names = [e.normalized for e in result.entities if e.label == "DISEASE" and e.normalized]
-    if not names:
+    mentions = Counter(e.normalized for e in result.entities if e.label == "DISEASE" and e.normalized)
+    named = {n: k for n, k in mentions.items() if not any(narrower(n, other) for other in mentions)}
+    if not named:
         return ""
-    top = max(set(names), key=names.count)
-    return top if names.count(top) >= share * len(names) else ""
+    counts = {n: sum(k for m, k in named.items() if m == n or narrower(n, m)) for n in named}
+    top = max(sorted(counts), key=lambda n: counts[n])
+    return top if counts[top] >= share * sum(named.values()) else ""
+
+
+# A name of a study or product holds words: a cell of three numbers or more ("275 43 82 64 7") is a row of figures a
+# table's reader ran into the name's column.
+_FIGURES_RUN = 3
+
+
+def _misread(p: Partial) -> bool:
+    """Whether a row's study or product is a run of figures and nothing else (a misread line of a table, "275 43 82
+    64 7"): the document's disease is given to a study's row, not to such a line."""
+    names = [str(p.fields.get(k) or "").split() for k in ("study", "product")]
+    return any(len(words) >= _FIGURES_RUN and all(DECIMAL_NUMBER.fullmatch(w.strip(",;")) for w in words)
+               for words in names)
+
+
+def _known_product_targets(p: Partial) -> None:
+    """A row whose text names more targets than its product is known by keeps the product's: a summary names the
+    antigens of earlier therapies and of the field around the product's ("Most immunotherapies in myeloma target
+    BCMA; talquetamab steers T cells to GPRC5D")."""
+    known = known_targets(str(p.fields.get("product") or "")) - EFFECTOR_ARMS
+    named = set(str(p.fields.get("target_symbols") or "").split(";")) - {""}
+    if known and known < named:
+        p.fields["target_symbols"] = ";".join(sorted(known))
 
 
 def _of_one_patient(p: Partial) -> None:
@@ -219,7 +248,11 @@ def _facts_of(doc: IngestedText, seg: prose.Segment, spans: list[tuple[int, int]
     """The facts of ``seg`` read from ``spans`` only (the rest of the text blanked, offsets kept)."""
     view = doc.model_copy(update={"text": arms.masked(doc.text, spans)})
     inside = [e for e in result.entities if any(a <= e.start and e.end <= b for a, b in spans)]
-    return prose.facts(view, seg, inside, glossary)
+    read = prose.facts(view, seg, inside, glossary)
+    read.evidence = arms.verbatim(doc.text, spans, read.evidence)
+    read.doses = [(values, unit, quote) for values, unit, sentence in read.doses
+                  for quote in arms.verbatim(doc.text, spans, [sentence])[:1]]
+    return read
 
 
 def _arm_records(doc: IngestedText, result: DocumentResult, seg: prose.Segment, glossary: Glossary,
@@ -268,7 +301,7 @@ def _single_study(doc: IngestedText, result: DocumentResult, unit: studies.Unit,
     if not unit.trial_ids and not _has_results(facts):
         return  # no study reported: a design, a background, a commentary
     fields = {"arm": "monotherapy", "abstract_number": unit.abstract_number, "study": unit.name,
-              **prose.subject(doc, seg, result.entities, glossary)}
+              "reference": unit.reference, **prose.subject(doc, seg, result.entities, glossary)}
     code = "" if facts.fields.get("product") else development_code(doc.text[unit.start : unit.end])
     if code:
         fields["product"] = code
@@ -414,10 +447,11 @@ def build_records(doc: IngestedText, result: DocumentResult) -> tuple[list[Trial
     sources = prose.product_sources(doc, result.entities, glossary)
     trials = []
     for p, conflicts in clinical:
-        if not p.fields.get("disease") and topic:
+        if not p.fields.get("disease") and topic and not _misread(p):
             p.fields["disease"] = topic
         if not p.fields.get("target_symbols") and aimed:
             p.fields["target_symbols"] = aimed
+        _known_product_targets(p)
         if not p.fields.get("cell_source") and str(p.fields.get("product", "")).lower() in sources:
             p.fields["cell_source"] = sources[str(p.fields["product"]).lower()]
         if not p.fields.get("product") and p.fields.get("reference") in products:

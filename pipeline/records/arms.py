@@ -229,3 +229,18 @@ def masked(text: str, spans: list[tuple[int, int]]) -> str:
     for a, b in spans:
         keep[a:b] = b"\x01" * (b - a)
     return "".join(ch if keep[i] or ch == "\n" else " " for i, ch in enumerate(text))
+
+
+def verbatim(text: str, spans: list[tuple[int, int]], quotes: list[str]) -> list[str]:
+    """Quotes read from the text with everything outside ``spans`` blanked, as words of the text: a sentence that
+    joined one arm's clauses across the blanks is quoted as those clauses, each as written."""
+    pieces = [" ".join(text[a:b].split()) for a, b in sorted(spans)]
+    pieces = [p for p in pieces if p]
+    out: list[str] = []
+    for quote in quotes:
+        if any(quote in piece for piece in pieces):
+            out.append(quote)
+            continue
+        inside = [piece for piece in pieces if piece in quote]
+        out.extend(inside or [quote])
+    return out

@@ -14,9 +14,9 @@ from re import Match
 
 from pipeline.fields import adverse_event, count, outcome, product, regimen, target
 from pipeline.fields.base import Readings
-from pipeline.fields.cell_source import names_a_transplant
-from pipeline.fields.disease import named_together
-from pipeline.fields.dose import drug_doses, drug_schedule, format_cells, parse_doses
+from pipeline.fields.cell_source import names_a_transplant, qualifies_cells
+from pipeline.fields.disease import study_diseases
+from pipeline.fields.dose import Dose, drug_doses, drug_schedule, format_cells, parse_doses
 from pipeline.fields.phase import phase
 from pipeline.fields.phrases import Glossary, join_names
 from pipeline.knowledge.patterns import (
@@ -25,6 +25,7 @@ from pipeline.knowledge.patterns import (
     SIZE_IN_PARENTHESES,
     STUDY_CITATION,
     TRIAL_ID,
+    WITH_AGENT,
     normalize_trial_id,
 )
 from pipeline.knowledge.sentences import by_sentence, sentences
@@ -282,23 +283,43 @@ def facts(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: Glo
     for e in inside:
         if e.label == "PRODUCT":
             f.setdefault("product", glossary.expand(e.text))
-        elif e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end):
-            f.setdefault("cell_source", e.normalized)
+    sources = [e for e in inside if e.label == "CELL_SOURCE" and e.normalized and not names_a_transplant(text, e.end)]
+    source = next((e for e in sources if qualifies_cells(text, e.start, e.end)), sources[0] if sources else None)
+    if source is not None:
+        f["cell_source"] = source.normalized
 
     for s, e in sentences(text, seg.start, seg.end):
         sentence = " ".join(text[s:e].split())
-        for dose in parse_doses(text[s:e], require_cells=True):
+        found = parse_doses(text[s:e], require_cells=True)
+        if _levels_of_one_study(text, s, e, found, inside):
+            # "Cohort 1 received 2 × 10^8 cells and cohort 2 received 1 × 10^9 cells": one sentence, the levels
+            found = [Dose(tuple(dict.fromkeys(v for d in found for v in d.values)), found[0].unit, 0, 0)]
+        for dose in found:
             out.doses.append((list(dose.values), dose.unit, sentence))
     _drug_doses(text, seg, inside, glossary, out)
     adverse_event.read_prose(text, seg.start, seg.end, inside, out)
     regimen.read_prose(text, seg.start, seg.end, inside, out)
     count.read_prose(text, seg.start, seg.end, out)
     outcome.shares_of(f)
+    outcome.of_one_patient(text, seg.start, seg.end, inside, out)
     if seg.trial_ids:
         f["trial_id"] = ";".join(seg.trial_ids)
     return out
 
 
+
+
+def _levels_of_one_study(text: str, at: int, end: int, doses: list[Dose], inside: list[Entity]) -> bool:
+    """Whether the doses of one sentence (``text[at:end]``, dose offsets from ``at``) are the levels of one study:
+    several, of one unit, no other dose written between them (a table's line: "3, 6, 10 × 10^6/kg 1 × 10^7 – 1 × 10^8/m2
+    1 × 10^6/kg"), and no registry id or product named between them ("... given at 0.3–9.0 × 10^6 cells/kg, and
+    the construct CART-X (NCT01234567) at 2.5 × 10^6 cells/kg" gives two studies' doses)."""
+    if len(doses) < 2 or len({d.unit for d in doses}) > 1:
+        return False
+    first, last = at + doses[0].end, at + doses[-1].start
+    if "|" in text[first:last] or "\t" in text[first:last] or len(parse_doses(text[at:end])) != len(doses):
+        return False
+    return not TRIAL_ID.search(text, first, last) and not any(e.label == "PRODUCT" for e in within(inside, first, last))
 
 
 def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossary, out: ProseFacts) -> None:
@@ -307,6 +328,14 @@ def _drug_doses(text: str, seg: Segment, inside: list[Entity], glossary: Glossar
     added oral drug) and the sentences about lymphodepletion are left out."""
     agents = [x for x in inside if x.label in ("AGENT", "PRODUCT")]
     drugs = [x for x in agents if product.is_drug(x.normalized or glossary.expand(x.text))]
+    if any(x.label == "PRODUCT" for x in agents):
+        # a product's study: an antibody it names besides is added to it ("with rituximab 375 mg/m2") or given
+        # before it ("a 1000 mg dose of obinutuzumab"), its dose not the product's
+        drugs = [x for x in drugs if x.label == "PRODUCT"]
+    # an antibody added to a product the lexicons do not know ("QX-505 alone or with obinutuzumab 1000 mg") is no
+    # product of the study's either
+    drugs = [x for x in drugs if x.label == "PRODUCT" or not WITH_AGENT.search(text, max(seg.start, x.start - 40),
+                                                                                   x.start)]
     if not drugs:
         return
     others = [(x.start, x.end) for x in agents if x not in drugs]
@@ -329,16 +358,12 @@ def subject(doc: IngestedText, seg: Segment, entities: list[Entity], glossary: G
     """What a prose-only study is about: its disease, targets and product, from its own paragraph."""
     inside = within(entities, seg.start, seg.end)
     fields: dict[str, object] = {}
-    diseases = named_together(doc.text, [e for e in inside if e.label == "DISEASE"])
+    diseases = study_diseases(doc.text, [e for e in inside if e.label == "DISEASE"])
     if diseases:
         fields["disease"] = join_names(diseases, "DISEASE")
-    targets = [e for e in inside if e.label == "TARGET"]
-    aimed = [e for e in targets if target.aimed_at(doc.text, e.start, e.end)]
-    symbols = {s for e in (aimed or targets) for s in e.normalized.split(";") if s}
-    if symbols - target.EFFECTOR_ARMS:
-        symbols -= target.EFFECTOR_ARMS
+    symbols = target.study_targets(doc.text, [e for e in inside if e.label == "TARGET"])
     if symbols:
-        fields["target_symbols"] = ";".join(sorted(symbols))
+        fields["target_symbols"] = ";".join(symbols)
     return fields
 
 

@@ -13,6 +13,7 @@ the document (a product, a target, a disease) or a short form the document defin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipeline.fields.phrases import Glossary
@@ -25,6 +26,7 @@ from pipeline.knowledge.patterns import (
     GLUED_REFERENCES,
     ID_AFTER_NAME,
     ID_PREFIX,
+    PAREN_REFERENCE,
     PATIENTS_ANY,
     PERCENT,
     REFERENCE,
@@ -66,6 +68,7 @@ class Unit:
     single: bool = False
     trial_ids: list[str] = field(default_factory=list)
     name: str = ""
+    reference: str = ""  # a reference number glued to the study's name ("ELARA2")
     prose: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -112,7 +115,7 @@ def names_by_id(text: str, mentions: list[NameMention]) -> dict[str, str]:
     """Registry id -> the study name written right next to it ("KarMMa (NCT03361748)", "NCT02435849 (ELIANA)")."""
     found: dict[str, str] = {}
     for m in mentions:
-        if m.kind in ("a", "b"):
+        if m.kind != "c":  # "KarMMa (NCT...)", "the phase 2 part of EPCORE NHL-1 (NCT...)"
             after = TRIAL_ID.search(text, m.end, m.end + 40)
             if after and ID_AFTER_NAME.fullmatch(text, m.end, after.start()):
                 found.setdefault(normalize_trial_id(after.group()), m.name)
@@ -219,9 +222,10 @@ def paragraphs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
 
 
 def _citations(text: str, start: int, end: int) -> list[str]:
-    """Reference numbers cited in ``text[start:end]``: in brackets, glued to a sentence's full stop or to a
-    registry id; a range or list kept as one citation."""
+    """Reference numbers cited in ``text[start:end]``: in brackets or parentheses, glued to a sentence's full stop
+    or to a registry id; a range or list kept as one citation."""
     found = [(m.start(), m.group("number")) for m in REFERENCE.finditer(text, start, end)]
+    found += [(m.start(), m.group("number")) for m in PAREN_REFERENCE.finditer(text, start, end)]
     found += [(m.start(), m.group("number")) for m in SENTENCE_REFERENCE.finditer(text, start, end)]
     found += [(m.start(), m.group("refs")) for m in GLUED_REFERENCES.finditer(text, start, end)]
     return list(dict.fromkeys(";".join(n for n in _numbers(ref)) for _, ref in sorted(found)))
@@ -320,10 +324,37 @@ def _classify(doc: IngestedText, unit: Unit, entities: list[Entity], glossary: G
     named = [by_id.get(i) for i in unit.trial_ids if by_id.get(i)]
     counts = {m.name: sum(1 for x in mentions if x.name == m.name) for m in mentions}
     unit.name = named[0] if named else (max(counts, key=lambda n: (counts[n], -_first(mentions, n))) if counts else "")
+    unit.name, unit.reference = glued_reference(text, unit.start, unit.end, unit.name)
     if not unit.abstract_number:
         cited = {m.group(1) for s, e in unit.prose for m in ABSTRACT_CITED.finditer(text, s, e)}
         if len(cited) == 1:
             unit.abstract_number = cited.pop()
+
+
+# A study name that ends in a PDF's superscript reference number: "ELARA2 (NCT03568461)" where the text also says
+# "the phase 2 ELARA trial".
+_GLUED_NUMBER = re.compile(r"(?P<base>.*[A-Za-z])(?P<ref>\d{1,2})")
+
+
+def glued_reference(text: str, start: int, end: int, name: str) -> tuple[str, str]:
+    """(name, reference) of a study name a PDF glued a superscript reference to ("ELARA2" -> "ELARA", "2"), when
+    the text names the study without the digits elsewhere; else (name, "")."""
+    m = _GLUED_NUMBER.fullmatch(name)
+    if not m:
+        return name, ""
+    base = m.group("base")
+    at = text.find(base, start, end)
+    while at >= 0:
+        after = at + len(base)
+        if (at == 0 or not _joins(text[at - 1])) and (after >= len(text) or not (_joins(text[after])
+                                                                               or text[after].isdigit())):
+            return base, m.group("ref")
+        at = text.find(base, at + 1, end)
+    return name, ""
+
+
+def _joins(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
 
 
 def _first(mentions: list[NameMention], name: str) -> int:
