@@ -13,13 +13,7 @@ from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
 from pipeline.tables.segment import RowParse, Slot
-from pipeline.tables.vocabulary import CORNER_WORDS, ColumnType
-
-# Columns that describe one arm of a study, not the study: a continuation row (another arm) that
-# does not print them after its own cells has no value there, while the study's columns (id,
-# disease, source, target, abstract, reference...) span all its arms.
-ARM_COLUMNS = frozenset({ColumnType.COUNT, ColumnType.REGIMEN, ColumnType.DOSE, ColumnType.AGENT,
-                         ColumnType.OUTCOME, ColumnType.ADVERSE})
+from pipeline.tables.vocabulary import ARM_COLUMNS, CORNER_WORDS, ColumnType
 
 
 @dataclass
