@@ -142,7 +142,9 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     if f.has_id():
         return _with_ids_score(value, ctx)
     if ADDED_ONLY.match(value):
-        return _added_agent_score(f, ctx)
+        added = _added_agent_score(f, ctx)
+        if added is not None:
+            return added
     evidence = (S.product_in_prose if f.in_prose(ctx)
                 or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)
     if ctx.lexicon.products and value in ctx.lexicon.products:
@@ -156,15 +158,16 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     return f.text(ctx) + S.product_text + evidence
 
 
-def _added_agent_score(f: CellFacts, ctx: DocContext) -> float:
+def _added_agent_score(f: CellFacts, ctx: DocContext) -> float | None:
     """"+ ibrutinib": a product cell that names only the agent an arm adds (``read_cell``), as sure as
-    the agents it names are known; free text after a "+" is no more a product than any free text."""
+    the agents it names are known; ``None`` when it names none (free text after a "+" or "with" scores
+    as any free text does)."""
     found, unknown = agentive(f, ctx)
     if found and not unknown:
         return S.agents
     if found:
         return max(S.some_agents_floor, S.some_agents - unknown)
-    return f.text(ctx) + S.product_text
+    return None
 
 
 def _with_ids_score(value: str, ctx: DocContext) -> float | None:
