@@ -134,3 +134,28 @@ def test_cell_line_end_hyphens_follow_the_text_path() -> None:
     assert cell_text("anti-\nCD19") == "anti-CD19"
     assert cell_text("cord-\nderived", document_vocabulary("Cord blood, or cells derived from it")) == "cord-derived"
     assert cell_text("cord-\nderived", document_vocabulary("Umbilical cord-derived cells")) == "cord-derived"
+
+
+ANCHORED_HEADER = ["Agent (registry)", "Cell origin", "Antigen", "Enrolled, n", "Dose levels", "Response"]
+ANCHORED = [
+    ["ZX-12 NK cells (NCT09990001)", "Umbilical cord blood", "CD19", "14", "1, 3, 9 million per kg", "60%"],
+    ["QW-4 natural killers (NCT09990002)", "Healthy donor peripheral blood", "CD70", "8", "2 and 6 million per kg",
+     "38%"],
+    ["LM-88 T cells (NCT09990003)", "Induced pluripotent stem cells", "BCMA", "21", "one dose of 100 million", "71%"],
+]
+ANCHORED_WIDTHS = [66.0, 52.0, 46.0, 46.0, 48.0, 48.0]
+"""Points: the agent, the origin and the doses wrap over two or three lines, so that the table has more
+wrapped lines filling three columns and opening with a first cell of their own (the registry id under
+the agent's name) than it has rows; the header's first name takes two lines."""
+
+
+@pytest.mark.parametrize("row_space", [4.0, 8.0], ids=["rows-set-apart", "rows-set-far-apart"])
+def test_wrapped_lines_with_several_cells_stay_in_their_row(row_space: float, tmp_path: Path) -> None:
+    """A row's wrapped lines that fill several columns and have a first cell ("(NCT09990001)  blood
+    million per kg") are still the row's: rows are set apart, its lines at the type's leading."""
+    spec = pdfgen.TableSpec("Table 5 Agents in early trials", ANCHORED_HEADER, ANCHORED, row_space=row_space)
+    lines = pdfgen.cell_lines(spec, ANCHORED_WIDTHS)
+    three = sum(1 for row in lines[1:] for k in range(1, len(row[0])) if len(row[1]) > k and len(row[4]) > k)
+    assert len(lines[0][0]) == 2 and three > len(ANCHORED)
+    table, _ = _read(pdfgen.table_pdf(tmp_path / "anchored.pdf", spec, ANCHORED_WIDTHS))
+    assert _cells(table) == [ANCHORED_HEADER, *ANCHORED]

@@ -9,7 +9,8 @@ footnotes define an abbreviation halfway through.
 
 Values the cell scorers were since taught to read differently on purpose (``_changed_on_purpose``:
 figures whose "%" the header carries, "111*" counts, study names with their ids, "101 2 × 10^6" as no
-dose) are left out of the comparison; ``test_tables_reader.py`` tests how they score now.
+dose, "+ agent" and "Product (NCT...)" product cells, "Name, cohort" studies) are left out of the
+comparison; ``test_tables_reader.py`` and ``test_tables_any_3.py`` test how they score now.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bench_modules import bench_module
 
 from pipeline.fields.cell_facts import NO_NUMBER, CellFacts
 from pipeline.fields.evidence import build_context
+from pipeline.fields.product import ADDED_ONLY
 from pipeline.ingest.text import ingest_text
 from pipeline.tables.columns import normalise, score_cell
 from pipeline.tables.layout import word_cuts
@@ -72,8 +74,10 @@ def _changed_on_purpose(kind: ColumnType, value: str) -> bool:
         return True
     if kind is ColumnType.COUNT and value[-1] in "*†‡§¶":
         return True
-    if kind is ColumnType.TRIAL and (facts.has_id() or " " in value):
-        return True
+    if kind is ColumnType.TRIAL and (facts.has_id() or " " in value or "," in value):
+        return True  # ... "C-145-04, cohort 1": a coded name and a note
+    if kind is ColumnType.PRODUCT and (facts.has_id() or ADDED_ONLY.match(value)):
+        return True  # "NKX019 (NCT05020678)", "+ ibrutinib": a product with its ids, an added agent
     return kind is ColumnType.DOSE and any(a.isdigit() and b == " " and c.isdigit()
                                            for a, b, c in zip(value, value[1:], value[2:], strict=False))
 

@@ -379,10 +379,22 @@ def _adjacent_numbers(value: str) -> bool:
     return False
 
 
+_BRACKETED_NUMBER = re.compile(r"\(\d+(?:\.\d+)?%?\)[*†‡§¶]*")
+
+
+ROUTE_PREFIX = re.compile(r"(?:SC|IV|s\.c\.|i\.v\.)\s*:?\s*(?=\d)")
+"""How a dose cell may name the route before the dose: "SC: 0.06 mg/kg", "IV 5 mg"."""
+
+
 def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
+    route = ROUTE_PREFIX.match(value)
+    if route:
+        value = value[route.end():]
     if not (value[0].isdigit() or value[0] in "(≤≥<>~" or value.startswith(("NA", "NR"))):
         return None
+    if _BRACKETED_NUMBER.fullmatch(value):
+        return None  # "(63)": the second figure of another cell ("95 (63)"), no dose
     if value[-1] == ".":
         return None
     tokens = _DOSE_TOKEN.findall(value)
@@ -404,6 +416,6 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
         return None  # "101 2 × 10^6": two cells' numbers, no dose is written so
     unit = bool(_DOSE_UNIT.search(value))
     bare = value.rstrip(FOOTNOTE_MARK_CHARS)
-    squashed = f.squashed_in_prose(ctx) if bare == value else ctx.squashed_in_prose(bare)
+    squashed = f.squashed_in_prose(ctx) if bare == f.value else ctx.squashed_in_prose(bare)
     evidence = S.dose_in_prose if len(value) >= S.min_dose_chars and squashed else 0.0
     return S.dose + (S.dose_unit if unit else 0.0) + evidence

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pipeline.fields.agent import agentive
 from pipeline.fields.base import ColumnType, Field
-from pipeline.fields.cell_facts import CellFacts
+from pipeline.fields.cell_facts import CellFacts, cell_facts
 from pipeline.fields.citation import reference_entries
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.phrases import Glossary, canonical, clean, join_names
@@ -14,7 +15,7 @@ from pipeline.fields.score_settings import S
 from pipeline.fields.trial import trial_ids
 from pipeline.knowledge.gates import Gate
 from pipeline.knowledge.lexicon import alias_index, load_rows, lookup
-from pipeline.knowledge.patterns import ID_PREFIX
+from pipeline.knowledge.patterns import CELL_NAMED_IDS, ID_PREFIX
 from pipeline.models import Column, IngestedText
 
 # "Agent" heads the product in reviews of antibodies ("Agent: teclistamab"); an added agent is a combination.
@@ -152,6 +153,12 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     value = f.value
     if ID_PREFIX.match(value):
         return None  # "NCT011": the start of a registry id, cut short, is no product code
+    if f.has_id():
+        return _with_ids_score(value, ctx)
+    if ADDED_ONLY.match(value):
+        added = _added_agent_score(f, ctx)
+        if added is not None:
+            return added
     evidence = (S.product_in_prose if f.in_prose(ctx)
                 or (len(value) >= S.min_squashed_product and f.squashed_in_prose(ctx)) else 0.0)
     if ctx.lexicon.products and value in ctx.lexicon.products:
@@ -163,3 +170,38 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     if f.search(_PRODUCT_WORD) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)):
         return S.product_words + min(0.0, f.text(ctx) - S.plausible_text) + evidence
     return f.text(ctx) + S.product_text + evidence
+
+
+def _added_agent_score(f: CellFacts, ctx: DocContext) -> float | None:
+    """"+ ibrutinib": a product cell that names only the agent an arm adds (``read_cell``), as sure as
+    the agents it names are known; ``None`` when it names none (free text after a "+" or "with" scores
+    as any free text does)."""
+    found, unknown = agentive(f, ctx)
+    if found and not unknown:
+        return S.agents
+    if found:
+        return max(S.some_agents_floor, S.some_agents - unknown)
+    return None
+
+
+def _with_ids_score(value: str, ctx: DocContext) -> float | None:
+    """"NKX019 (NCT05020678)" under "Product (registry)": a product with its study's ids in brackets
+    after it (``read_cell`` gives them to the study) scores as the product, a little less sure; ids
+    anywhere else in a product cell are another column's."""
+    bracket = value.find("(")
+    if bracket <= 0 or not CELL_NAMED_IDS.fullmatch(value):
+        return None
+    name = value[:bracket].strip()
+    facts = cell_facts(name, ctx) if name else None
+    if facts is None or not _product_shaped(facts, ctx):
+        return None  # "5.2 + 4 (NCT02360579)": free text before ids is the end of another cell
+    scored = score_cell(facts, ctx)
+    return None if scored is None else scored + S.product_with_ids
+
+
+def _product_shaped(f: CellFacts, ctx: DocContext) -> bool:
+    """A product of the lexicon, a development code or a name with a product's words: what ``score_cell``
+    scores as a product rather than as free text under a product column."""
+    value = f.value
+    return bool((ctx.lexicon.products and value in ctx.lexicon.products) or _PRODUCT_CODE.fullmatch(value)
+                or f.search(_PRODUCT_WORD) or (_TWO_DIGITS.search(value) and _PRODUCT_CODE.search(value)))

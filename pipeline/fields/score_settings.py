@@ -21,6 +21,7 @@ class ScoreSettings:
     # Study
     registry_id: float = 6.0  # "NCT01234567": the strongest shape there is
     name_with_id: float = -0.5  # "ZUMA-1 (NCT02348216)": an id with a name, a little less sure than an id alone
+    name_unlike_study: float = -1.5  # ... a name shaped like no study's ("ZUMA-1 CAR+ T cells"): words of a neighbour
     id_in_prose: float = 0.5  # the prose cites the id too
     name_in_prose: float = 1.0  # the bracketed acronym after the id is a study the prose names
     name_not_in_prose: float = -0.5  # ... or one it never names (perhaps a neighbour's text)
@@ -30,6 +31,7 @@ class ScoreSettings:
     shifted_term: float = -1.0  # a drug, disease, target, abbreviation or plain word under a study name
     coded_name: float = 3.0  # "ZUMA-7", "ELIANA": a name with a dash, digit or five capitals
     coded_name_in_prose: float = 0.5  # the prose names the study too
+    study_note: float = -0.5  # "C-145-04, cohort": a coded name and a note on which of its parts
     plain_name: float = 0.5  # a capitalised word the prose does not use otherwise
     study_text: float = -3.0  # several capitalised words: free text, far below a name
     max_study_words: int = 5  # a study cell is an id or a short name
@@ -107,6 +109,7 @@ class ScoreSettings:
     product_code: float = 4.0  # "CTX110", "JNJ-4528"
     product_words: float = 3.0  # "CD19 CAR-T", "-cel", "-mab", less poor text
     product_text: float = -0.5  # free text under a product column
+    product_with_ids: float = -0.5  # "NKX019 (NCT05020678)": a product and its study's ids, under "Product (registry)"
     min_squashed_product: int = 6  # shorter runs are in the prose by chance
     # Free text in a typed column: its text score counts only down from this
     plausible_text: float = 1.0

@@ -82,6 +82,11 @@ _BRACKETED = re.compile(r"\(([^()]+)\)")
 _DASH_OR_DIGIT = re.compile(r"[-\d]")
 
 
+_NOTED_NAME = re.compile(r"(?P<name>[^,()]+),(?:\s+[A-Za-z][^,()]{0,30})?")
+"""A study's name, a comma and a note on which part of it ("C-145-04, cohort 1", "IOV-COM-202,": the
+note on the next line of a wrapped cell)."""
+
+
 def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
     """A registry id, a study name ("ZUMA-7", "ELIANA"), "X et al.", or "not stated"; a study
     column never holds a bare fragment ("CR", "Grade") or a number."""
@@ -95,8 +100,11 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
             evidence += S.name_in_prose if ctx.in_prose(named.group(1)) else S.name_not_in_prose
         return S.registry_id + evidence
     if f.has_id() and CELL_NAMED_IDS.fullmatch(value):
-        # "ZUMA-1 (NCT02348216)", "NCT03132922 (phase 1)": a study's name and its ids, as journals print them.
-        return S.registry_id + S.name_with_id
+        # "ZUMA-1 (NCT02348216)", "NCT03132922 (phase 1)": a study's name and its ids, as journals print them;
+        # a name no study has ("TRANSCEND CLL 004 CAR+ T cells") took in the next cell's wrapped words.
+        name = value[:value.find("(")].strip()
+        shaped = not name or _TRIAL_NAME.fullmatch(name) or _ET_AL.fullmatch(name)
+        return S.registry_id + S.name_with_id + (0.0 if shaped else S.name_unlike_study)
     if ID_PREFIX.search(value):
         return None
     if _ET_AL.fullmatch(value):
@@ -105,6 +113,9 @@ def score_cell(f: CellFacts, ctx: DocContext) -> float | None:
         return S.none_study if value.lower() in ("none", "no") else S.not_stated_study
     if "%" in value or len(value.split()) > S.max_study_words:
         return None
+    noted = _NOTED_NAME.fullmatch(value)
+    if noted and _TRIAL_NAME.fullmatch(noted.group("name")) and _DASH_OR_DIGIT.search(noted.group("name")):
+        return S.coded_name + S.study_note  # "C-145-04, cohort": a coded study and which of its parts
     if _TRIAL_NAME.fullmatch(value) and len(value) <= S.max_study_name:
         if f.category(ctx) is not None or value in ctx.abbreviations:
             return S.shifted_term  # a drug, disease, target or abbreviation in a study column is a shifted cell

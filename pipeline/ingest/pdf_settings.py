@@ -76,6 +76,9 @@ class PdfSettings:
     by at most this (rounding of glyph boxes)..."""
     wrap_size_ratio: float = 0.9
     """...and its type is at least this fraction of the table's (footnotes are set smaller)."""
+    full_row_share: float = 0.75
+    """A line is a full row of the table body (whose white space above it is the row spacing) when it
+    fills at least this share of the columns the fullest line fills; wrapped lines fill a few."""
     row_spacing_em: float = 0.25
     """A line with a first cell of its own still belongs to the row above (a wrapped row label) when
     the white above it is at least this much less than above that row and than above most rows

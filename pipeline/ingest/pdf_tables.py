@@ -415,10 +415,17 @@ def aligned_grid(lines: Sequence[Line], orient: Orient, settings: PdfSettings) -
 
 
 def _row_spacing(gaps: Sequence[float], cells: Sequence[list[str]], settings: PdfSettings) -> float | None:
-    """The usual white space above a row of the table body: above the lines with a first cell and
-    ``table_min_cells`` cells or more (full rows), after the first one (whose gap is the header's).
-    None when the body has no such lines after the first."""
-    full = [i for i, row in enumerate(cells) if row[0] and sum(1 for text in row if text) >= settings.table_min_cells]
+    """The usual white space above a row of the table body: above its full rows, after the first one
+    (whose gap is the header's). None when the body has no such lines after the first.
+
+    A full row has a first cell and fills ``table_min_cells`` columns and ``full_row_share`` of the
+    most any line fills: the wrapped lines of a row with long cells may fill three columns of nine
+    and have a first cell of their own (a product name over its registry id), and taking them for
+    rows would make the type's leading the row spacing, so that no wrapped line is ever seen.
+    """
+    fills = [sum(1 for text in row if text) for row in cells]
+    least = max(settings.table_min_cells, settings.full_row_share * max(fills, default=0))
+    full = [i for i, row in enumerate(cells) if row[0] and fills[i] >= least]
     return statistics.median(gaps[i] for i in full[1:]) if len(full) > 1 else None
 
 

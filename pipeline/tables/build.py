@@ -13,13 +13,7 @@ from pipeline.knowledge.patterns import CAPTION_LABEL
 from pipeline.models import IngestedText, Table
 from pipeline.tables.columns import normalise
 from pipeline.tables.segment import RowParse, Slot
-from pipeline.tables.vocabulary import CORNER_WORDS, ColumnType
-
-# Columns that describe one arm of a study, not the study: a continuation row (another arm) that
-# does not print them after its own cells has no value there, while the study's columns (id,
-# disease, source, target, abstract, reference...) span all its arms.
-ARM_COLUMNS = frozenset({ColumnType.COUNT, ColumnType.REGIMEN, ColumnType.DOSE, ColumnType.AGENT,
-                         ColumnType.OUTCOME, ColumnType.ADVERSE})
+from pipeline.tables.vocabulary import ARM_COLUMNS, CORNER_WORDS, ColumnType
 
 
 @dataclass
@@ -96,8 +90,13 @@ def build_table(doc: IngestedText, parts: TableParts, long_form: LongForm | None
         ambiguous=[(i, col) for i, row in enumerate(parts.rows) for col in sorted(row.ambiguous)],
         warnings=warnings,
     )
-    view = _study_view(table, long_form)
-    return table.model_copy(update={"study_view": view}) if view is not None else table
+    return with_study_view(table, long_form)
+
+
+def with_study_view(table: Table, long_form: LongForm | None) -> Table:
+    """``table`` with the study view its printed grid calls for (none for a table printed upright);
+    made again whenever the grid changes, as when a table continued on the next page is joined."""
+    return table.model_copy(update={"study_view": _study_view(table, long_form)})
 
 
 # A transposed table's first column holds row labels; it is taken for one when this many of them

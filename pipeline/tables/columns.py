@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pipeline.fields import CELL_SCORERS
 from pipeline.fields.cell_facts import FOOTNOTE_MARK, CellFacts, cell_facts
+from pipeline.fields.dose import ROUTE_PREFIX
 from pipeline.fields.evidence import DocContext
 from pipeline.fields.score_settings import S
 from pipeline.tables.vocabulary import ColumnType
@@ -143,7 +144,7 @@ def viable_start(kind: ColumnType, text: str, pos: int) -> bool:
     if kind is T.REFERENCE:
         return ch in "[(" or ch.isdigit() or ch.isupper() or ch in EMPTY_MARKERS
     if kind is T.DOSE:
-        return ch.isdigit() or ch in "(≤≥<>~N" or ch in EMPTY_MARKERS
+        return ch.isdigit() or ch in "(≤≥<>~N" or ch in EMPTY_MARKERS or bool(ROUTE_PREFIX.match(text, pos))
     return True
 
 
@@ -184,8 +185,8 @@ def score_facts(kind: ColumnType, facts: CellFacts, ctx: DocContext, shape: floa
         if score is None or (kind is not T.TRIAL and facts.has_id()):
             return None
     else:
-        if facts.has_id():
-            return None  # a registry id belongs in the study column only
+        if facts.has_id() and kind is not T.PRODUCT:
+            return None  # a registry id belongs in the study column only (or after a product it names)
         score = _SCORERS[kind](facts, ctx)
         if score is None:
             return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pipeline.abbreviations.api import abbreviations_in
 from pipeline.fields.evidence import build_context
+from pipeline.fields.header import LongForm
 from pipeline.knowledge.patterns import CAPTION_LINE, CONTINUED_CAPTION
 from pipeline.models import Abbreviation, IngestedText, Table
-from pipeline.tables.build import TableParts, build_table
+from pipeline.tables.build import TableParts, build_table, with_study_view
 from pipeline.tables.rotated import caption_before, parse_rotated
 from pipeline.tables.upright import parse_upright, parse_upright_above
 
@@ -47,7 +48,7 @@ def find_tables(doc: IngestedText, abbreviations: list[Abbreviation] | None = No
             tables.append(build_table(doc, parts, ctx.long_form))
             claimed.append((min(parts.caption[0], _first_cell(parts)), parts.end))
     tables.sort(key=lambda table: table.start)
-    return _join_continued(tables)
+    return _join_continued(tables, ctx.long_form)
 
 
 def _first_cell(parts: TableParts) -> int:
@@ -55,15 +56,17 @@ def _first_cell(parts: TableParts) -> int:
     return min(starts, default=parts.caption[0])
 
 
-def _join_continued(tables: list[Table]) -> list[Table]:
-    """A table split across pages ("Table 2. (continued)" over the rest of its rows) is one table."""
+def _join_continued(tables: list[Table], long_form: LongForm | None) -> list[Table]:
+    """A table split across pages ("Table 2. (continued)" over the rest of its rows) is one table; a
+    table printed with studies as columns gets the study view of all its rows (``long_form``: see
+    ``build_table``)."""
     joined: list[Table] = []
     for table in tables:
         previous = joined[-1] if joined else None
         if (previous is not None and CONTINUED_CAPTION.match(table.caption) and table.number == previous.number
                 and len(table.header) == len(previous.header)):
             offset = len(previous.rows)
-            joined[-1] = previous.model_copy(update={
+            joined[-1] = with_study_view(previous.model_copy(update={
                 "rows": previous.rows + table.rows,
                 "cell_spans": previous.cell_spans + table.cell_spans,
                 "continuation": previous.continuation + table.continuation,
@@ -71,8 +74,7 @@ def _join_continued(tables: list[Table]) -> list[Table]:
                 "footnotes": previous.footnotes + [n for n in table.footnotes if n not in previous.footnotes],
                 "warnings": previous.warnings + table.warnings,
                 "end": max(previous.end, table.end),
-                "study_view": None,
-            })
+            }), long_form)
             continue
         joined.append(table)
     return joined

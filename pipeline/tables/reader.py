@@ -11,7 +11,9 @@ scores a piece of text as a cell of each type; ``segment.py`` cuts text into cel
   ("Treated," / "n") does the same under the header. A line that parses as a whole row (its first
   column filled) starts a row; a line that fills the later columns of a row and leaves the first ones
   empty starts a continuation row (another arm of the study above: "+ ibrutinib 19 ..."); any other
-  line is attached, piece by piece, to the cells above it (``wrap.py``).
+  line is attached, piece by piece, to the cells above it (``wrap.py``), as a cell printed from the
+  top of its row allows: under cells the line above has, and through every line down to the last
+  line the cell reaches.
 * **a stream of cells** (pypdfium2, cells printed one per line or separated by blank lines): the cells
   come in reading order, a wrapped cell's lines together; cuts fall at word starts, line breaks and
   blank lines are evidence of a cell end, and the segmenter reads rows column by column.
@@ -25,7 +27,7 @@ lie).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.fields.evidence import DocContext
@@ -36,7 +38,7 @@ from pipeline.tables.layout import Line, word_cuts
 from pipeline.tables.quality import cross_check, refine_blanks, usable
 from pipeline.tables.segment import NEG, CellCache, GridParse, RowParse, SegmentSettings, Slot, segment_rows
 from pipeline.tables.vocabulary import ColumnType
-from pipeline.tables.wrap import attach
+from pipeline.tables.wrap import Lines, Piece, attach
 
 BLANK_LINE_CELL_BONUS = 1.0
 NEWLINE_CELL_BONUS = 0.2
@@ -143,44 +145,138 @@ def _lines_body(cache: CellCache, lines: list[Line], chain: HeaderChain, notes: 
     names = [cell.text for cell in chain.cells]
     kinds = [cell.kind for cell in chain.cells]
     rows: list[RowParse] = []
-    warnings: list[str] = []
+    wrapped: list[list[Line]] = []  # each row's lines below its first
     for line in lines[1:]:
         row = _line_row(cache, line, kinds)
+        if row is None and rows:
+            row = _continuation_row(cache, line, kinds)
         if row is not None:
             rows.append(row)
+            wrapped.append([])
+            continue
+        if rows:
+            wrapped[-1].append(line)
             continue
         cuts = word_cuts(text, line.start, line.end)
-        if not rows:
-            pieces = attach(text, cuts, names, lambda col, value: _header_fit(value, ctx), ctx)
-            if pieces is None:
-                return None
-            for piece in pieces:
-                names[piece.column] = f"{names[piece.column]} {normalise(text[piece.start:piece.end])}"
-            continue
-        continued = _continuation_row(cache, line, kinds)
-        if continued is not None:
-            rows.append(continued)
-            continue
-        row = rows[-1]
-        current = [_row_value(text, row, col) for col in range(len(kinds))]
-        # Each column's words so far (its name and the cells of the rows above): a wrapped piece goes
-        # where its words are at home ("CAR+ cells" under the dose column).
-        profile = [" ".join([names[col]] + [_row_value(text, above, col) for above in rows[:-1]])
-                   for col in range(len(kinds))]
-        pieces = attach(text, cuts, current,
-                        lambda col, value: score_cell(kinds[col], value, ctx, partial=True) if value else 0.0, ctx,
-                        profile)
+        pieces = attach(text, cuts, names, lambda col, value: _header_fit(value, ctx), ctx)
         if pieces is None:
-            warnings.append(f"line not placed in the table: {line.text(text)[:40]!r}")
-            continue
+            return None
         for piece in pieces:
-            row.extra.setdefault(piece.column, []).append((piece.start, piece.end))
+            names[piece.column] = f"{names[piece.column]} {normalise(text[piece.start:piece.end])}"
     if not rows:
         return None
+    warnings: list[str] = []
+    for index, (row, below) in enumerate(zip(rows, wrapped, strict=True)):
+        warnings += _attach_wrapped(cache, row, below, rows[:index], names, kinds)
     # The names are read again now that they are whole ("Treated," + "n" is a count column).
     kinds = [_name_kind(name, kind, ctx) for name, kind in zip(names, kinds, strict=True)]
     header = [HeaderName(normalise(name), cell.start, cell.end) for name, cell in zip(names, chain.cells, strict=True)]
     return Body(header, rows, notes, lines[-1].end, warnings, kinds)
+
+
+def _attach_wrapped(cache: CellCache, row: RowParse, below: list[Line], above: list[RowParse], names: list[str],
+                    kinds: list[ColumnType]) -> list[str]:
+    """Give the lines below a row's first line to its cells, piece by piece; the warnings of lines that
+    fit no cell.
+
+    A cell printed from the top of its row reaches a lower line only through every line above it
+    (``wrap.Lines``): each line's pieces go under cells the line above has, and the cells of the last
+    line are cells of every line above it. Two readings keep to that: from the first line down, each
+    line under the cells of the line above; and from the last line up, each line filling at least the
+    cells of the line below (a short last line, "(NCT01234567)", places the longer ones above it).
+    Of the two, the one whose cells fit their columns best is kept. When neither reads (cells not
+    printed from the top of their row, a first line misread), each line is placed on its own.
+    """
+    text, ctx = cache.text, cache.ctx
+    k = len(kinds)
+    first = [_row_value(text, row, col) for col in range(k)]
+    filled = frozenset(col for col, slot in enumerate(row.slots) if slot.kind in ("text", "empty"))
+    # Each column's words so far (its name and the cells of the rows above): a wrapped piece goes
+    # where its words are at home ("CAR+ cells" under the dose column).
+    profile = [" ".join([names[col]] + [_row_value(text, other, col) for other in above]) for col in range(k)]
+
+    def fit(col: int, value: str) -> float | None:
+        return score_cell(kinds[col], value, ctx, partial=True) if value else 0.0
+
+    readings = [_placed_down(cache, below, first, filled, fit, profile),
+                _placed_up(cache, below, first, filled, fit, profile)]
+    if all(placed is None for placed in readings):
+        readings.append(_placed_down(cache, below, first, None, fit, profile))
+    best: tuple[float, list[list[Piece] | None]] | None = None
+    for placed in readings:
+        if placed is None:
+            continue
+        values = list(first)
+        for pieces in placed:
+            for piece in pieces or []:
+                values[piece.column] = f"{values[piece.column]} {normalise(text[piece.start:piece.end])}".strip()
+        total = sum(_cell_fit(kind, value, ctx) for kind, value in zip(kinds, values, strict=True))
+        if best is None or total > best[0]:
+            best = (total, placed)
+    assert best is not None  # the reading that places each line on its own always reads
+    warnings = []
+    for line, pieces in zip(below, best[1], strict=True):
+        if pieces is None:
+            warnings.append(f"line not placed in the table: {line.text(text)[:40]!r}")
+        for piece in pieces or []:
+            row.extra.setdefault(piece.column, []).append((piece.start, piece.end))
+    return warnings
+
+
+def _cell_fit(kind: ColumnType, value: str, ctx: DocContext) -> float:
+    """A whole cell's fit, as ``fit`` counts it."""
+    if not value:
+        return EMPTY_QUALITY
+    score = score_cell(kind, value, ctx)
+    return score if score is not None else EMPTY_QUALITY * 3
+
+
+Fit = Callable[[int, str], "float | None"]
+
+
+def _placed_down(cache: CellCache, below: list[Line], first: list[str], filled: frozenset[int] | None, fit: Fit,
+                 profile: list[str]) -> list[list[Piece] | None] | None:
+    """The pieces of each line below a row's first, from the top: under the cells of the line above
+    (``filled``: the first line's cells), or anywhere (``filled`` None, a line that fits nowhere left
+    out as ``None``); ``None`` when a line cannot be placed under the line above."""
+    text, ctx = cache.text, cache.ctx
+    current = list(first)
+    allowed = filled
+    placed: list[list[Piece] | None] = []
+    for line in below:
+        pieces = attach(text, word_cuts(text, line.start, line.end), current, fit, ctx, profile, Lines(allowed))
+        placed.append(pieces)
+        if pieces is None:
+            if filled is not None:
+                return None
+            continue
+        if filled is not None:
+            allowed = frozenset(piece.column for piece in pieces)
+        for piece in pieces:
+            current[piece.column] = f"{current[piece.column]} {normalise(text[piece.start:piece.end])}".strip()
+    return placed
+
+
+def _placed_up(cache: CellCache, below: list[Line], first: list[str], filled: frozenset[int], fit: Fit,
+               profile: list[str]) -> list[list[Piece] | None] | None:
+    """The pieces of each line below a row's first, read from the last line up, each line under the
+    first line's cells and filling at least the cells of the line below; ``None`` when a line cannot
+    be placed so."""
+    text, ctx = cache.text, cache.ctx
+    after = [""] * len(first)
+    required: frozenset[int] = frozenset()
+    placed: list[list[Piece] | None] = []
+    for line in reversed(below):
+        pieces = attach(text, word_cuts(text, line.start, line.end), first, fit, ctx, profile,
+                        Lines(filled, required, after))
+        if pieces is None:
+            return None
+        required = frozenset(piece.column for piece in pieces)
+        for piece in pieces:
+            after[piece.column] = " ".join(filter(None, [normalise(text[piece.start:piece.end]), after[piece.column]]))
+        placed.append(pieces)
+    placed.reverse()
+    return placed
 
 
 def _name_kind(name: str, kind: ColumnType, ctx: DocContext) -> ColumnType:

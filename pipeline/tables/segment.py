@@ -33,7 +33,7 @@ from pipeline.tables.columns import (
     viable_start,
     well_formed,
 )
-from pipeline.tables.vocabulary import ColumnType
+from pipeline.tables.vocabulary import ARM_COLUMNS, ColumnType
 
 NEG = float("-inf")
 FULL, CONT = 0, 1
@@ -77,6 +77,7 @@ class SegmentSettings:
 
     cell_cost: float = 2.5
     blank_penalty: float = 5.0
+    shared_blank_penalty: float = 2.0  # a continuation row (another arm) leaves a study column blank
     continuation_penalty: float = 3.5
     empty_entry_penalty: float = 2.0  # a continuation row opening with "/": it prints what changed
     empty_key_penalty: float = 3.0  # a full row whose first cell is "/": rather a continuation row
@@ -227,15 +228,19 @@ def segment_rows(
     last = m - 1
     final: tuple[float, int] = (NEG, FULL)
 
-    blank_penalty = settings.blank_penalty
+    # A blank costs less in a continuation row where the column is the study's, not the arm's: the arm
+    # shares it with the row above ("+ ibrutinib" under the product, the costimulatory domain left blank).
+    blank = {FULL: [settings.blank_penalty] * k,
+             CONT: [settings.blank_penalty if kind in ARM_COLUMNS else settings.shared_blank_penalty
+                    for kind in columns]}
     key_penalty, entry_penalty = settings.empty_key_penalty, settings.empty_entry_penalty
     starts, ends = best[0][FULL], best[k]
     for i in range(m):
         for j in range(1, k):
             for mode in (FULL, CONT):
                 s = best[j][mode][i]
-                if s > NEG and s - blank_penalty > best[j + 1][mode][i]:
-                    best[j + 1][mode][i] = s - blank_penalty
+                if s > NEG and s - blank[mode][j] > best[j + 1][mode][i]:
+                    best[j + 1][mode][i] = s - blank[mode][j]
                     back[j + 1][mode][i] = ("blank", i, j, mode)
         for j in range(2, k):
             if best[j][CONT][i] > ends[CONT][i]:

@@ -20,7 +20,7 @@ from pipeline.fields.header import (
     word_type,
 )
 
-__all__ = ["CORNER_WORDS", "ColumnType", "DANGLING", "LOWERCASE_NAMES", "ends_abbreviated", "glue_cost",
+__all__ = ["ARM_COLUMNS", "CORNER_WORDS", "ColumnType", "DANGLING", "LOWERCASE_NAMES", "ends_abbreviated", "glue_cost",
            "header_words", "is_modifier", "role_type", "word_type"]
 
 # Column names that legitimately start with a lower-case letter.
@@ -32,6 +32,12 @@ LOWERCASE_NAMES: frozenset[str] = frozenset({"n", "N", "n (%)", "n/N"})
 CORNER_WORDS: frozenset[str] = frozenset({"parameter", "parameters", "characteristic", "characteristics",
                                           "variable", "variables", "feature", "features", "attribute",
                                           "attributes", "item", "items", "measure", "measures"})
+
+# Columns that describe one arm of a study, not the study: a continuation row (another arm) prints
+# them, while the study's columns (id, disease, source, target, a free-text note, abstract, reference...)
+# span all its arms and are left empty on the arm's row.
+ARM_COLUMNS = frozenset({ColumnType.COUNT, ColumnType.REGIMEN, ColumnType.DOSE, ColumnType.AGENT,
+                         ColumnType.OUTCOME, ColumnType.ADVERSE})
 
 # Words after which a header cell cannot end: they need what follows.
 DANGLING = frozenset({"and", "or", "of", "the", "with", "to", "in", "by", "for", "at", "per", "vs", "vs."})

@@ -61,6 +61,20 @@ def _bigram_bonus(existing: str, piece: str, ctx: DocContext) -> float:
     return BIGRAM if any(ctx.bigram(c, first) for c in candidates) else 0.0
 
 
+@dataclass(frozen=True)
+class Lines:
+    """What the other lines of a row say about where a wrapped line's pieces may go.
+
+    A cell is printed from the top of its row, so a line below the row's first goes only under cells
+    the line above it has (``allowed``: a cell empty on the row's first line does not wrap), and a
+    cell that reaches the line below it has a piece on this line too (``required``). ``after`` is the
+    text those lower lines already gave each column, read after this line's piece."""
+
+    allowed: frozenset[int] | None = None
+    required: frozenset[int] = frozenset()
+    after: Sequence[str] = ()
+
+
 def attach(
     text: str,
     cuts: Sequence[int],
@@ -68,15 +82,23 @@ def attach(
     score: Callable[[int, str], float | None],
     ctx: DocContext,
     names: Sequence[str] = (),
+    lines: Lines = Lines(),
 ) -> list[Piece] | None:
     """Split ``text[cuts[0]:cuts[-1]]`` into pieces given to increasing columns.
 
     ``cells`` are the current texts of the columns, ``score(column, value)`` the value's fit;
-    ``names`` (the header, for data rows) favours the column whose name shares a word with a piece.
-    Returns ``None`` when no assignment gives every piece a column.
+    ``names`` (the header, for data rows) favours the column whose name shares a word with a piece;
+    ``lines`` limits the columns by the row's other lines. Returns ``None`` when no assignment gives
+    every piece a column.
     """
     k, m = len(cells), len(cuts)
-    base = [score(col, cells[col]) if cells[col] else 0.0 for col in range(k)]
+    after = list(lines.after) or [""] * k
+    allowed = range(k) if lines.allowed is None else lines.allowed
+    # first_required[c]: the first required column from c on (a piece may not jump over it)
+    required = [col in lines.required for col in range(k)]
+    first_required = [next((c for c in range(a, k) if required[c]), k) for a in range(k + 1)]
+    base = [score(col, _joined(cells[col], "", after[col])) if cells[col] or after[col] else 0.0
+            for col in range(k)]
     neg = float("-inf")
     # best[i][c]: pieces cover text up to cut i, the last piece went to column c - 1 (c = 0: none yet)
     best = [[neg] * (k + 1) for _ in range(m)]
@@ -88,8 +110,10 @@ def attach(
                 continue
             for i2 in range(i + 1, m):
                 piece = " ".join(text[cuts[i]:cuts[i2]].split())
-                for col in range(c, k):
-                    gain = _gain(col, piece, cells, base, score, ctx)
+                for col in range(c, min(k, first_required[c] + 1)):
+                    if col not in allowed:
+                        continue
+                    gain = _gain(col, piece, cells, after, base, score, ctx)
                     if gain is None:
                         continue
                     if names:
@@ -98,7 +122,9 @@ def attach(
                     if candidate > best[i2][col + 1]:
                         best[i2][col + 1] = candidate
                         back[(i2, col + 1)] = (i, c)
-    final = max(range(1, k + 1), key=lambda c: best[m - 1][c])
+    final = max((c for c in range(1, k + 1) if first_required[c] == k), key=lambda c: best[m - 1][c], default=0)
+    if final == 0:
+        return None
     if best[m - 1][final] == neg:
         return None
     pieces: list[Piece] = []
@@ -111,15 +137,18 @@ def attach(
     return pieces
 
 
-def _gain(col: int, piece: str, cells: Sequence[str], base: Sequence[float | None],
+def _joined(existing: str, piece: str, after: str) -> str:
+    return " ".join(part for part in (existing, piece, after) if part)
+
+
+def _gain(col: int, piece: str, cells: Sequence[str], after: Sequence[str], base: Sequence[float | None],
           score: Callable[[int, str], float | None], ctx: DocContext) -> float | None:
     existing = cells[col]
-    joined = f"{existing} {piece}".strip()
-    after = score(col, joined)
-    if after is None:
+    scored = score(col, _joined(existing, piece, after[col]))
+    if scored is None:
         return None
     before = base[col] if base[col] is not None else -3.0
-    gain = after - before
+    gain = scored - before
     if existing and _opens(existing) > 0 and _closes_at_end(piece):
         gain += CLOSES_BRACKET
     if existing:
