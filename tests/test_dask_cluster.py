@@ -1,0 +1,212 @@
+"""The Dask backend on a real cluster: a scheduler and two workers, each its own process started with the
+``dask`` command on loopback, as on a cluster of machines.
+
+Where this machine allows mount namespaces (``unshare -m``, as root), the workers run in one where the
+input and output folders are empty file systems: they cannot read a document nor write an output, so a
+run that succeeds needed no shared disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+from bench_modules import bench_module
+
+from pipeline.batch import run_batch
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+# Enough documents that two workers are still busy half-way (about 3 s of work on one core), few
+# enough that the test, cluster start-up included, takes well under a minute.
+DOCUMENTS = 150
+STARTUP_SECONDS = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _env() -> dict[str, str]:
+    """This checkout first on the path of every process, whichever venv runs it."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def _can_hide_folders(folder: Path) -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", f"mount -t tmpfs none '{folder}'"], capture_output=True)
+    return probe.returncode == 0
+
+
+def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path]) -> list[str]:
+    worker = [str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1", "--no-nanny",
+              "--no-dashboard", "--host", "127.0.0.1", "--local-directory", str(scratch)]
+    if not hidden:
+        return worker
+    mounts = " && ".join(f"mount -t tmpfs none '{folder}' && test -z \"$(ls -A '{folder}')\"" for folder in hidden)
+    return ["unshare", "-m", "sh", "-c", f"{mounts} && exec \"$@\"", "worker", *worker]
+
+
+@contextlib.contextmanager
+def _cluster(work: Path, hidden: list[Path]) -> Iterator[str]:
+    """A scheduler and two single-threaded workers without nannies (the ``dask worker`` process is the
+    worker), stopped and reaped on leaving; yields the scheduler's address."""
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    logs = work / "logs"
+    logs.mkdir()
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                               address.rsplit(":", 1)[1], "--no-dashboard"], env=_env(),
+                              stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("w"))]
+    try:
+        for name in ("w1", "w2"):
+            (work / name).mkdir()
+            procs.append(subprocess.Popen(_worker_command(address, name, work / name, hidden), env=_env(),
+                                          stdout=subprocess.DEVNULL, stderr=(logs / f"{name}.log").open("w")))
+        from distributed import Client
+
+        with Client(address, timeout=STARTUP_SECONDS) as client:
+            client.wait_for_workers(2, timeout=STARTUP_SECONDS)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            with contextlib.suppress(ProcessLookupError):
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    """Every file a run wrote, its state under ``.confmine`` aside."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".confmine" not in p.relative_to(out).parts}
+
+
+def _stored(out: Path) -> int:
+    results = out / ".confmine" / "results"
+    return sum(1 for _ in results.glob("*.json")) if results.is_dir() else 0
+
+
+def test_a_worker_killed_half_way_costs_a_retry_not_the_run(tmp_path: Path) -> None:
+    """``confmine run --scheduler`` (no --backend: the address alone means Dask) on two worker processes;
+    one is killed (SIGKILL) while it runs a batch, half-way through. The run ends well, its outputs are
+    byte for byte those of the local pool, and the killed worker's document processes died with it."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    bench_module("generate").write_corpus(DOCUMENTS, corpus, 7)
+    out.mkdir()
+    local = run_batch([corpus], tmp_path / "local", workers=2)
+    assert local.ok and local.documents == DOCUMENTS
+    hidden = [corpus, out] if _can_hide_folders(out) else []
+    with _cluster(tmp_path, hidden) as address:
+        from distributed import Client
+
+        run = subprocess.Popen([str(BIN / "confmine"), "run", str(corpus), "--out", str(out), "--scheduler", address,
+                                "--doc-timeout", "60"], env=_env(), cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+        try:
+            with Client(address, timeout=STARTUP_SECONDS) as watcher:
+                deadline = time.monotonic() + STARTUP_SECONDS
+                victim = None
+                while time.monotonic() < deadline and run.poll() is None and victim is None:
+                    if _stored(out) >= DOCUMENTS // 2:
+                        busy = [a for a, keys in watcher.processing().items() if keys]
+                        victim = busy[0] if busy else None
+                    time.sleep(0.05)
+                assert victim is not None, f"no worker was busy half-way (run ended: {run.poll()})"
+                pid = watcher.run(os.getpid, workers=[victim])[victim]
+                processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+                stored_at_kill = _stored(out)
+                os.kill(pid, signal.SIGKILL)
+            stdout, stderr = run.communicate(timeout=STARTUP_SECONDS)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.wait()
+    assert run.returncode == 0, stderr[-3000:]
+    assert stored_at_kill < DOCUMENTS
+    assert len(processes) >= 2, "the killed worker had no document process"
+    _gone, alive = psutil.wait_procs(processes, timeout=10)
+    assert not alive, f"outlived their worker: {[p.pid for p in alive]}"
+    assert _outputs(out) == _outputs(tmp_path / "local")
+
+
+def test_on_dask_a_document_out_of_time_or_memory_fails_alone(tmp_path: Path) -> None:
+    """The per-document time limit and memory limit hold on Dask workers (a LocalCluster here): a text
+    that takes many times the limit fails as a timeout, a PDF inflating past a worker's memory fails,
+    and the example's rows are those of a clean local run."""
+    import hostile
+
+    clean = tmp_path / "clean"
+    run_batch([hostile.EXAMPLE], clean)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(hostile.EXAMPLE, folder / hostile.EXAMPLE.name)
+    long = hostile.over_a_million(folder)
+    long.write_text(long.read_text() * 3)  # about 20 s on one core, four times the limit
+    hostile.inflating_pdf(folder)
+    started = time.monotonic()
+    summary = run_batch([folder], tmp_path / "out", backend="dask", workers=1, doc_timeout=5)
+    assert time.monotonic() - started < 50
+    assert summary.documents == 3 and summary.failed == 2
+    documents = {Path(r["source_path"]).name: r for r in _rows(tmp_path / "out" / "documents.csv")}
+    assert documents["long.txt"]["error"].startswith("timeout: over 5 s")
+    assert documents["inflating.pdf"]["status"] == "failed"
+    assert documents[hostile.EXAMPLE.name]["status"] == "ok"
+    for name in ("trials.csv", "entities.csv", "abbreviations.csv", "tables.csv"):
+        example = [r for r in _rows(tmp_path / "out" / name) if r["doc_id"] == hostile.EXAMPLE.stem]
+        assert example == _rows(clean / name), name
+
+
+def test_a_worker_reads_the_bytes_it_is_sent_not_the_path(tmp_path: Path) -> None:
+    """What a worker runs (``process_bytes``) on a document's bytes, under a path that exists nowhere on
+    it, is what the local pool gets from the file, under that path."""
+    import json
+
+    from hostile import EXAMPLE
+
+    from pipeline.batch import process_bytes, process_path
+
+    elsewhere = "/no/such/folder/" + EXAMPLE.name
+    sent = process_bytes(elsewhere, EXAMPLE.read_bytes(), scratch=str(tmp_path))
+    local = process_path(str(EXAMPLE))
+    assert sent["info"] == {**local["info"], "source_path": elsewhere}
+    assert json.loads(sent["result"]) == json.loads(json.dumps({**local, "info": sent["info"]}))
+    assert not any(tmp_path.iterdir()), "the temporary copy was left behind"
+
+
+def test_scheduler_address_and_backend(tmp_path: Path) -> None:
+    """``--scheduler`` with ``--backend local`` is a usage error; an address nobody answers at fails
+    with one line, not a traceback."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("CD19 CAR-T cells (NCT01234567) treated 10 patients.\n")
+    command = [str(BIN / "confmine"), "run", str(folder), "--out", str(tmp_path / "out")]
+    both = subprocess.run([*command, "--backend", "local", "--scheduler", "tcp://127.0.0.1:1"], capture_output=True,
+                          text=True, env=_env())
+    assert both.returncode == 2 and "--scheduler runs on Dask" in both.stderr
+    nobody = subprocess.run([*command, "--scheduler", f"tcp://127.0.0.1:{_free_port()}"], capture_output=True,
+                            text=True, env={**_env(), "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert nobody.returncode == 1 and "cannot reach the Dask scheduler" in nobody.stderr
+    assert "Traceback" not in nobody.stderr
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
