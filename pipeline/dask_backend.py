@@ -140,7 +140,8 @@ def _allow_children() -> None:
 def _document_processes(processes: int) -> ProcessPoolExecutor:
     """A pool of ``processes`` document processes, spawned: a fork of a Dask worker would copy the
     locks its other threads hold, and a fork server would become their parent, so they would not die
-    with the worker (``start_worker``'s PDEATHSIG follows the parent)."""
+    with the worker. ``start_worker``'s PDEATHSIG follows the thread that started a process: here a
+    task thread of the worker (they live as long as the worker) or the pool's own manager thread."""
     context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(processes, mp_context=context, initializer=start_worker,
                                max_tasks_per_child=TASKS_PER_PROCESS)
@@ -181,8 +182,11 @@ def _connected(scheduler: str | None, workers: int) -> Iterator[Client]:
         with client:
             yield client
         return
+    # The LocalCluster's workers are threads of this process: what they do is hand batches to their
+    # document processes and wait, and worker processes of their own would only add their start-up
+    # (importing Dask and the pipeline) and a copy of every result between processes.
     with LocalCluster(n_workers=workers if workers >= 1 else os.cpu_count() or 1, threads_per_worker=1,
-                      processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+                      processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
 
 

@@ -28,8 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # Enough documents that two workers are still busy half-way (about 3 s of work on one core), few
 # enough that the test, cluster start-up included, takes well under a minute.
-DOCUMENTS = 150
+DOCUMENTS = 120
 STARTUP_SECONDS = 60
+STOP_SECONDS = 5
 
 
 def _free_port() -> int:
@@ -50,9 +51,9 @@ def _can_hide_folders(folder: Path) -> bool:
     return probe.returncode == 0
 
 
-def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path]) -> list[str]:
-    worker = [str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1", "--no-nanny",
-              "--no-dashboard", "--host", "127.0.0.1", "--local-directory", str(scratch)]
+def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path], nanny: bool) -> list[str]:
+    worker = [str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1", "--no-dashboard",
+              "--host", "127.0.0.1", "--local-directory", str(scratch), *([] if nanny else ["--no-nanny"])]
     if not hidden:
         return worker
     mounts = " && ".join(f"mount -t tmpfs none '{folder}' && test -z \"$(ls -A '{folder}')\"" for folder in hidden)
@@ -61,8 +62,9 @@ def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path]) 
 
 @contextlib.contextmanager
 def _cluster(work: Path, hidden: list[Path]) -> Iterator[str]:
-    """A scheduler and two single-threaded workers without nannies (the ``dask worker`` process is the
-    worker), stopped and reaped on leaving; yields the scheduler's address."""
+    """A scheduler and two single-threaded workers, one as ``dask worker`` starts it by default (a nanny
+    process starting the worker process as a daemon), one without a nanny (the ``dask worker`` process
+    is the worker); stopped and reaped on leaving; yields the scheduler's address."""
     address = f"tcp://127.0.0.1:{_free_port()}"
     logs = work / "logs"
     logs.mkdir()
@@ -70,9 +72,9 @@ def _cluster(work: Path, hidden: list[Path]) -> Iterator[str]:
                                address.rsplit(":", 1)[1], "--no-dashboard"], env=_env(),
                               stdout=subprocess.DEVNULL, stderr=(logs / "scheduler.log").open("w"))]
     try:
-        for name in ("w1", "w2"):
+        for name, nanny in (("w1", True), ("w2", False)):
             (work / name).mkdir()
-            procs.append(subprocess.Popen(_worker_command(address, name, work / name, hidden), env=_env(),
+            procs.append(subprocess.Popen(_worker_command(address, name, work / name, hidden, nanny), env=_env(),
                                           stdout=subprocess.DEVNULL, stderr=(logs / f"{name}.log").open("w")))
         from distributed import Client
 
@@ -80,15 +82,24 @@ def _cluster(work: Path, hidden: list[Path]) -> Iterator[str]:
             client.wait_for_workers(2, timeout=STARTUP_SECONDS)
         yield address
     finally:
-        for proc in reversed(procs):
-            with contextlib.suppress(ProcessLookupError):
-                proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        _stop(procs)
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """Ask each process to stop, then kill what is left of it and of its children (a nanny busy
+    restarting a killed worker may not answer at once)."""
+    trees = []
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            trees += [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+    _gone, alive = psutil.wait_procs(trees, timeout=STOP_SECONDS)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    for proc in procs:
+        proc.wait()
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -146,7 +157,7 @@ def test_a_worker_killed_half_way_costs_a_retry_not_the_run(tmp_path: Path) -> N
 
 
 def test_on_dask_a_document_out_of_time_or_memory_fails_alone(tmp_path: Path) -> None:
-    """The per-document time limit and memory limit hold on Dask workers (a LocalCluster here): a text
+    """The per-document time limit and memory limit hold on Dask workers (a LocalCluster's here): a text
     that takes many times the limit fails as a timeout, a PDF inflating past a worker's memory fails,
     and the example's rows are those of a clean local run."""
     import hostile
