@@ -7,13 +7,14 @@ paths nor the output folder, and hold nothing that must outlive them. The runner
 CSVs in input order from the store, as for the local pool, and a rerun skips what the store holds.
 
 On each worker a plugin (``DocumentPool``) keeps a pool of document processes, one per worker thread,
-each building the spaCy pipeline once. A document runs in the main thread of one of them, so it gets
-the local pool's time limit (SIGALRM, which a Dask task thread cannot use) and memory limit, and
-dies with the worker; a process that dies (memory, a crash in a library) fails its document alone, as in
-the local pool, while the worker goes on. A worker that dies (killed, its machine lost) costs only the
-batches it held, which Dask runs again elsewhere; a batch that has killed ``allowed-failures``
-workers is split and its documents tried one by one, so only a document that kills every worker it
-meets fails (``WorkerDied``).
+each building the spaCy pipeline once, started with the worker (``dask worker --preload
+pipeline.dask_backend``) or by the first run and kept for the next ones. A document runs in the main
+thread of one of them, so it gets the local pool's time limit (SIGALRM, which a Dask task thread
+cannot use) and memory limit, and dies with the worker; a process that dies (memory, a crash in a
+library) fails its document alone, as in the local pool, while the worker goes on. A worker that dies
+(killed, its machine lost) costs only the batches it held, which Dask runs again elsewhere; a batch
+that has killed ``allowed-failures`` workers is split and its documents tried one by one, so only a
+document that kills every worker it meets fails (``WorkerDied``).
 
 Batches are sized to keep every worker busy without the client's memory growing with the corpus (see
 ``MAX_BATCH_DOCS``, ``MAX_BATCH_BYTES``, ``BATCHES_PER_THREAD`` and ``TAIL_SPLIT``).
@@ -30,7 +31,7 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,11 @@ Doc = tuple[str, bytes]
 
 class DocumentPool(WorkerPlugin):
     """A Dask worker's document processes: one per worker thread, each running one document at a time
-    in its main thread, replaced when one dies. Registered by the client for the run, removed after."""
+    in its main thread, replaced when one dies. Started when the worker starts (``dask_setup``) or by
+    the first run's client, and kept for the next runs: they hold nothing of a run, and a run on a
+    cluster that has them starts at once."""
+
+    idempotent = True  # a client registering it leaves a worker's running pool as it is
 
     def setup(self, worker: Any) -> None:
         _allow_children()
@@ -88,6 +93,8 @@ class DocumentPool(WorkerPlugin):
         Path(self.scratch).mkdir(parents=True, exist_ok=True)
         self.lock = threading.Lock()
         self.pool = _document_processes(self.processes)
+        for _ in range(self.processes):  # start them now (imports, spaCy): not when the first batch comes
+            self.pool.submit(os.getpid)
 
     def teardown(self, worker: Any) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -152,6 +159,12 @@ def _reply(result: DocumentResult) -> dict:
     return {"info": result.info.model_dump(mode="json"), "result": result.model_dump_json()}
 
 
+async def dask_setup(worker: Any) -> None:
+    """``dask worker ADDRESS --preload pipeline.dask_backend``: the worker imports the pipeline and
+    starts its document processes when it starts, so no run waits for them."""
+    await worker.plugin_add(DocumentPool(), name=PLUGIN)
+
+
 def run_documents(docs: list[Doc], max_bytes: int, timeout: float) -> tuple[str, list[dict]]:
     """The task the client submits: a batch on this worker's ``DocumentPool``, with the version of
     the pipeline the worker runs (its results are stored under the client's)."""
@@ -161,15 +174,11 @@ def run_documents(docs: list[Doc], max_bytes: int, timeout: float) -> tuple[str,
 
 def run_dask(paths: list[Path], scheduler: str | None, workers: int, max_bytes: int, timeout: float,
              store: ResultStore) -> Iterator[DocumentResult]:
-    """Documents on the cluster at ``scheduler`` (a LocalCluster of ``workers`` processes when there
+    """Documents on the cluster at ``scheduler`` (a LocalCluster of ``workers`` workers here when there
     is none), each stored as it comes back; yields what the runner needs of each (as the local pool)."""
     with _connected(scheduler, workers) as client:
         client.register_plugin(DocumentPool(), name=PLUGIN)
-        try:
-            yield from _stream(client, paths, max_bytes, timeout, store)
-        finally:
-            with suppress(Exception):  # the cluster is going away or already gone
-                client.unregister_worker_plugin(PLUGIN)
+        yield from _stream(client, paths, max_bytes, timeout, store)
 
 
 @contextmanager

@@ -52,8 +52,10 @@ def _can_hide_folders(folder: Path) -> bool:
 
 
 def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path], nanny: bool) -> list[str]:
+    """``dask worker`` as the README starts it (a nanny, the pipeline preloaded), or bare."""
+    started = ["--preload", "pipeline.dask_backend"] if nanny else ["--no-nanny"]
     worker = [str(BIN / "dask"), "worker", address, "--name", name, "--nthreads", "1", "--no-dashboard",
-              "--host", "127.0.0.1", "--local-directory", str(scratch), *([] if nanny else ["--no-nanny"])]
+              "--host", "127.0.0.1", "--local-directory", str(scratch), *started]
     if not hidden:
         return worker
     mounts = " && ".join(f"mount -t tmpfs none '{folder}' && test -z \"$(ls -A '{folder}')\"" for folder in hidden)
@@ -62,9 +64,10 @@ def _worker_command(address: str, name: str, scratch: Path, hidden: list[Path], 
 
 @contextlib.contextmanager
 def _cluster(work: Path, hidden: list[Path]) -> Iterator[str]:
-    """A scheduler and two single-threaded workers, one as ``dask worker`` starts it by default (a nanny
-    process starting the worker process as a daemon), one without a nanny (the ``dask worker`` process
-    is the worker); stopped and reaped on leaving; yields the scheduler's address."""
+    """A scheduler and two single-threaded workers: one as the README starts it (a nanny process starting
+    the worker process as a daemon; the pipeline and the document processes started with the worker),
+    one bare (no nanny: the ``dask worker`` process is the worker; the first run starts its document
+    processes); stopped and reaped on leaving; yields the scheduler's address."""
     address = f"tcp://127.0.0.1:{_free_port()}"
     logs = work / "logs"
     logs.mkdir()
