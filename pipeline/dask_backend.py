@@ -38,6 +38,7 @@ from typing import Any
 try:
     from distributed import Client, KilledWorker, LocalCluster, as_completed, get_worker
     from distributed.diagnostics.plugin import WorkerPlugin
+    from distributed.protocol.pickle import dumps
 except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError("the Dask backend needs dask.distributed: pip install 'confmine[dask]'") from exc
 
@@ -53,10 +54,11 @@ from pipeline.batch import (
 from pipeline.extract import extract_document
 from pipeline.models import DocumentInfo, DocumentResult
 
-# A batch holds at most this many documents: at about 50 ms a document (one core, bench/README.md) that
-# is under a second of work, so a task's round trip through the scheduler (a few ms) costs under 1%,
-# results come back at least every second or so, and a lost worker costs at most a second per thread.
-MAX_BATCH_DOCS = 16
+# A batch holds at most this many documents: at 25-55 ms a generated abstract on one core
+# (bench/RESULTS.md) that is about a second of work, so a task's round trip through the scheduler
+# (a few ms of CPU in the scheduler and the worker) costs under 1%, results come back about every
+# second, and a lost worker costs about a second per thread.
+MAX_BATCH_DOCS = 32
 # ... and at most this many bytes (a single larger document goes alone): the bytes travel inside the
 # task through the scheduler, which warns about tasks over 10 MB, and stay in the client's memory
 # until the batch is done.
@@ -68,9 +70,9 @@ BATCHES_PER_THREAD = 2
 # thread, so the last ones are small and every worker finishes at about the same time.
 TAIL_SPLIT = 4
 # A document process is replaced after this many documents, so a leaky PDF cannot grow it for ever. The
-# local pool's forked workers are replaced every 500 (``TASKS_PER_WORKER``); a spawned process costs
-# about 1.2 s of CPU to start (imports, spaCy pipeline), 5% of 500 documents' work but 1% of 2,000's,
-# and a worker's memory grows by a few percent over its first hundreds of documents, then hardly.
+# local pool's forked workers are replaced every 500 (``TASKS_PER_WORKER``), but a spawned process costs
+# about 1.5 s of CPU to start (imports, spaCy pipeline): 12% of 500 generated abstracts' work, 3% of
+# 2,000's; one grows from 191 to 209 MB between its 500th and its 2,000th (bench/generate.py, seed 3).
 TASKS_PER_PROCESS = 2000
 PLUGIN = "confmine-documents"
 
@@ -161,8 +163,10 @@ def _reply(result: DocumentResult) -> dict:
 
 async def dask_setup(worker: Any) -> None:
     """``dask worker ADDRESS --preload pipeline.dask_backend``: the worker imports the pipeline and
-    starts its document processes when it starts, so no run waits for them."""
-    await worker.plugin_add(DocumentPool(), name=PLUGIN)
+    starts its document processes when it starts, so no run waits for them. The plugin is registered
+    with the scheduler, which hands it to this worker as it joins: a client registering it again then
+    changes nothing (a plugin added by the worker alone would be replaced, and its processes with it)."""
+    await worker.scheduler.register_worker_plugin(plugin=dumps(DocumentPool()), name=PLUGIN, idempotent=True)
 
 
 def run_documents(docs: list[Doc], max_bytes: int, timeout: float) -> tuple[str, list[dict]]:
