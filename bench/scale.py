@@ -109,7 +109,7 @@ def snapshot_pipeline(work: Path) -> tuple[Path, str]:
 # ---------------------------------------------------------------- (a) speed
 
 # The stages of ``pipeline.extract.extract_document``, by the name of the function it calls for each.
-STAGES = {"ingest": "read_document", "abbreviations": "find_abbreviations", "tables": "find_tables",
+STAGES = {"ingest": "read_document", "abbreviations": "abbreviations_in", "tables": "find_tables",
           "entities": "find_entities", "records": "build_records"}
 
 
