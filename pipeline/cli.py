@@ -38,7 +38,8 @@ def run(
         DEFAULT_MAX_BYTES
     ),
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores); same output.")
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores), or the workers of "
+                                                        "--backend dask's LocalCluster; same output.")
     ] = DEFAULT_WORKERS,
     force: Annotated[bool, typer.Option("--force", help="Redo documents already processed.")] = False,
     doc_timeout: Annotated[float, typer.Option(help="Give up on one document after this many seconds (0: off).")] = 300,

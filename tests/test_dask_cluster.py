@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
 from bench_modules import bench_module
@@ -224,3 +225,48 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+POISON = "gen3_00001_poison"  # sorts between the generated documents, so it is batched with others
+
+
+def _killing(run_documents, log: Path):
+    """A batch's task as Dask ends it when the workers running it keep dying: KilledWorker when the
+    poison document is in the batch; any other batch runs as ``run_documents`` does. ``log`` gets the
+    documents of every task, a line each (Dask sends the task pickled: a list would not be this one)."""
+    from distributed import KilledWorker
+
+    def task(docs: list, max_bytes: int, timeout: float) -> tuple[str, list[dict]]:
+        names = [Path(name).stem for name, _ in docs]
+        with log.open("a") as handle:
+            handle.write(" ".join(names) + "\n")
+        if POISON in names:
+            # the worker Dask names in its message (a WorkerState on the scheduler)
+            raise KilledWorker("run_documents-x", SimpleNamespace(address="tcp://127.0.0.1:1"), 3)
+        return run_documents(docs, max_bytes, timeout)
+
+    return task
+
+
+def test_a_batch_that_keeps_killing_workers_is_split_and_only_its_culprit_fails(tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    """The batch is sent again one document per task; the document whose task still kills workers
+    fails alone (WorkerDied), and every other document's rows are those of the local pool."""
+    from pipeline import dask_backend
+
+    corpus = tmp_path / "in"
+    bench_module("generate").write_corpus(6, corpus, 3)
+    (corpus / f"{POISON}.txt").write_text("CD19 CAR-T cells (NCT01234567) treated 10 patients.\n")
+    local = run_batch([corpus], tmp_path / "local")
+    log = tmp_path / "tasks.log"
+    monkeypatch.setattr(dask_backend, "run_documents", _killing(dask_backend.run_documents, log))
+    summary = run_batch([corpus], tmp_path / "dask", backend="dask", workers=1)
+    assert summary.documents == 7 and summary.failed == 1 and local.failed == 0
+    batches = [line.split() for line in log.read_text().splitlines()]
+    shared = next(b for b in batches if POISON in b and len(b) > 1)  # the poison went in a batch with others
+    assert all([name] in batches for name in shared)  # ... which was sent again one document per task
+    errors = _rows(tmp_path / "dask" / "errors.csv")
+    assert [(e["doc_id"], e["error_type"]) for e in errors] == [(POISON, "WorkerDied")]
+    for name in ("trials.csv", "entities.csv", "tables.csv"):
+        assert _rows(tmp_path / "dask" / name) == [r for r in _rows(tmp_path / "local" / name)
+                                                  if r["doc_id"] != POISON], name
