@@ -5,7 +5,9 @@ Each document's result is saved, as soon as it is done, in ``OUT/.confmine/resul
 and a run killed half-way resumes where it stopped. The CSVs are then written, each atomically, by
 streaming the saved results in ``doc_id`` order, so memory does not grow with the corpus.
 Documents are processed by a pool of worker processes (each builds the spaCy pipeline once and is
-recycled after a number of documents, so a leaky PDF cannot grow memory for ever) or on Dask.
+recycled after a number of documents, so a leaky PDF cannot grow memory for ever) or on Dask
+(``pipeline.dask_backend``: this process sends each document's bytes and stores every result itself,
+so the workers need no shared disk).
 Where the platform forks, the workers are forked from this process after it has built the spaCy
 pipeline, so a worker starts in milliseconds instead of importing and building everything again.
 A fork copies only the forking thread, with every lock as it was: a display thread caught writing
@@ -36,7 +38,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline import columns
-from pipeline.extract import DEFAULT_MAX_BYTES, extract_document, sha256_of
+from pipeline.extract import DEFAULT_MAX_BYTES, extract_bytes, extract_document, sha256_of
 from pipeline.ingest import SUPPORTED_SUFFIXES
 from pipeline.models import DocumentInfo, DocumentResult, ErrorRecord
 from pipeline.output import open_temporary, remove_temporaries, spreadsheet_safe, write_atomic
@@ -63,6 +65,7 @@ TASKS_PER_WORKER = 500
 # clock and estimate moving during a slow document.
 HEARTBEAT = 0.5
 STATE_DIR = ".confmine"
+BACKENDS = ("local", "dask")  # a process pool here, or dask.distributed
 # The folders a run writes inside its output folder; when that folder is also an input folder, what
 # is under these is output, not input (the input documents beside them still are).
 TABLES_DIR = "tables"
@@ -190,18 +193,8 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
     A time limit is enforced with SIGALRM, so a pathological document fails alone.
     """
     nlp = _worker_nlp()  # built once per worker, outside the document's time limit
-    use_alarm = timeout > 0 and hasattr(signal, "SIGALRM")
-    if use_alarm:
-        previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        result = extract_document(path, nlp=nlp, max_bytes=max_bytes)
-    except DocumentTimeout:
-        result = _timed_out(Path(path), timeout)
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+    result = _within(timeout, lambda: extract_document(path, nlp=nlp, max_bytes=max_bytes),
+                     lambda: _timed_out(Path(path), timeout, sha256_of(Path(path))))
     result.ingested = None
     if store and result.info.sha256:
         ResultStore.at(Path(store)).save(result)
@@ -210,14 +203,49 @@ def process_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float =
     return result.model_dump(mode="json")
 
 
+def process_bytes(source_path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = 0,
+                  scratch: str = "") -> dict:
+    """Process one document sent as bytes by a client that keeps the files (``pipeline.dask_backend``);
+    return its ``info`` and the whole result as JSON, for the client to store as it is.
+
+    The JSON is made here, in the process that did the work, so the client only writes it to disk;
+    the time limit is ``process_path``'s (this runs in the main thread of a pool process).
+    """
+    nlp = _worker_nlp()
+    result = _within(timeout, lambda: extract_bytes(data, source_path, nlp=nlp, max_bytes=max_bytes,
+                                                    scratch=scratch or None),
+                     lambda: _timed_out(Path(source_path), timeout, hashlib.sha256(data).hexdigest()))
+    result.ingested = None
+    return {"info": result.info.model_dump(mode="json"), "result": result.model_dump_json()}
+
+
+def _within(timeout: float, run: Callable[[], DocumentResult], timed_out: Callable[[], DocumentResult]
+            ) -> DocumentResult:
+    """``run()``, or ``timed_out()`` once it has taken ``timeout`` seconds (0: no limit). SIGALRM
+    interrupts the document wherever it is; signals reach only a main thread, so this runs in the
+    main thread of a worker process (or of this process, with one worker)."""
+    use_alarm = timeout > 0 and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return run()
+    except DocumentTimeout:
+        return timed_out()
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
 def _reused(path: Path, sha256: str) -> DocumentInfo:
     """What the progress display is told of a document whose stored result is reused."""
     return DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256,
                         kind="pdf" if path.suffix.lower() == ".pdf" else "txt")
 
 
-def _timed_out(path: Path, timeout: float) -> DocumentResult:
-    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256_of(path),
+def _timed_out(path: Path, timeout: float, sha256: str) -> DocumentResult:
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256,
                         kind="pdf" if path.suffix.lower() == ".pdf" else "txt", status="failed",
                         error=f"timeout: over {timeout:g} s (--doc-timeout)")
     error = ErrorRecord(doc_id=path.stem, source_path=str(path), stage="timeout", error_type="DocumentTimeout",
@@ -274,8 +302,12 @@ class ResultStore:
         a worker the first time (``--force`` does)."""
         key = key or store_key(Path(result.info.source_path), result.info.sha256)
         if key:
-            # A cache entry: renamed into place whole, but not fsynced (a lost entry is recomputed).
-            write_atomic(self.path(key), result.model_dump_json(), durable=False)
+            self.save_json(key, result.model_dump_json())
+
+    def save_json(self, key: str, text: str) -> None:
+        """Store a result already serialised (by the Dask worker that made it)."""
+        # A cache entry: renamed into place whole, but not fsynced (a lost entry is recomputed).
+        write_atomic(self.path(key), text, durable=False)
 
 
 def store_key(path: Path, sha256: str) -> str:
@@ -294,8 +326,8 @@ def _executor(workers: int) -> ProcessPoolExecutor:
     (``max_tasks_per_child`` needs spawn), so the caller starts a new generation instead."""
     if _forks():
         return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start_worker)
-    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER, initializer=_start_worker)
+                                   initializer=start_worker)
+    return ProcessPoolExecutor(max_workers=workers, max_tasks_per_child=TASKS_PER_WORKER, initializer=start_worker)
 
 
 # What one worker may take above what it holds when it starts (its share of the pipeline): a document
@@ -305,7 +337,7 @@ WORKER_MEMORY = 1024 * 1024 * 1024
 _PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
     """Build (or, forked, inherit) the spaCy pipeline, then exempt everything alive from garbage
     collection: each full collection would otherwise walk the pipeline's vocabulary and lexicons,
     which live as long as the worker, and write to pages the worker shares with the parent (the
@@ -405,37 +437,19 @@ def _alone(path: Path, max_bytes: int, timeout: float, store: str) -> DocumentRe
             return DocumentResult.model_validate(pool.submit(process_path, str(path), max_bytes, timeout,
                                                              store).result())
         except BrokenProcessPool:
-            return _worker_died(path)
+            return worker_died(path)
 
 
-def _worker_died(path: Path) -> DocumentResult:
+def worker_died(path: Path, sha256: str | None = None) -> DocumentResult:
+    """The failure of a document whose worker died twice (its ``sha256`` when the file is not here)."""
     message = ("the worker process reading this document died (more memory than a worker may take, "
                "or a crash in a library)")
-    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256_of(path), kind=_kind_of(path),
+    info = DocumentInfo(doc_id=path.stem, source_path=str(path), sha256=sha256 if sha256 is not None else
+                        sha256_of(path), kind=_kind_of(path),
                         status="failed", error=f"worker: {message}")
     error = ErrorRecord(doc_id=path.stem, source_path=str(path), stage="worker", error_type="WorkerDied",
                         message=message)
     return DocumentResult(info=info, errors=[error])
-
-
-def _run_dask(paths: list[Path], scheduler: str | None, max_bytes: int, timeout: float, store: str
-              ) -> Iterator[DocumentResult]:
-    """Documents as Dask tasks on a cluster (a LocalCluster when no scheduler address is given)."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None if scheduler else LocalCluster(processes=True, n_workers=os.cpu_count() or 1,
-                                                  threads_per_worker=1, dashboard_address=None)
-    client = Client(scheduler) if scheduler else Client(cluster)
-    try:
-        futures = client.map(process_path, [str(p) for p in paths], max_bytes=max_bytes, timeout=0,
-                             store=store, pure=False)
-        for future in as_completed(futures):
-            yield DocumentResult.model_validate(future.result())
-            future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 def run_batch(
@@ -445,7 +459,7 @@ def run_batch(
     workers: int = 1,
     force: bool = False,
     doc_timeout: float = 0,
-    backend: str = "local",
+    backend: str | None = None,
     scheduler: str | None = None,
     on_document: Callable[[DocumentInfo], None] | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -453,12 +467,21 @@ def run_batch(
 ) -> RunSummary:
     """Process ``inputs`` into ``out``; the callbacks drive a progress display.
 
+    ``backend`` is "local" (a process pool of ``workers``) or "dask" (``pipeline.dask_backend``: the
+    cluster at ``scheduler``, or a LocalCluster of ``workers`` processes); by default Dask when a
+    scheduler is given, else local.
+
     ``on_start`` gets the number of documents, ``on_document`` each document's info as it finishes
     (or is reused); ``on_wait`` is called when a local pool of two or more workers has returned no
     result for ``HEARTBEAT`` seconds (not for one worker, which runs here, nor for Dask). All three
     run on the calling thread; with a local pool a display must not refresh from a thread of its own
     (see the module's docstring).
     """
+    backend = backend or ("dask" if scheduler else "local")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if scheduler and backend != "dask":
+        raise ValueError("a scheduler address runs on Dask: drop backend='local'")
     out.mkdir(parents=True, exist_ok=True)
     with outputs_lock(out):
         return _run_batch(inputs, out, max_bytes, workers, force, doc_timeout, backend, scheduler, on_document,
@@ -535,9 +558,12 @@ def _run_batch(inputs: Iterable[str | Path], out: Path, max_bytes: int, workers:
     def results() -> Iterator[DocumentResult]:
         """Every document in output order, each as soon as it and all before it are done: the
         outputs are written while the workers run, not after."""
-        root = str(store.root.resolve())
-        runner = (_run_dask(todo, scheduler, max_bytes, doc_timeout, root) if backend == "dask"
-                  else _run_local(todo, workers, max_bytes, doc_timeout, root, on_wait))
+        if backend == "dask":
+            from pipeline.dask_backend import run_dask
+
+            runner = run_dask(todo, scheduler, workers, max_bytes, doc_timeout, store)
+        else:
+            runner = _run_local(todo, workers, max_bytes, doc_timeout, str(store.root.resolve()), on_wait)
         at = 0
         for finished in runner:
             path = Path(finished.info.source_path)
@@ -589,6 +615,11 @@ def _kind_of(path: Path) -> str:
 
 class OutputsLocked(RuntimeError):
     """Another run is writing to the same output folder."""
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot do this run: the scheduler cannot be reached, or its workers run other
+    code (raised by ``pipeline.dask_backend``, defined here so a caller needs no Dask to catch it)."""
 
 
 @contextmanager
@@ -653,7 +684,7 @@ def write_outputs(results: Iterable[DocumentResult], problems: list[InputProblem
         "trials": _CsvSink(out / "trials.csv", columns.TRIALS),
         "preclinical": _CsvSink(out / "preclinical.csv", columns.PRECLINICAL),
     }
-    written: set[Path] = set()
+    written: set[str] = set()  # the grids and texts written, as strings: a Path costs several times more
     try:
         _write_rows(results, problems, out, summary, sinks, written)
     except BaseException:
@@ -665,18 +696,18 @@ def write_outputs(results: Iterable[DocumentResult], problems: list[InputProblem
     _remove_stale(out, written)
 
 
-def _remove_stale(out: Path, written: set[Path]) -> None:
+def _remove_stale(out: Path, written: set[str]) -> None:
     """Delete the table grids and texts an earlier run wrote and this one did not: the folder then
     holds one run's outputs, which the report and the scorer count."""
     for folder, pattern in ((out / TABLES_DIR, "*.csv"), (out / TEXTS_DIR, "*.txt")):
         if folder.is_dir():
             for path in folder.glob(pattern):
-                if path not in written:
+                if str(path) not in written:
                     path.unlink(missing_ok=True)
 
 
 def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem], out: Path,
-                summary: RunSummary, sinks: dict[str, _CsvSink], written: set[Path]) -> None:
+                summary: RunSummary, sinks: dict[str, _CsvSink], written: set[str]) -> None:
     for result in results:
         doc_id = result.info.doc_id
         summary.documents += 1
@@ -698,13 +729,14 @@ def _write_rows(results: Iterable[DocumentResult], problems: list[InputProblem],
             })
             grid = _CsvSink(out / TABLES_DIR / f"{doc_id}__table{table.number}.csv", _unique(table.header),
                             durable=False)
-            written.add(grid.path)
+            written.add(str(grid.path))
             for row in table.rows:
                 grid.write(dict(zip(grid.header, row, strict=False)))
             grid.close()
         if result.text:
-            write_atomic(out / TEXTS_DIR / f"{doc_id}.txt", result.text, durable=False)
-            written.add(out / TEXTS_DIR / f"{doc_id}.txt")
+            text = out / TEXTS_DIR / f"{doc_id}.txt"
+            write_atomic(text, result.text, durable=False)
+            written.add(str(text))
     for problem in problems:
         sinks["errors"].write({"doc_id": _safe_id(Path(problem.path).stem), "source_path": problem.path,
                                "stage": "input", "error_type": "InputError", "message": problem.message})

@@ -38,23 +38,31 @@ def run(
         DEFAULT_MAX_BYTES
     ),
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores); same output.")
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (default: all cores), or the workers of "
+                                                        "--backend dask's LocalCluster; same output.")
     ] = DEFAULT_WORKERS,
     force: Annotated[bool, typer.Option("--force", help="Redo documents already processed.")] = False,
     doc_timeout: Annotated[float, typer.Option(help="Give up on one document after this many seconds (0: off).")] = 300,
-    backend: Annotated[str, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed).")] = "local",
+    backend: Annotated[
+        str | None, typer.Option(help="'local' (process pool) or 'dask' (dask.distributed); default: 'dask' when "
+                                      "--scheduler is given, else 'local'.")
+    ] = None,
     scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (default: a LocalCluster on this machine).")
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (runs on Dask; without "
+                                      "it --backend dask starts a LocalCluster of --workers processes here).")
     ] = None,
 ) -> None:
     """Extract trials, preclinical studies, tables, abbreviations and entities from INPUTS into OUT.
 
     Exit code 0: every document ok; 1: some documents failed (the others are written); 2: usage error.
     """
-    from pipeline.batch import OutputsLocked, run_batch
+    from pipeline.batch import BACKENDS, ClusterError, OutputsLocked, run_batch
 
-    if backend not in ("local", "dask"):
+    backend = backend or ("dask" if scheduler else "local")
+    if backend not in BACKENDS:
         raise typer.BadParameter("--backend must be 'local' or 'dask'")
+    if scheduler and backend != "dask":
+        raise typer.BadParameter("--scheduler runs on Dask: drop --backend local")
     # Only a local pool forks workers while the bar is shown; elsewhere rich may refresh it by itself.
     try:
         with _Display(refresh_thread=backend == "dask" or workers <= 1) as display:
@@ -62,6 +70,9 @@ def run(
                                 doc_timeout=doc_timeout, backend=backend, scheduler=scheduler,
                                 on_document=display.finished, on_start=display.started, on_wait=display.refresh)
     except OutputsLocked as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    except ClusterError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     console.print(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TypeVar
 
 from spacy.language import Language
@@ -94,6 +95,33 @@ def extract_document(
     """
     with _collected_after():
         return _extract(Path(path), nlp, max_bytes)
+
+
+def extract_bytes(
+    data: bytes, source_path: str, nlp: Language | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    scratch: str | Path | None = None,
+) -> DocumentResult:
+    """``extract_document`` on a document's bytes, read where the file is (a Dask client sends them to
+    workers that cannot see its disk): the result is the one ``extract_document(source_path)`` gives.
+
+    The readers open files (the suffix gives the kind, pdfium maps the file), so the bytes are put in
+    a private temporary folder (under ``scratch`` if given) under the document's own file name, and
+    removed when it is read; the result names ``source_path``, not the temporary file.
+    """
+    with tempfile.TemporaryDirectory(prefix="confmine-", dir=scratch) as folder:
+        path = Path(folder) / PurePath(source_path).name
+        path.write_bytes(data)
+        result = extract_document(path, nlp=nlp, max_bytes=max_bytes)
+    where = str(path)
+    result.info.source_path = source_path
+    if result.info.error:
+        result.info.error = result.info.error.replace(where, source_path)
+    for error in result.errors:
+        error.source_path = source_path
+        error.message = error.message.replace(where, source_path)
+    if result.ingested is not None:
+        result.ingested.source_path = source_path
+    return result
 
 
 def _extract(path: Path, nlp: Language | None, max_bytes: int) -> DocumentResult:

@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"tables"},
     {"ner"},
     {"records"},
-    {"extract", "output", "score", "report", "batch", "cli", "__init__", "__main__", "__version__"},
+    {"extract", "output", "score", "report", "batch", "dask_backend", "cli", "__init__", "__main__", "__version__"},
 ]
 
 

@@ -244,3 +244,17 @@ def test_stored_results_are_keyed_by_the_code_that_made_them(tmp_path: Path) -> 
     after_data = pipeline_version(package)
     pipeline_version.cache_clear()
     assert len({before, after_code, after_data}) == 3
+
+
+def test_a_rerun_removes_the_grids_and_texts_it_no_longer_writes(tmp_path: Path) -> None:
+    """The output folder holds one run's outputs: a grid or text an earlier run wrote for a document
+    that is gone is deleted, every one this run wrote is kept."""
+    corpus = _corpus(tmp_path / "in")
+    out = tmp_path / "out"
+    run_batch([corpus], out)
+    kept = sorted(p.name for p in (out / "tables").iterdir()) + sorted(p.name for p in (out / "texts").iterdir())
+    (out / "tables" / "gone__table1.csv").write_text("a,b\n1,2\n")
+    (out / "texts" / "gone.txt").write_text("an earlier run's text")
+    run_batch([corpus], out)
+    after = sorted(p.name for p in (out / "tables").iterdir()) + sorted(p.name for p in (out / "texts").iterdir())
+    assert after == kept and any(name.endswith(".csv") for name in kept) and any(n.endswith(".txt") for n in kept)
