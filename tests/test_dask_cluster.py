@@ -304,3 +304,20 @@ def test_a_workers_document_processes_are_replaced_without_stopping_the_batches(
         plugin.teardown(None)
     assert [json.loads(r["result"])["info"]["status"] for r in replies] == ["ok"] * 6
     assert pools[0] is not pools[1]
+
+
+def test_a_dask_run_resumes_from_what_the_client_stored(tmp_path: Path) -> None:
+    """The client stores every result as it comes back, so a run stopped half-way (here: half the stored
+    results removed) redoes only the rest, and its outputs are those of the whole run."""
+    corpus = tmp_path / "in"
+    bench_module("generate").write_corpus(6, corpus, 3)
+    out = tmp_path / "out"
+    first = run_batch([corpus], out, backend="dask", workers=1)
+    whole = {name: _rows(out / name) for name in ("trials.csv", "entities.csv", "documents.csv")}
+    stored = sorted((out / ".confmine" / "results").rglob("*.json"))
+    assert first.documents == 6 and len(stored) == 6
+    for path in stored[:3]:
+        path.unlink()
+    again = run_batch([corpus], out, backend="dask", workers=1)
+    assert (again.documents, again.skipped, again.failed) == (6, 3, 0)
+    assert {name: _rows(out / name) for name in whole} == whole
