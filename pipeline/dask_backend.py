@@ -129,8 +129,7 @@ class DocumentPool(WorkerPlugin):
         pool another has shut down; ``None`` for a document the pool was broken for."""
         with self.lock:
             if self.sent >= TASKS_PER_PROCESS * self.processes:
-                old, self.pool, self.sent = self.pool, _document_processes(self.processes), 0
-                old.shutdown(wait=False)
+                self._renew(cancel_futures=False)
             pool = self.pool
             self.sent += len(docs)
             futures: list[Future | None] = []
@@ -144,8 +143,13 @@ class DocumentPool(WorkerPlugin):
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self.lock:
             if self.pool is broken:
-                self.pool, self.sent = _document_processes(self.processes), 0
-                broken.shutdown(wait=False, cancel_futures=True)
+                self._renew(cancel_futures=True)
+
+    def _renew(self, cancel_futures: bool) -> None:
+        """A new pool takes over (the caller holds the lock) and the old one is shut down: what it was sent
+        is cancelled when it is broken, finished when it is only old."""
+        old, self.pool, self.sent = self.pool, _document_processes(self.processes), 0
+        old.shutdown(wait=False, cancel_futures=cancel_futures)
 
     def _alone(self, name: str, data: bytes, max_bytes: int, timeout: float) -> dict:
         with _document_processes(1) as lone:
