@@ -191,8 +191,6 @@ def test_on_dask_a_document_out_of_time_or_memory_fails_alone(tmp_path: Path) ->
 def test_a_worker_reads_the_bytes_it_is_sent_not_the_path(tmp_path: Path) -> None:
     """What a worker runs (``process_bytes``) on a document's bytes, under a path that exists nowhere on
     it, is what the local pool gets from the file, under that path."""
-    import json
-
     from hostile import EXAMPLE
 
     from pipeline.batch import process_bytes, process_path
